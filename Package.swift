@@ -1,0 +1,63 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Seam",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "seam", targets: ["seam"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // libenet from the system (apt: libenet-dev). A module map and one shim header, no logic.
+        .systemLibrary(
+            name: "CENet",
+            pkgConfig: "libenet",
+            providers: [.apt(["libenet-dev"])]
+        ),
+        // The only Swift module that touches ENet.
+        .target(name: "SeamNet", dependencies: ["CENet"]),
+        .target(name: "SeamProtocol"),
+        .target(name: "SeamWorld"),
+        .target(name: "SeamSimulation", dependencies: ["SeamWorld", "SeamProtocol"]),
+        .target(
+            name: "SeamZone",
+            dependencies: [
+                "SeamNet", "SeamProtocol", "SeamWorld", "SeamSimulation",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SeamBots",
+            dependencies: [
+                "SeamNet", "SeamProtocol", "SeamWorld",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // Test support: free ports, a manual clock, zone processes started and stopped by tests.
+        .target(name: "SeamTesting", dependencies: ["SeamWorld"]),
+        .executableTarget(
+            name: "seam",
+            dependencies: [
+                "SeamZone", "SeamBots", "SeamWorld", "SeamProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SeamNetTests", dependencies: ["SeamNet", "SeamTesting"]),
+        .testTarget(name: "SeamProtocolTests", dependencies: ["SeamProtocol"]),
+        .testTarget(name: "SeamWorldTests", dependencies: ["SeamWorld", "SeamTesting"]),
+        .testTarget(name: "SeamSimulationTests", dependencies: ["SeamSimulation", "SeamWorld", "SeamTesting"]),
+        .testTarget(
+            name: "SeamZoneTests",
+            dependencies: ["SeamZone", "SeamBots", "SeamNet", "SeamProtocol", "SeamTesting"]
+        ),
+        .testTarget(name: "SeamCLITests", dependencies: ["SeamTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,140 @@
+import CENet
+
+/// Traffic counted by a host since it was created, in UDP payload bytes and datagrams.
+public struct TrafficCounters: Sendable, Equatable {
+    public var bytesSent: UInt64 = 0
+    public var bytesReceived: UInt64 = 0
+    public var datagramsSent: UInt64 = 0
+    public var datagramsReceived: UInt64 = 0
+    public init() {}
+}
+
+/// An ENet host: one UDP socket and a fixed number of peer slots. Not thread-safe: one thread owns it.
+///
+/// Size hosts to what they serve: ENet walks every peer slot on each service call, so unused slots cost CPU.
+public final class NetHost {
+    let host: UnsafeMutablePointer<ENetHost>
+    /// The bound local address (port resolved when bound to port 0).
+    public let localAddress: NetAddress
+    /// Socket buffer sizes the kernel reports after Seam raised them.
+    public let socketBuffers: (receive: Int, send: Int)
+    public var peerLimit: Int { host.pointee.peerCount }
+    public var connectedPeers: Int { host.pointee.connectedPeers }
+    private var counters = TrafficCounters()
+
+    /// Default socket buffer: ENet's own 256 KiB drops about one datagram in ten at 2,000 peers on loopback.
+    public static let defaultSocketBuffer = 4 * 1024 * 1024
+
+    /// Creates a host. `bind` nil makes a client-only host on an ephemeral port.
+    public init(
+        bind: NetAddress?, peerLimit: Int, channelLimit: Int = 2, socketBuffer: Int = NetHost.defaultSocketBuffer,
+        maximumPacketSize: Int = 64 * 1024
+    ) throws(NetError) {
+        precondition(peerLimit >= 1 && peerLimit <= 4095, "ENet hosts hold 1...4095 peers")
+        ENetLibrary.ensureInitialized()
+        var address = bind?.enet ?? ENetAddress(host: 0, port: 0)
+        let created: UnsafeMutablePointer<ENetHost>? =
+            bind == nil
+            ? enet_host_create(nil, peerLimit, channelLimit, 0, 0)
+            : enet_host_create(&address, peerLimit, channelLimit, 0, 0)
+        guard let created else {
+            let reason = ENetLibrary.systemError()
+            let what = bind.map { "cannot bind UDP \($0)" } ?? "cannot open a UDP socket"
+            throw NetError(.bind, call: "enet_host_create", "\(what): \(reason)")
+        }
+        host = created
+        host.pointee.maximumPacketSize = maximumPacketSize
+        let socket = host.pointee.socket
+        socketBuffers = (
+            ENetLibrary.setBuffer(socket, receive: true, bytes: socketBuffer),
+            ENetLibrary.setBuffer(socket, receive: false, bytes: socketBuffer)
+        )
+        var bound = ENetAddress(host: 0, port: 0)
+        _ = enet_socket_get_address(socket, &bound)
+        localAddress = NetAddress(bound)
+    }
+
+    deinit {
+        enet_host_destroy(host)
+    }
+
+    /// Starts a connection; a `connect` event on this host reports success, a `disconnect` failure.
+    public func connect(to address: NetAddress, channels: Int = 2, data: UInt32 = 0) throws(NetError) -> Peer {
+        var target = address.enet
+        guard let peer = enet_host_connect(host, &target, channels, data) else {
+            throw NetError(.noFreePeer, call: "enet_host_connect", "no free peer slot to connect to \(address)")
+        }
+        return Peer(peer, slot: host.pointee.peers.distance(to: peer))
+    }
+
+    /// The peer in `slot`.
+    public func peer(slot: Int) -> Peer {
+        precondition(slot >= 0 && slot < host.pointee.peerCount)
+        return Peer(host.pointee.peers + slot, slot: slot)
+    }
+
+    /// Sends queued packets, waits up to `timeoutMs` for the first event, then drains every event already
+    /// received without waiting again. Received packets are destroyed after `handle` returns.
+    /// Returns the number of events handled.
+    @discardableResult
+    public func service(timeoutMs: UInt32, _ handle: (NetEvent) -> Void) throws(NetError) -> Int {
+        var event = ENetEvent()
+        var handled = 0
+        var result = enet_host_service(host, &event, timeoutMs)
+        while result > 0 {
+            dispatch(&event, handle)
+            handled += 1
+            result = enet_host_check_events(host, &event)
+            if result == 0 {
+                // Pull what already sits in the socket without blocking.
+                result = enet_host_service(host, &event, 0)
+            }
+        }
+        harvestCounters()
+        if result < 0 {
+            throw NetError(.service, call: "enet_host_service", "socket wait or receive failed: \(ENetLibrary.systemError())")
+        }
+        return handled
+    }
+
+    /// Sends every queued packet now instead of at the next service call.
+    public func flush() {
+        enet_host_flush(host)
+        harvestCounters()
+    }
+
+    /// Bytes and datagrams since creation. ENet's own 32-bit counters are folded in and reset here.
+    public var traffic: TrafficCounters {
+        harvestCounters()
+        return counters
+    }
+
+    private func dispatch(_ event: inout ENetEvent, _ handle: (NetEvent) -> Void) {
+        guard let peerPointer = event.peer else { return }
+        let peer = Peer(peerPointer, slot: host.pointee.peers.distance(to: peerPointer))
+        switch event.type {
+        case ENET_EVENT_TYPE_CONNECT:
+            handle(.connect(peer, data: event.data))
+        case ENET_EVENT_TYPE_DISCONNECT:
+            handle(.disconnect(peer, data: event.data))
+        case ENET_EVENT_TYPE_RECEIVE:
+            guard let packet = event.packet else { return }
+            defer { enet_packet_destroy(packet) }
+            handle(.receive(peer, channel: event.channelID,
+                            bytes: UnsafeRawBufferPointer(start: packet.pointee.data, count: packet.pointee.dataLength)))
+        default:
+            break
+        }
+    }
+
+    private func harvestCounters() {
+        counters.bytesSent &+= UInt64(host.pointee.totalSentData)
+        counters.bytesReceived &+= UInt64(host.pointee.totalReceivedData)
+        counters.datagramsSent &+= UInt64(host.pointee.totalSentPackets)
+        counters.datagramsReceived &+= UInt64(host.pointee.totalReceivedPackets)
+        host.pointee.totalSentData = 0
+        host.pointee.totalReceivedData = 0
+        host.pointee.totalSentPackets = 0
+        host.pointee.totalReceivedPackets = 0
+    }
+}

@@ -1,0 +1,78 @@
+import CENet
+
+/// A connection slot of a `NetHost`. A value wrapper around ENet's peer pointer, valid while its host lives.
+///
+/// ENet reuses slots: after a disconnect event the same `Peer` may later carry another connection, so
+/// sessions are keyed by `slot` and cleared on disconnect.
+public struct Peer: Hashable, @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<ENetPeer>
+    /// Index of this peer in its host's peer array: a dense key for session tables.
+    public let slot: Int
+
+    init(_ pointer: UnsafeMutablePointer<ENetPeer>, slot: Int) {
+        self.pointer = pointer
+        self.slot = slot
+    }
+
+    public static func == (a: Peer, b: Peer) -> Bool { a.pointer == b.pointer }
+    public func hash(into hasher: inout Hasher) { hasher.combine(slot) }
+
+    /// Smoothed round-trip time ENet measured from reliable acknowledgements, in milliseconds.
+    public var roundTripTimeMs: Int { Int(pointer.pointee.roundTripTime) }
+    public var address: NetAddress { NetAddress(pointer.pointee.address) }
+    public var isConnected: Bool { pointer.pointee.state == ENET_PEER_STATE_CONNECTED }
+
+    /// Queues `bytes` (copied) on `channel`. Throws when ENet refuses the packet, which is then destroyed here.
+    public func send(_ bytes: UnsafeRawBufferPointer, channel: UInt8, delivery: Delivery) throws(NetError) {
+        guard let packet = enet_packet_create(bytes.baseAddress, bytes.count, delivery.flags) else {
+            throw NetError(.allocation, call: "enet_packet_create", "cannot allocate a \(bytes.count)-byte packet")
+        }
+        if enet_peer_send(pointer, channel, packet) < 0 {
+            // ENet did not take ownership: the packet is ours to free.
+            enet_packet_destroy(packet)
+            throw NetError(.send, call: "enet_peer_send", "peer \(slot) refused a \(bytes.count)-byte packet")
+        }
+    }
+
+    /// Convenience for byte arrays.
+    public func send(_ bytes: [UInt8], channel: UInt8, delivery: Delivery) throws(NetError) {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(NetError) in try send(raw, channel: channel, delivery: delivery) }
+        }
+        try result.get()
+    }
+
+    /// Disconnects after every queued packet has been sent; a `disconnect` event follows.
+    public func disconnectLater(data: UInt32 = 0) { enet_peer_disconnect_later(pointer, data) }
+    /// Asks the remote to disconnect; a `disconnect` event follows once it acknowledges or times out.
+    public func disconnect(data: UInt32 = 0) { enet_peer_disconnect(pointer, data) }
+    /// Drops the connection at once without telling the remote and without an event.
+    public func reset() { enet_peer_reset(pointer) }
+
+    /// Sets ENet's timeout policy: the peer is dropped after `limit` unacknowledged retries, never sooner
+    /// than `minimumMs` and always after `maximumMs`.
+    public func setTimeout(limit: UInt32, minimumMs: UInt32, maximumMs: UInt32) {
+        enet_peer_timeout(pointer, limit, minimumMs, maximumMs)
+    }
+
+    /// Turns off ENet's unreliable-packet throttle for this connection. ENet drops unreliable packets when it
+    /// sees RTT variance; Seam budgets its own bandwidth, so a silent drop there would only hide overload.
+    public func disableThrottle() {
+        enet_peer_throttle_configure(pointer, 5000, UInt32(ENET_PEER_PACKET_THROTTLE_SCALE), 0)
+    }
+}
+
+/// How a packet is delivered.
+public enum Delivery: Sendable {
+    /// Resent until acknowledged, in order per channel.
+    case reliable
+    /// Sent once; late packets are dropped in favour of newer ones on the same channel.
+    case unreliable
+
+    var flags: UInt32 {
+        switch self {
+        case .reliable: UInt32(ENET_PACKET_FLAG_RELIABLE.rawValue)
+        case .unreliable: 0
+        }
+    }
+}

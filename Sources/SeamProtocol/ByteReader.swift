@@ -1,0 +1,66 @@
+/// Reads little-endian values from bytes it does not own, checking every bound.
+/// Any read past the end throws a `DecodeError` naming what was being read.
+public struct ByteReader {
+    public let bytes: UnsafeRawBufferPointer
+    public private(set) var offset: Int = 0
+
+    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    public var remaining: Int { bytes.count - offset }
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    @inline(__always)
+    private mutating func need(_ n: Int, _ what: StaticString) throws(DecodeError) {
+        guard remaining >= n else {
+            throw DecodeError("truncated \(what): need \(n) bytes, \(remaining) left", at: offset)
+        }
+    }
+
+    public mutating func u8(_ what: StaticString = "u8") throws(DecodeError) -> UInt8 {
+        try need(1, what)
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+    public mutating func i8(_ what: StaticString = "i8") throws(DecodeError) -> Int8 {
+        Int8(bitPattern: try u8(what))
+    }
+    public mutating func u16(_ what: StaticString = "u16") throws(DecodeError) -> UInt16 {
+        try need(2, what)
+        defer { offset += 2 }
+        return UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+    }
+    public mutating func i16(_ what: StaticString = "i16") throws(DecodeError) -> Int16 {
+        Int16(bitPattern: try u16(what))
+    }
+    public mutating func u32(_ what: StaticString = "u32") throws(DecodeError) -> UInt32 {
+        try need(4, what)
+        defer { offset += 4 }
+        return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+            | UInt32(bytes[offset + 3]) << 24
+    }
+    public mutating func raw(_ n: Int, _ what: StaticString) throws(DecodeError) -> [UInt8] {
+        try need(n, what)
+        defer { offset += n }
+        return Array(bytes[offset..<offset + n])
+    }
+
+    /// A u8-length-prefixed UTF-8 string of at most `maximumBytes`; invalid UTF-8 is refused.
+    public mutating func string(_ what: StaticString, maximumBytes: Int = 255) throws(DecodeError) -> String {
+        let start = offset
+        let length = Int(try u8(what))
+        guard length <= maximumBytes else {
+            throw DecodeError("\(what) is \(length) bytes, at most \(maximumBytes) allowed", at: start)
+        }
+        try need(length, what)
+        defer { offset += length }
+        guard let s = String(validating: bytes[offset..<offset + length], as: UTF8.self) else {
+            throw DecodeError("\(what) is not valid UTF-8", at: offset)
+        }
+        return s
+    }
+
+    /// Refuses trailing bytes: a message must be exactly as long as its fields.
+    public func expectEnd(_ what: StaticString) throws(DecodeError) {
+        guard isAtEnd else { throw DecodeError("\(remaining) unexpected trailing bytes after \(what)", at: offset) }
+    }
+}

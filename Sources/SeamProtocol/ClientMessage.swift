@@ -1,0 +1,122 @@
+/// One tick's worth of player intent. 5 bytes on the wire.
+public struct InputCommand: Equatable, Sendable {
+    /// Movement direction, each axis -127...127 (scaled to -1...1; the length is clamped to 1).
+    public var moveX: Int8
+    public var moveY: Int8
+    /// Aim direction as a u16 turn fraction, see `Quantize.angle`.
+    public var aim: UInt16
+    /// Bit 0: fire.
+    public var buttons: UInt8
+
+    public static let fire: UInt8 = 1
+
+    public init(moveX: Int8 = 0, moveY: Int8 = 0, aim: UInt16 = 0, buttons: UInt8 = 0) {
+        self.moveX = moveX
+        self.moveY = moveY
+        self.aim = aim
+        self.buttons = buttons
+    }
+
+    public var firing: Bool { buttons & InputCommand.fire != 0 }
+}
+
+/// Client → zone: the newest inputs, newest first, with the newest one's sequence number.
+/// Command `i` has sequence `newestSequence - i`.
+public struct InputMessage: Equatable, Sendable {
+    /// Newest snapshot tick the client received (its acknowledgement, a baseline for later deltas).
+    public var ackTick: UInt32
+    public var newestSequence: UInt32
+    public var commands: [InputCommand]
+
+    public init(ackTick: UInt32, newestSequence: UInt32, commands: [InputCommand]) {
+        self.ackTick = ackTick
+        self.newestSequence = newestSequence
+        self.commands = commands
+    }
+}
+
+/// Everything a client may send to a zone.
+public enum ClientMessage: Equatable, Sendable {
+    case hello(version: UInt16, name: String)
+    case input(InputMessage)
+    case leave(reason: UInt8)
+
+    public func encode(into w: inout ByteWriter) {
+        switch self {
+        case .hello(let version, let name):
+            w.u8(MessageType.hello.rawValue)
+            w.raw(Wire.magic)
+            w.u16(version)
+            w.string(name, maximumBytes: Wire.maximumNameBytes)
+        case .input(let m):
+            precondition((1...Wire.maximumInputsPerMessage).contains(m.commands.count))
+            w.u8(MessageType.input.rawValue)
+            w.u32(m.ackTick)
+            w.u32(m.newestSequence)
+            w.u8(UInt8(m.commands.count))
+            for c in m.commands {
+                w.i8(c.moveX)
+                w.i8(c.moveY)
+                w.u16(c.aim)
+                w.u8(c.buttons)
+            }
+        case .leave(let reason):
+            w.u8(MessageType.leave.rawValue)
+            w.u8(reason)
+        }
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 64)
+        encode(into: &w)
+        return w.bytes
+    }
+
+    /// Decodes one client message. Never traps: every malformed input throws a `DecodeError`.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> ClientMessage {
+        var r = ByteReader(bytes)
+        let type = try r.u8("message type")
+        switch MessageType(rawValue: type) {
+        case .hello:
+            let magic = try r.raw(4, "magic")
+            guard magic == Wire.magic else { throw DecodeError("bad magic, expected 'SEAM'", at: 1) }
+            let version = try r.u16("version")
+            // A different version may have another layout after the version field: stop reading here.
+            if version != Wire.version { return .hello(version: version, name: "") }
+            let name = try r.string("name", maximumBytes: Wire.maximumNameBytes)
+            try r.expectEnd("hello")
+            return .hello(version: version, name: name)
+        case .input:
+            let ack = try r.u32("ack tick")
+            let newest = try r.u32("sequence")
+            let count = Int(try r.u8("input count"))
+            guard (1...Wire.maximumInputsPerMessage).contains(count) else {
+                throw DecodeError("input count \(count) outside 1...\(Wire.maximumInputsPerMessage)", at: 9)
+            }
+            guard UInt32(count - 1) <= newest else {
+                throw DecodeError("input count \(count) exceeds sequence \(newest) + 1", at: 9)
+            }
+            var commands: [InputCommand] = []
+            commands.reserveCapacity(count)
+            for _ in 0..<count {
+                commands.append(
+                    InputCommand(
+                        moveX: try r.i8("move x"), moveY: try r.i8("move y"), aim: try r.u16("aim"),
+                        buttons: try r.u8("buttons")))
+            }
+            try r.expectEnd("input")
+            return .input(InputMessage(ackTick: ack, newestSequence: newest, commands: commands))
+        case .leave:
+            let reason = try r.u8("reason")
+            try r.expectEnd("leave")
+            return .leave(reason: reason)
+        default:
+            throw DecodeError("unknown client message type 0x\(String(type, radix: 16))", at: 0)
+        }
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> ClientMessage {
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(DecodeError) in try decode(raw) } }
+        return try result.get()
+    }
+}

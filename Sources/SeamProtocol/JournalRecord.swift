@@ -1,0 +1,142 @@
+/// What a zone journals. Each record is one JSON object on one line; see docs/PROTOCOL.md, "Journal".
+public enum JournalEvent: Equatable, Sendable {
+    /// The zone started serving. `coinsInZone` is the number of coins the zone owns at map load.
+    case start(map: String, tickRate: Int, coinsInZone: Int, capacity: Int)
+    case join(player: UInt32, name: String, x: Double, y: Double)
+    /// `reason`: "left" (the client said so), "disconnected" (ENet disconnect or timeout), "shutdown".
+    case leave(player: UInt32, reason: String)
+    case pickup(player: UInt32, coin: UInt32, x: Double, y: Double)
+    /// `cause`: "death" or "leave".
+    case drop(player: UInt32, coin: UInt32, x: Double, y: Double, cause: String)
+    case hit(shooter: UInt32, target: UInt32, shot: UInt32, damage: Int, health: Int)
+    /// The kill and its credit to `killer`, exactly once per death.
+    case kill(killer: UInt32, victim: UInt32, shot: UInt32)
+    case respawn(player: UInt32, x: Double, y: Double)
+    /// Periodic totals, every second of ticks.
+    case digest(players: Int, coinsGround: Int, coinsCarried: Int)
+    /// A peer was refused and disconnected; `code` is a `RefuseCode` name.
+    case refuse(peer: String, code: String, message: String)
+    /// The zone stopped serving.
+    case stop(reason: String)
+
+    public var typeName: String {
+        switch self {
+        case .start: "start"
+        case .join: "join"
+        case .leave: "leave"
+        case .pickup: "pickup"
+        case .drop: "drop"
+        case .hit: "hit"
+        case .kill: "kill"
+        case .respawn: "respawn"
+        case .digest: "digest"
+        case .refuse: "refuse"
+        case .stop: "stop"
+        }
+    }
+}
+
+/// One journal line: the zone, the tick, wall-clock milliseconds since the Unix epoch, and the event.
+public struct JournalRecord: Equatable, Sendable {
+    public var zone: String
+    public var tick: UInt64
+    public var timeMs: Int64
+    public var event: JournalEvent
+
+    public init(zone: String, tick: UInt64, timeMs: Int64, event: JournalEvent) {
+        self.zone = zone; self.tick = tick; self.timeMs = timeMs; self.event = event
+    }
+
+    /// Appends the record as one JSON line, newline included.
+    public func appendJSONLine(to out: inout String) {
+        out += "{\"type\":\""
+        out += event.typeName
+        out += "\",\"zone\":"
+        JSON.string(zone, to: &out)
+        out += ",\"tick\":\(tick),\"ms\":\(timeMs)"
+        switch event {
+        case .start(let map, let tickRate, let coins, let capacity):
+            out += ",\"v\":1,\"map\":"
+            JSON.string(map, to: &out)
+            out += ",\"tick_rate\":\(tickRate),\"coins\":\(coins),\"capacity\":\(capacity)"
+        case .join(let player, let name, let x, let y):
+            out += ",\"player\":\(player),\"name\":"
+            JSON.string(name, to: &out)
+            JSON.position(x, y, to: &out)
+        case .leave(let player, let reason):
+            out += ",\"player\":\(player),\"reason\":"
+            JSON.string(reason, to: &out)
+        case .pickup(let player, let coin, let x, let y):
+            out += ",\"player\":\(player),\"coin\":\(coin)"
+            JSON.position(x, y, to: &out)
+        case .drop(let player, let coin, let x, let y, let cause):
+            out += ",\"player\":\(player),\"coin\":\(coin)"
+            JSON.position(x, y, to: &out)
+            out += ",\"cause\":"
+            JSON.string(cause, to: &out)
+        case .hit(let shooter, let target, let shot, let damage, let health):
+            out += ",\"shooter\":\(shooter),\"target\":\(target),\"shot\":\(shot),\"damage\":\(damage),\"health\":\(health)"
+        case .kill(let killer, let victim, let shot):
+            out += ",\"killer\":\(killer),\"victim\":\(victim),\"shot\":\(shot)"
+        case .respawn(let player, let x, let y):
+            out += ",\"player\":\(player)"
+            JSON.position(x, y, to: &out)
+        case .digest(let players, let ground, let carried):
+            out += ",\"players\":\(players),\"coins_ground\":\(ground),\"coins_carried\":\(carried)"
+        case .refuse(let peer, let code, let message):
+            out += ",\"peer\":"
+            JSON.string(peer, to: &out)
+            out += ",\"code\":"
+            JSON.string(code, to: &out)
+            out += ",\"message\":"
+            JSON.string(message, to: &out)
+        case .stop(let reason):
+            out += ",\"reason\":"
+            JSON.string(reason, to: &out)
+        }
+        out += "}\n"
+    }
+}
+
+/// The little JSON writing the journal needs, without Foundation on the hot path.
+enum JSON {
+    static func string(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    /// Positions with three decimals: 1/1000 tile is finer than the wire's 1/64.
+    static func position(_ x: Double, _ y: Double, to out: inout String) {
+        out += ",\"x\":"
+        number(x, to: &out)
+        out += ",\"y\":"
+        number(y, to: &out)
+    }
+
+    static func number(_ v: Double, to out: inout String) {
+        let milli = Int((v * 1000).rounded())
+        let sign = milli < 0 ? "-" : ""
+        let a = abs(milli)
+        let frac = a % 1000
+        out += "\(sign)\(a / 1000)."
+        if frac < 100 { out += "0" }
+        if frac < 10 { out += "0" }
+        out += "\(frac)"
+    }
+}

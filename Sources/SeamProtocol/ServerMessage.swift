@@ -1,0 +1,96 @@
+/// Zone → client after a valid Hello.
+public struct Welcome: Equatable, Sendable {
+    public var version: UInt16
+    public var playerId: UInt32
+    public var zoneIndex: UInt16
+    public var zoneId: String
+    public var mapName: String
+    public var tickRate: UInt8
+    /// The zone's current tick, so the client can align its input clock.
+    public var tick: UInt32
+    public var x: UInt16
+    public var y: UInt16
+    /// Radius in tiles inside which snapshots carry other players and coins.
+    public var viewRadius: UInt8
+
+    public init(
+        version: UInt16 = Wire.version, playerId: UInt32, zoneIndex: UInt16, zoneId: String, mapName: String,
+        tickRate: UInt8, tick: UInt32, x: UInt16, y: UInt16, viewRadius: UInt8
+    ) {
+        self.version = version; self.playerId = playerId; self.zoneIndex = zoneIndex; self.zoneId = zoneId
+        self.mapName = mapName; self.tickRate = tickRate; self.tick = tick; self.x = x; self.y = y
+        self.viewRadius = viewRadius
+    }
+}
+
+/// Everything a zone may send to a client.
+public enum ServerMessage: Equatable, Sendable {
+    case welcome(Welcome)
+    case refuse(code: RefuseCode, message: String)
+    case snapshot(Snapshot)
+    case events([GameEvent])
+
+    public func encode(into w: inout ByteWriter) {
+        switch self {
+        case .welcome(let m):
+            w.u8(MessageType.welcome.rawValue)
+            w.u16(m.version); w.u32(m.playerId); w.u16(m.zoneIndex)
+            w.string(m.zoneId); w.string(m.mapName)
+            w.u8(m.tickRate); w.u32(m.tick); w.u16(m.x); w.u16(m.y); w.u8(m.viewRadius)
+        case .refuse(let code, let message):
+            w.u8(MessageType.refuse.rawValue)
+            w.u8(code.rawValue)
+            w.string(message)
+        case .snapshot(let s):
+            w.raw(s.encoded())
+        case .events(let events):
+            precondition(events.count <= 255)
+            w.u8(MessageType.events.rawValue)
+            w.u8(UInt8(events.count))
+            for e in events { e.encode(into: &w) }
+        }
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 64)
+        encode(into: &w)
+        return w.bytes
+    }
+
+    /// Decodes one zone message. Never traps: every malformed input throws a `DecodeError`.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> ServerMessage {
+        var r = ByteReader(bytes)
+        let type = try r.u8("message type")
+        switch MessageType(rawValue: type) {
+        case .welcome:
+            let m = Welcome(
+                version: try r.u16("version"), playerId: try r.u32("player id"), zoneIndex: try r.u16("zone index"),
+                zoneId: try r.string("zone id"), mapName: try r.string("map name"), tickRate: try r.u8("tick rate"),
+                tick: try r.u32("tick"), x: try r.u16("x"), y: try r.u16("y"), viewRadius: try r.u8("view radius"))
+            try r.expectEnd("welcome")
+            return .welcome(m)
+        case .refuse:
+            let raw = try r.u8("refuse code")
+            guard let code = RefuseCode(rawValue: raw) else { throw DecodeError("unknown refuse code \(raw)", at: 1) }
+            let message = try r.string("refuse message")
+            try r.expectEnd("refuse")
+            return .refuse(code: code, message: message)
+        case .snapshot:
+            return .snapshot(try Snapshot.decodeBody(&r))
+        case .events:
+            let count = Int(try r.u8("event count"))
+            var events: [GameEvent] = []
+            events.reserveCapacity(count)
+            for _ in 0..<count { events.append(try GameEvent.decode(&r)) }
+            try r.expectEnd("events")
+            return .events(events)
+        default:
+            throw DecodeError("unknown zone message type 0x\(String(type, radix: 16))", at: 0)
+        }
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> ServerMessage {
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(DecodeError) in try decode(raw) } }
+        return try result.get()
+    }
+}

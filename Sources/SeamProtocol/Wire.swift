@@ -1,0 +1,49 @@
+/// Constants of the Seam wire protocol. See docs/PROTOCOL.md.
+public enum Wire {
+    /// The protocol version a peer speaks; a Hello with another version is refused.
+    public static let version: UInt16 = 1
+    /// "SEAM" as the four first bytes of a Hello.
+    public static let magic: [UInt8] = [0x53, 0x45, 0x41, 0x4D]
+    /// ENet channel for reliable, ordered control messages (Hello, Welcome, Refuse, Events, Leave).
+    public static let controlChannel: UInt8 = 0
+    /// ENet channel for unreliable, sequenced state (Input, Snapshot).
+    public static let stateChannel: UInt8 = 1
+    public static let channelCount = 2
+    /// The largest message a client may send; anything longer is refused as oversized.
+    public static let maximumClientMessage = 256
+    /// Snapshots are built to fit one datagram at ENet's default MTU of 1400 (no fragmentation).
+    public static let maximumSnapshotBytes = 1200
+    /// Inputs repeated in every Input message, newest first, so a lost datagram costs no input.
+    public static let maximumInputsPerMessage = 8
+    /// Longest player name, in UTF-8 bytes.
+    public static let maximumNameBytes = 32
+}
+
+/// The first byte of every message.
+public enum MessageType: UInt8, Sendable {
+    case hello = 0x01
+    case input = 0x02
+    case leave = 0x03
+    case welcome = 0x81
+    case refuse = 0x82
+    case snapshot = 0x83
+    case events = 0x84
+}
+
+/// Why a zone refused or dropped a peer: sent in a Refuse message before the disconnect.
+public enum RefuseCode: UInt8, Sendable, CaseIterable {
+    /// The Hello's version differs from `Wire.version`.
+    case wrongVersion = 1
+    /// A message could not be decoded.
+    case malformed = 2
+    /// A message was longer than `Wire.maximumClientMessage`.
+    case oversized = 3
+    /// The zone is at capacity.
+    case full = 4
+    /// A message arrived that is not valid in the session's state (e.g. Input before Hello).
+    case unexpected = 5
+    /// The zone is shutting down.
+    case shuttingDown = 6
+    /// A message arrived on the wrong channel.
+    case wrongChannel = 7
+}

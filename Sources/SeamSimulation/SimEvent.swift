@@ -1,0 +1,13 @@
+import SeamWorld
+
+/// What a tick changed, in the order it happened. The zone turns these into journal records and client events.
+public enum SimEvent: Equatable, Sendable {
+    case pickup(player: UInt32, coin: UInt32, at: Vec2)
+    /// `cause`: "death" or "leave".
+    case drop(player: UInt32, coin: UInt32, at: Vec2, cause: String)
+    /// `shot` is the sequence number of the shooter's input that fired.
+    case hit(shooter: UInt32, target: UInt32, shot: UInt32, damage: Int, health: Int)
+    case kill(killer: UInt32, victim: UInt32, shot: UInt32)
+    case died(player: UInt32, killer: UInt32, respawnTick: UInt64)
+    case respawn(player: UInt32, at: Vec2)
+}

@@ -1,0 +1,20 @@
+/// Gameplay constants. Distances in tiles, speeds in tiles per second, times in ticks.
+public struct SimulationConfig: Sendable, Equatable {
+    public var tickRate: Int = 20
+    public var maxSpeed: Double = 6
+    public var acceleration: Double = 40
+    public var playerRadius: Double = 0.3
+    public var pickupRadius: Double = 0.6
+    /// Radius of the circle a shot must cross to hit a player.
+    public var hitRadius: Double = 0.45
+    public var viewRadius: Double = 16
+    public var shotRange: Double = 24
+    public var shotCooldownTicks: UInt64 = 5
+    public var shotDamage: Int = 25
+    public var maxHealth: Int = 100
+    public var respawnTicks: UInt64 = 60
+
+    public init() {}
+
+    public var tickSeconds: Double { 1 / Double(tickRate) }
+}

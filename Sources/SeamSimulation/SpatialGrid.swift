@@ -1,0 +1,64 @@
+import SeamWorld
+
+/// A uniform grid over the map, rebuilt from scratch every tick with a counting sort: O(items + cells),
+/// no allocation once warm. Queries visit only the cells a circle's bounding box touches.
+public struct SpatialGrid: Sendable {
+    public let cellSize: Double
+    public let columns: Int
+    public let rows: Int
+    private var cellStart: [Int32]
+    private var items: [Int32]
+    private var cellOfItem: [Int32] = []
+
+    public init(width: Int, height: Int, cellSize: Double) {
+        precondition(cellSize > 0)
+        self.cellSize = cellSize
+        columns = max(1, Int((Double(width) / cellSize).rounded(.up)))
+        rows = max(1, Int((Double(height) / cellSize).rounded(.up)))
+        cellStart = Array(repeating: 0, count: columns * rows + 1)
+        items = []
+    }
+
+    @inline(__always)
+    private func cell(of p: Vec2) -> Int {
+        let cx = min(max(Int(p.x / cellSize), 0), columns - 1)
+        let cy = min(max(Int(p.y / cellSize), 0), rows - 1)
+        return cy * columns + cx
+    }
+
+    /// Rebuilds the grid from `positions`; item `i` is `positions[i]`.
+    public mutating func rebuild(count: Int, position: (Int) -> Vec2) {
+        cellOfItem.removeAll(keepingCapacity: true)
+        for i in cellStart.indices { cellStart[i] = 0 }
+        for i in 0..<count {
+            let c = cell(of: position(i))
+            cellOfItem.append(Int32(c))
+            cellStart[c + 1] += 1
+        }
+        for c in 1..<cellStart.count { cellStart[c] += cellStart[c - 1] }
+        items.removeAll(keepingCapacity: true)
+        items.append(contentsOf: repeatElement(0, count: count))
+        var fill = cellStart
+        for i in 0..<count {
+            let c = Int(cellOfItem[i])
+            items[Int(fill[c])] = Int32(i)
+            fill[c] += 1
+        }
+    }
+
+    /// Calls `visit` with every item whose cell touches the square around `center` of half-side `radius`.
+    /// Callers filter by exact distance.
+    @inline(__always)
+    public func forEachCandidate(around center: Vec2, radius: Double, _ visit: (Int) -> Void) {
+        let x0 = min(max(Int((center.x - radius) / cellSize), 0), columns - 1)
+        let x1 = min(max(Int((center.x + radius) / cellSize), 0), columns - 1)
+        let y0 = min(max(Int((center.y - radius) / cellSize), 0), rows - 1)
+        let y1 = min(max(Int((center.y + radius) / cellSize), 0), rows - 1)
+        for cy in y0...y1 {
+            for cx in x0...x1 {
+                let c = cy * columns + cx
+                for k in Int(cellStart[c])..<Int(cellStart[c + 1]) { visit(Int(items[k])) }
+            }
+        }
+    }
+}

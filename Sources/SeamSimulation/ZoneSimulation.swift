@@ -1,0 +1,238 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SeamProtocol
+import SeamWorld
+
+/// The deterministic simulation of one zone: players, coins, shots. Pure: no sockets, files or wall time.
+/// Feed inputs with `apply(_:sequence:to:)`, advance with `step()`, read state and events.
+public struct ZoneSimulation: Sendable {
+    public let map: GameMap
+    public let zone: ZoneSpec
+    public let config: SimulationConfig
+    public private(set) var tick: UInt64
+    public private(set) var players: [PlayerState] = []
+    public private(set) var coins: [CoinState] = []
+    /// Events of the last `step()` (and of joins/leaves since), cleared by `takeEvents`.
+    public private(set) var events: [SimEvent] = []
+    public private(set) var grid: SpatialGrid
+
+    private var indexOfPlayer: [UInt32: Int] = [:]
+    private var indexOfCoin: [UInt32: Int] = [:]
+    private let spawnPoints: [Vec2]
+    private var nextSpawn = 0
+
+    public init(map: GameMap, zone: ZoneSpec, config: SimulationConfig = SimulationConfig(), startTick: UInt64 = 0) {
+        self.map = map
+        self.zone = zone
+        self.config = config
+        self.tick = startTick
+        spawnPoints = map.spawns(in: zone).map { Vec2(x: Double($0.x) + 0.5, y: Double($0.y) + 0.5) }
+        precondition(!spawnPoints.isEmpty, "a zone needs a spawn point; the map parser guarantees one")
+        for (id, tile) in map.coinSpots(in: zone) {
+            indexOfCoin[id] = coins.count
+            coins.append(CoinState(id: id, place: .ground(Vec2(x: Double(tile.x) + 0.5, y: Double(tile.y) + 0.5))))
+        }
+        grid = SpatialGrid(width: map.width, height: map.height, cellSize: config.viewRadius / 2)
+    }
+
+    // MARK: Players
+
+    public func index(of player: UInt32) -> Int? { indexOfPlayer[player] }
+    public func player(_ id: UInt32) -> PlayerState? { indexOfPlayer[id].map { players[$0] } }
+
+    /// Adds a player at the next spawn point (round-robin, deterministic).
+    @discardableResult
+    public mutating func addPlayer(id: UInt32, name: String) -> PlayerState {
+        precondition(indexOfPlayer[id] == nil, "player \(id) already in zone")
+        let p = PlayerState(id: id, name: name, position: takeSpawnPoint(), health: config.maxHealth)
+        indexOfPlayer[id] = players.count
+        players.append(p)
+        return p
+    }
+
+    /// Removes a player; its coins drop where it stood (cause "leave"), so no coin leaves the world with it.
+    public mutating func removePlayer(id: UInt32) {
+        guard let i = indexOfPlayer[id] else { return }
+        dropCoins(of: i, cause: "leave")
+        indexOfPlayer[id] = nil
+        let last = players.count - 1
+        if i != last {
+            players.swapAt(i, last)
+            indexOfPlayer[players[i].id] = i
+        }
+        players.removeLast()
+    }
+
+    /// Sets the input the player follows from the next step on.
+    public mutating func apply(_ input: InputCommand, sequence: UInt32, to id: UInt32) {
+        guard let i = indexOfPlayer[id] else { return }
+        players[i].input = input
+        players[i].inputSequence = sequence
+    }
+
+    public mutating func takeEvents(into out: inout [SimEvent]) {
+        out.append(contentsOf: events)
+        events.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Step
+
+    /// Advances one tick: respawns, movement, shots, pickups, in that order.
+    public mutating func step() {
+        tick += 1
+        respawnDue()
+        move()
+        grid.rebuild(count: players.count) { players[$0].position }
+        shoot()
+        pickUpCoins()
+    }
+
+    private mutating func respawnDue() {
+        for i in players.indices where !players[i].alive && players[i].respawnTick <= tick {
+            players[i].alive = true
+            players[i].health = config.maxHealth
+            players[i].velocity = .zero
+            players[i].position = takeSpawnPoint()
+            events.append(.respawn(player: players[i].id, at: players[i].position))
+        }
+    }
+
+    private mutating func takeSpawnPoint() -> Vec2 {
+        defer { nextSpawn = (nextSpawn + 1) % spawnPoints.count }
+        return spawnPoints[nextSpawn]
+    }
+
+    private mutating func move() {
+        let dt = config.tickSeconds
+        let maxDelta = config.acceleration * dt
+        for i in players.indices where players[i].alive {
+            let input = players[i].input
+            var wish = Vec2(x: Double(input.moveX) / 127, y: Double(input.moveY) / 127)
+            let length = wish.length
+            if length > 1 { wish = wish * (1 / length) }
+            let desired = wish * config.maxSpeed
+            var v = players[i].velocity
+            let change = desired - v
+            let changeLength = change.length
+            v = changeLength <= maxDelta ? desired : v + change * (maxDelta / changeLength)
+            players[i].velocity = v
+            players[i].position = collide(players[i].position, velocity: &players[i].velocity, dt: dt)
+        }
+    }
+
+    /// Moves along x then y, stopping at wall tiles and at the zone's territory (a wall until handoff exists).
+    private func collide(_ start: Vec2, velocity v: inout Vec2, dt: Double) -> Vec2 {
+        let r = config.playerRadius
+        var p = start
+        let nx = p.x + v.x * dt
+        if overlapsWall(x: nx, y: p.y, r: r) {
+            v.x = 0
+        } else {
+            p.x = nx
+        }
+        let ny = p.y + v.y * dt
+        if overlapsWall(x: p.x, y: ny, r: r) {
+            v.y = 0
+        } else {
+            p.y = ny
+        }
+        let clamped = zone.rect.clamp(p, margin: r)
+        if clamped.x != p.x { v.x = 0 }
+        if clamped.y != p.y { v.y = 0 }
+        return clamped
+    }
+
+    @inline(__always)
+    private func overlapsWall(x: Double, y: Double, r: Double) -> Bool {
+        let x0 = Int((x - r).rounded(.down)), x1 = Int((x + r).rounded(.down))
+        let y0 = Int((y - r).rounded(.down)), y1 = Int((y + r).rounded(.down))
+        for ty in y0...y1 {
+            for tx in x0...x1 where map.isWall(x: tx, y: ty) { return true }
+        }
+        return false
+    }
+
+    private mutating func shoot() {
+        for i in players.indices {
+            let shooter = players[i]
+            guard shooter.alive, shooter.input.firing, shooter.inputSequence != shooter.lastShotSequence else { continue }
+            if let last = shooter.lastShotTick, tick - last < config.shotCooldownTicks { continue }
+            players[i].lastShotTick = tick
+            players[i].lastShotSequence = shooter.inputSequence
+            let angle = Quantize.angle(shooter.input.aim)
+            let d = Vec2(x: cos(angle), y: sin(angle))
+            let limit = Raycast.wallDistance(map: map, from: shooter.position, direction: d, maxDistance: config.shotRange)
+            var best: (index: Int, t: Double)?
+            grid.forEachCandidate(around: shooter.position, radius: limit) { j in
+                guard j != i, players[j].alive else { return }
+                guard let t = Raycast.circleHit(from: shooter.position, direction: d, center: players[j].position,
+                                                radius: config.hitRadius), t <= limit else { return }
+                if best == nil || t < best!.t || (t == best!.t && players[j].id < players[best!.index].id) {
+                    best = (j, t)
+                }
+            }
+            if let target = best?.index {
+                damage(target: target, by: i, shot: shooter.inputSequence)
+            }
+        }
+    }
+
+    private mutating func damage(target j: Int, by i: Int, shot: UInt32) {
+        let damage = min(config.shotDamage, players[j].health)
+        players[j].health -= damage
+        events.append(.hit(shooter: players[i].id, target: players[j].id, shot: shot, damage: damage,
+                           health: players[j].health))
+        guard players[j].health <= 0 else { return }
+        players[j].alive = false
+        players[j].deaths += 1
+        players[j].velocity = .zero
+        players[j].respawnTick = tick + config.respawnTicks
+        players[i].kills += 1
+        events.append(.kill(killer: players[i].id, victim: players[j].id, shot: shot))
+        events.append(.died(player: players[j].id, killer: players[i].id, respawnTick: players[j].respawnTick))
+        dropCoins(of: j, cause: "death")
+    }
+
+    /// Drops every carried coin at the player's position, clamped inside the zone's territory.
+    private mutating func dropCoins(of i: Int, cause: String) {
+        let at = zone.rect.clamp(players[i].position, margin: config.playerRadius)
+        for coin in players[i].coins {
+            coins[indexOfCoin[coin]!].place = .ground(at)
+            events.append(.drop(player: players[i].id, coin: coin, at: at, cause: cause))
+        }
+        players[i].coins.removeAll()
+    }
+
+    private mutating func pickUpCoins() {
+        let r2 = config.pickupRadius * config.pickupRadius
+        for c in coins.indices {
+            guard case .ground(let at) = coins[c].place else { continue }
+            var best: (index: Int, d2: Double)?
+            grid.forEachCandidate(around: at, radius: config.pickupRadius) { j in
+                guard players[j].alive else { return }
+                let d2 = (players[j].position - at).lengthSquared
+                guard d2 <= r2 else { return }
+                if best == nil || d2 < best!.d2 || (d2 == best!.d2 && players[j].id < players[best!.index].id) {
+                    best = (j, d2)
+                }
+            }
+            if let j = best?.index {
+                coins[c].place = .carried(by: players[j].id)
+                players[j].coins.append(coins[c].id)
+                events.append(.pickup(player: players[j].id, coin: coins[c].id, at: at))
+            }
+        }
+    }
+
+    // MARK: Digest
+
+    /// Totals for the journal's periodic digest.
+    public var digest: (players: Int, coinsGround: Int, coinsCarried: Int) {
+        var ground = 0
+        for c in coins { if case .ground = c.place { ground += 1 } }
+        return (players.count, ground, coins.count - ground)
+    }
+}

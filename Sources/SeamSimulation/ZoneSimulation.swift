@@ -82,7 +82,14 @@ public struct ZoneSimulation: Sendable {
 
     /// Advances one tick: respawns, movement, shots, pickups, in that order.
     public mutating func step() {
-        tick += 1
+        step(to: tick + 1)
+    }
+
+    /// Runs one tick's work and sets the tick to `newTick`. A zone that fell far behind the world clock
+    /// skips ticks this way instead of running them back to back.
+    public mutating func step(to newTick: UInt64) {
+        precondition(newTick > tick, "ticks only grow")
+        tick = newTick
         respawnDue()
         move()
         grid.rebuild(count: players.count) { players[$0].position }

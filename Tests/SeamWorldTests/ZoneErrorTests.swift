@@ -98,7 +98,8 @@ import Testing
             grid("zones 2by2 7100"), line: 6, column: 7, "expected a grid as COLUMNSxROWS (e.g. 4x4), found '2by2'")
         Fixtures.expectError(grid("zones 2x 7100"), line: 6, column: 7, "expected a grid as COLUMNSxROWS")
         Fixtures.expectError(
-            grid("zones 27x1 7100"), line: 6, column: 7, "expected grid columns (one letter a-z each) in 1...26, found 27")
+            grid("zones 27x1 7100"), line: 6, column: 7,
+            "expected grid columns (one letter a-z each) in 1...26, found 27")
         Fixtures.expectError(grid("zones 2x0 7100"), line: 6, column: 9, "expected grid rows in 1...1024, found 0")
     }
 

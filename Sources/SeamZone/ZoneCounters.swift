@@ -1,0 +1,53 @@
+/// What a zone counted since it started. Refusals are counted per reason.
+public struct ZoneCounters: Sendable, Equatable {
+    public var connects = 0
+    public var joins = 0
+    public var leaves = 0
+    public var refusedWrongVersion = 0
+    public var refusedMalformed = 0
+    public var refusedOversized = 0
+    public var refusedFull = 0
+    public var refusedUnexpected = 0
+    public var refusedWrongChannel = 0
+    public var ticks: UInt64 = 0
+    /// Ticks whose work ended after the next tick should have started.
+    public var overruns = 0
+    /// Ticks skipped because the zone fell more than `ZoneServer.maximumCatchUp` ticks behind.
+    public var skippedTicks: UInt64 = 0
+    public var snapshotsSent: UInt64 = 0
+    public var snapshotBytes: UInt64 = 0
+    public var sendFailures = 0
+
+    public init() {}
+
+    public var refused: Int {
+        refusedWrongVersion + refusedMalformed + refusedOversized + refusedFull + refusedUnexpected
+            + refusedWrongChannel
+    }
+}
+
+/// A periodic report of a running zone, for status lines and tests.
+public struct ZoneStatus: Sendable {
+    public var zone: String
+    public var tick: UInt64
+    public var players: Int
+    public var connectedPeers: Int
+    public var counters: ZoneCounters
+    /// Tick work time over the last interval, in milliseconds.
+    public var tickP50Ms: Double
+    public var tickP99Ms: Double
+    public var tickMaxMs: Double
+    public var bytesInPerSecond: Double
+    public var bytesOutPerSecond: Double
+    public var coinsGround: Int
+    public var coinsCarried: Int
+
+    /// One line a person can read at a glance.
+    public var line: String {
+        func f(_ v: Double) -> String { String(Int((v * 10).rounded()) / 10) + "." + String(Int((v * 10).rounded()) % 10) }
+        return "zone \(zone) tick \(tick) players \(players) peers \(connectedPeers) "
+            + "tick p50 \(f(tickP50Ms))ms p99 \(f(tickP99Ms))ms max \(f(tickMaxMs))ms overruns \(counters.overruns) "
+            + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
+            + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused)"
+    }
+}

@@ -1,0 +1,98 @@
+import SeamNet
+import SeamProtocol
+import SeamSimulation
+import SeamWorld
+
+extension ZoneServer {
+    /// Turns the simulation's events into journal records and per-player client events.
+    func dispatchSimulationEvents() {
+        simEvents.removeAll(keepingCapacity: true)
+        simulation.takeEvents(into: &simEvents)
+        for event in simEvents {
+            switch event {
+            case .pickup(let player, let coin, let at):
+                journal(.pickup(player: player, coin: coin, x: at.x, y: at.y))
+                post(.coinPicked(coin: coin), to: player)
+            case .drop(let player, let coin, let at, let cause):
+                journal(.drop(player: player, coin: coin, x: at.x, y: at.y, cause: cause))
+            case .hit(let shooter, let target, let shot, let damage, let health):
+                journal(.hit(shooter: shooter, target: target, shot: shot, damage: damage, health: health))
+                post(.hitConfirmed(shot: shot, target: target, damage: UInt8(clamping: damage)), to: shooter)
+                post(.damaged(shooter: shooter, health: UInt8(clamping: health)), to: target)
+            case .kill(let killer, let victim, let shot):
+                journal(.kill(killer: killer, victim: victim, shot: shot))
+                post(.killCredited(victim: victim), to: killer)
+            case .died(let player, let killer, let respawnTick):
+                post(.died(killer: killer, respawnTick: UInt32(truncatingIfNeeded: respawnTick)), to: player)
+            case .respawn(let player, let at):
+                journal(.respawn(player: player, x: at.x, y: at.y))
+                post(.respawned(x: Quantize.position(at.x), y: Quantize.position(at.y)), to: player)
+            }
+        }
+    }
+
+    private func post(_ event: GameEvent, to player: UInt32) {
+        guard let slot = slotOfPlayer[player], sessions[slot].phase == .playing else { return }
+        sessions[slot].outbox.append(event)
+    }
+
+    /// One reliable Events message per player with news this tick.
+    func sendEvents() {
+        for slot in sessions.indices where !sessions[slot].outbox.isEmpty {
+            let events = sessions[slot].outbox
+            sessions[slot].outbox.removeAll(keepingCapacity: true)
+            guard sessions[slot].phase == .playing else { continue }
+            var start = 0
+            while start < events.count {
+                let end = min(events.count, start + 255)
+                send(.events(Array(events[start..<end])), to: host.peer(slot: slot))
+                start = end
+            }
+        }
+    }
+
+    /// A full snapshot per player: itself, then the nearest players and coins that fit the byte budget.
+    func sendSnapshots() {
+        let budget = min(config.snapshotBudget, Wire.maximumSnapshotBytes)
+        let tick = UInt32(truncatingIfNeeded: simulation.tick)
+        for slot in sessions.indices where sessions[slot].phase == .playing {
+            guard let index = simulation.index(of: sessions[slot].playerId) else { continue }
+            let p = simulation.players[index]
+            snapshotWriter.begin(
+                tick: tick, lastInputSequence: sessions[slot].lastApplied,
+                me: SelfState(
+                    x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
+                    vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
+                    health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
+                    coins: UInt16(clamping: p.coins.count), kills: UInt16(clamping: p.kills),
+                    deaths: UInt16(clamping: p.deaths)))
+            simulation.visibleCoins(from: p.position, into: &visibleCoins)
+            // Keep room for the coin count and a few nearby coins; players fill the rest.
+            let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
+            simulation.visiblePlayers(from: index, into: &visible)
+            for (j, _) in visible {
+                guard snapshotWriter.count + EntityState.wireSize + coinReserve <= budget else { break }
+                let o = simulation.players[j]
+                snapshotWriter.entity(
+                    EntityState(
+                        id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
+                        vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
+                        health: UInt8(clamping: o.health), flags: o.alive ? EntityFlags.alive : 0))
+            }
+            snapshotWriter.beginCoins()
+            for c in visibleCoins {
+                guard snapshotWriter.count + CoinView.wireSize <= budget else { break }
+                snapshotWriter.coin(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
+            }
+            snapshotWriter.finish()
+            let peer = host.peer(slot: slot)
+            do {
+                try peer.send(snapshotWriter.writer.bytes, channel: Wire.stateChannel, delivery: .unreliable)
+                counters.snapshotsSent += 1
+                counters.snapshotBytes += UInt64(snapshotWriter.count)
+            } catch {
+                counters.sendFailures += 1
+            }
+        }
+    }
+}

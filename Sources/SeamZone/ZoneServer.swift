@@ -1,0 +1,163 @@
+import Logging
+import SeamNet
+import SeamProtocol
+import SeamSimulation
+import SeamWorld
+
+/// One zone server: an ENet host and the zone's simulation, driven by one thread.
+///
+/// Every tick, in this order: service the network until the tick starts, apply inputs, step the simulation,
+/// send events and snapshots, flush. Owned by the thread that calls `run`.
+public final class ZoneServer {
+    public let config: ZoneConfig
+    public let host: NetHost
+    public let worldClock: WorldClock
+    public internal(set) var counters = ZoneCounters()
+    public internal(set) var simulation: ZoneSimulation
+
+    let logger: Logger
+    let journal: Journal?
+    var sessions: [Session]
+    var slotOfPlayer: [UInt32: Int] = [:]
+    var nextPlayerSerial: UInt32 = 1
+    var simEvents: [SimEvent] = []
+    var snapshotWriter = SnapshotWriter()
+    var eventWriter = ByteWriter(capacity: 512)
+    var visible: [(index: Int, distanceSquared: Double)] = []
+    var visibleCoins: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []
+    var tickTimes: [Double] = []
+    var refusalLogBudget = 20
+
+    /// Ticks a late zone runs back to back before it skips ahead to the world clock.
+    static let maximumCatchUp: UInt64 = 5
+
+    /// Binds the zone's port and opens its journal. Throws with a one-line reason (e.g. port in use).
+    public init(config: ZoneConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        host = try NetHost(
+            bind: config.bind, peerLimit: config.capacity + ZoneConfig.spareSlots, channelLimit: Wire.channelCount)
+        let now = config.clock.nowNanos()
+        worldClock = WorldClock(
+            epochNanos: config.epochNanos ?? (now / 1_000_000_000 * 1_000_000_000), tickRate: config.simulation.tickRate)
+        simulation = ZoneSimulation(
+            map: config.map, zone: config.zone, config: config.simulation, startTick: worldClock.tick(at: now))
+        sessions = Array(repeating: Session(), count: host.peerLimit)
+        journal = try config.journalDirectory.map { dir throws(ZoneError) in try Journal(directory: dir, zone: config.zone.id) }
+        journal(.start(map: config.map.name, tickRate: config.simulation.tickRate,
+                       coinsInZone: simulation.coins.count, capacity: config.capacity))
+        journal?.flush()
+    }
+
+    /// The port actually bound (useful with port 0).
+    public var port: UInt16 { host.localAddress.port }
+
+    /// Serves until `stop` is set, reporting status every `config.statusInterval` seconds.
+    public func run(until stop: StopSignal, status: (ZoneStatus) -> Void = { _ in }) {
+        let clock = config.clock
+        var nextTick = simulation.tick + 1
+        let statusEvery = max(1, UInt64(config.statusInterval * Double(config.simulation.tickRate)))
+        var lastTraffic = host.traffic
+        var lastStatusNanos = clock.nowNanos()
+        while !stop.isStopped {
+            let deadline = worldClock.start(of: nextTick)
+            serviceNetwork(until: deadline)
+            let began = clock.nowNanos()
+            let current = worldClock.tick(at: began)
+            if current > nextTick + ZoneServer.maximumCatchUp {
+                counters.skippedTicks += current - nextTick
+                nextTick = current
+            }
+            runTick(nextTick)
+            let ended = clock.nowNanos()
+            tickTimes.append(Double(ended - began) / 1e6)
+            if ended > worldClock.start(of: nextTick + 1) { counters.overruns += 1 }
+            if nextTick % statusEvery == 0 {
+                let traffic = host.traffic
+                let seconds = max(1e-9, Double(ended - lastStatusNanos) / 1e9)
+                status(makeStatus(traffic: traffic, since: lastTraffic, seconds: seconds))
+                lastTraffic = traffic
+                lastStatusNanos = ended
+                tickTimes.removeAll(keepingCapacity: true)
+            }
+            nextTick += 1
+        }
+        shutdown()
+    }
+
+    /// Waits for and handles network events until `deadline` (wall nanoseconds).
+    private func serviceNetwork(until deadline: UInt64) {
+        repeat {
+            let now = config.clock.nowNanos()
+            let waitMs = now >= deadline ? 0 : UInt32(min((deadline - now + 999_999) / 1_000_000, 1000))
+            do {
+                try host.service(timeoutMs: waitMs) { event in handle(event) }
+            } catch {
+                logger.warning("network service failed: \(error)")
+            }
+        } while config.clock.nowNanos() < deadline
+    }
+
+    private func runTick(_ tick: UInt64) {
+        counters.ticks += 1
+        for slot in sessions.indices where sessions[slot].phase == .playing {
+            if !sessions[slot].pending.isEmpty {
+                let next = sessions[slot].pending.removeFirst()
+                simulation.apply(next.command, sequence: next.sequence, to: sessions[slot].playerId)
+                sessions[slot].lastApplied = next.sequence
+            }
+        }
+        simulation.step(to: tick)
+        dispatchSimulationEvents()
+        sendEvents()
+        sendSnapshots()
+        host.flush()
+        if tick % UInt64(config.simulation.tickRate) == 0 {
+            let d = simulation.digest
+            journal(.digest(players: d.players, coinsGround: d.coinsGround, coinsCarried: d.coinsCarried))
+            journal?.flush()
+        }
+    }
+
+    private func shutdown() {
+        for slot in sessions.indices where sessions[slot].phase == .playing || sessions[slot].phase == .connected {
+            send(.refuse(code: .shuttingDown, message: "zone \(config.zone.id) is shutting down"), to: host.peer(slot: slot))
+            host.peer(slot: slot).disconnectLater(data: UInt32(RefuseCode.shuttingDown.rawValue))
+            if sessions[slot].phase == .playing {
+                let id = sessions[slot].playerId
+                simulation.removePlayer(id: id)
+                journal(.leave(player: id, reason: "shutdown"))
+            }
+        }
+        dispatchSimulationEvents()
+        host.flush()
+        // Give the goodbyes a moment to leave; ENet resends reliable packets only while serviced.
+        let until = config.clock.nowNanos() + 200_000_000
+        serviceNetwork(until: until)
+        let d = simulation.digest
+        journal(.digest(players: d.players, coinsGround: d.coinsGround, coinsCarried: d.coinsCarried))
+        journal(.stop(reason: "stopped"))
+        journal?.flush()
+    }
+
+    func journal(_ event: JournalEvent) {
+        guard let journal else { return }
+        let ms = Int64(config.clock.nowNanos() / 1_000_000)
+        journal.append(JournalRecord(zone: config.zone.id, tick: simulation.tick, timeMs: ms, event: event))
+    }
+
+    private func makeStatus(traffic: TrafficCounters, since last: TrafficCounters, seconds: Double) -> ZoneStatus {
+        let sorted = tickTimes.sorted()
+        func pct(_ p: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))]
+        }
+        let d = simulation.digest
+        return ZoneStatus(
+            zone: config.zone.id, tick: simulation.tick, players: simulation.players.count,
+            connectedPeers: host.connectedPeers, counters: counters, tickP50Ms: pct(0.5), tickP99Ms: pct(0.99),
+            tickMaxMs: sorted.last ?? 0,
+            bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,
+            bytesOutPerSecond: Double(traffic.bytesSent - last.bytesSent) / seconds,
+            coinsGround: d.coinsGround, coinsCarried: d.coinsCarried)
+    }
+}

@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# bench-cpu.sh — CPU seconds per connected bot per second, Seam vs. plain ENet.
+#
+# For each bot count N it runs, one after the other:
+#   1. a Seam zone (Maps/duel.map, zone west) and `seam bots` with N wandering
+#      bots for DURATION seconds, sampling both processes' CPU time;
+#   2. tools/bin/enet-baseline server + client moving the same number and size
+#      of packets (sizes derived from the bots' report), sampled the same way.
+# CPU is read from /proc/PID/stat (utime+stime) at the start and end of a
+# window that opens WARMUP s after the client side starts (so every bot has
+# connected) and closes TAIL s before it is due to finish.
+#
+# Usage:
+#   tools/bench-cpu.sh                      # N = 500 1000 2000, 20 s each
+#   COUNTS="500 1000" DURATION=10 tools/bench-cpu.sh
+#   SKIP_BUILD=1 SEAM=path/to/seam tools/bench-cpu.sh
+#   BASELINE_ONLY=1 SNAPSHOT_BYTES=300 INPUT_BYTES=20 COUNTS=500 tools/bench-cpu.sh
+#
+# Environment (defaults): COUNTS ("500 1000 2000"), DURATION (20), RATE (20),
+#   WARMUP (5), TAIL (2), OUT (out/bench), SEAM (.build/release/seam),
+#   SKIP_BUILD (0), BASELINE_ONLY (0), SNAPSHOT_BYTES/INPUT_BYTES (300/20,
+#   only used with BASELINE_ONLY=1), ENET_OVERHEAD (10 bytes per packet
+#   subtracted from the bots' per-packet wire bytes).
+# Output: a Markdown table on stdout, progress on stderr, all figures in
+#   $OUT/bench-cpu.json, process logs and bots reports in $OUT/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+COUNTS=${COUNTS:-"500 1000 2000"}
+DURATION=${DURATION:-20}
+RATE=${RATE:-20}
+WARMUP=${WARMUP:-5}
+TAIL=${TAIL:-2}
+OUT=${OUT:-out/bench}
+SEAM=${SEAM:-.build/release/seam}
+SKIP_BUILD=${SKIP_BUILD:-0}
+BASELINE_ONLY=${BASELINE_ONLY:-0}
+SNAPSHOT_BYTES=${SNAPSHOT_BYTES:-300}
+INPUT_BYTES=${INPUT_BYTES:-20}
+ENET_OVERHEAD=${ENET_OVERHEAD:-10}
+MAP=Maps/duel.map
+ZONE=west
+BASELINE=tools/bin/enet-baseline
+CLK_TCK=$(getconf CLK_TCK)
+
+log() { echo "bench-cpu: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+(( DURATION > WARMUP + TAIL )) || die "DURATION ($DURATION) must exceed WARMUP+TAIL ($((WARMUP + TAIL)))"
+mkdir -p "$OUT" tools/bin
+ROWS="$OUT/bench-cpu.rows.jsonl"
+: > "$ROWS"
+
+# --- background processes: all are killed on exit --------------------------------
+# (`jobs -pr` lists only this shell's own still-running background children.)
+cleanup() {
+    local pids pid
+    pids=$(jobs -pr)
+    for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in $pids; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Stops one tracked process with SIGTERM and reaps it.
+stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# --- helpers -------------------------------------------------------------------
+free_port() {
+    python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# CPU ticks (utime + stime, all threads) of a live process.
+cpu_ticks() {
+    local stat rest
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || die "process $1 ($2) exited before the measurement window closed"
+    rest=${stat##*) }             # fields from 3 (state) on; comm may hold spaces
+    read -r -a f <<< "$rest"
+    echo $(( f[11] + f[12] ))     # fields 14 (utime) and 15 (stime)
+}
+
+now() { date +%s.%N; }
+# A sleep that a trapped SIGINT/SIGTERM interrupts at once (bash runs traps
+# only after a foreground command ends, but does interrupt `wait`).
+nap() { sleep "$1" & wait $!; }
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+
+# Waits up to 30 s for a UDP socket bound to port $1, while process $2 lives.
+wait_udp_port() {
+    local port=$1 pid=$2 i
+    for (( i = 0; i < 300; i++ )); do
+        kill -0 "$pid" 2>/dev/null || die "process $pid exited before binding UDP port $port"
+        if ss -Huln | awk -v p=":$port" '{ if (substr($4, length($4) - length(p) + 1) == p) found = 1 }
+                                     END { exit !found }'; then
+            return 0
+        fi
+        nap 0.1
+    done
+    die "nothing bound UDP port $port within 30 s"
+}
+
+# Measures the CPU of server pid $1 and client pid $2 over the window.
+# Sets SERVER_CPU, CLIENT_CPU (seconds) and WINDOW (seconds).
+measure_window() {
+    local server=$1 client=$2 t0 t1 s0 s1 c0 c1
+    nap "$WARMUP"
+    t0=$(now); s0=$(cpu_ticks "$server" server); c0=$(cpu_ticks "$client" client)
+    nap $(( DURATION - WARMUP - TAIL ))
+    t1=$(now); s1=$(cpu_ticks "$server" server); c1=$(cpu_ticks "$client" client)
+    WINDOW=$(calc "$t1 - $t0")
+    SERVER_CPU=$(calc "($s1 - $s0) / $CLK_TCK")
+    CLIENT_CPU=$(calc "($c1 - $c0) / $CLK_TCK")
+}
+
+# CPU milliseconds per bot per second: per_bot CPU_SECONDS N
+per_bot() { calc "$1 / $WINDOW / $2 * 1000"; }
+ratio() { awk "BEGIN { if ($2 > 0) printf \"%.2f\", $1 / $2; else print \"n/a\" }"; }
+
+# Reads the bots report: prints "bytes_in_per_bot_per_s bytes_out_per_bot_per_s connected".
+read_report() {
+    python3 - "$1" <<'EOF'
+import json, sys
+
+def find(node, key):
+    """The value of `key` at top level, else the first one nested anywhere."""
+    if isinstance(node, dict):
+        if key in node:
+            return node[key]
+        children = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        found = find(child, key)
+        if found is not None:
+            return found
+    return None
+
+report = json.load(open(sys.argv[1]))
+rates = [find(report, k) for k in ("bytes_in_per_bot_per_s", "bytes_out_per_bot_per_s")]
+if any(not isinstance(r, (int, float)) for r in rates):
+    sys.exit("bench-cpu: %s lacks bytes_in/out_per_bot_per_s" % sys.argv[1])
+connected = next((find(report, k) for k in ("connected", "bots_connected", "connected_bots")
+                  if find(report, k) is not None), "?")
+print(rates[0], rates[1], connected)
+EOF
+}
+
+# Packet payload bytes from per-bot wire bytes per second.
+payload_bytes() { awk -v b="$1" -v r="$RATE" -v o="$ENET_OVERHEAD" 'BEGIN { n = int(b / r - o + 0.5); print (n < 1 ? 1 : n) }'; }
+
+# --- build -----------------------------------------------------------------------
+cc -O2 -Wall -o "$BASELINE" tools/enet-baseline.c -lenet
+if [[ $BASELINE_ONLY != 1 && $SKIP_BUILD != 1 ]]; then
+    log "building seam (release)"
+    swift build -c release --product seam >&2
+fi
+[[ $BASELINE_ONLY == 1 || -x $SEAM ]] || die "no Seam binary at $SEAM"
+
+# --- runs --------------------------------------------------------------------------
+echo "| N | zone ms/bot/s | C server ms/bot/s | zone/C | swarm ms/bot/s | C client ms/bot/s | swarm/C | connected Seam/C | S/I bytes |"
+echo "|---|---|---|---|---|---|---|---|---|"
+
+for N in $COUNTS; do
+    ZONE_MS="" SWARM_MS="" SEAM_CONNECTED="-"
+    if [[ $BASELINE_ONLY == 1 ]]; then
+        S=$SNAPSHOT_BYTES I=$INPUT_BYTES
+    else
+        # a. Seam zone + bots.
+        PORT=$(free_port)
+        REPORT="$OUT/seam-$N.json"
+        rm -f "$REPORT"
+        log "N=$N: seam zone on port $PORT"
+        "$SEAM" zone --map "$MAP" --zone "$ZONE" --port "$PORT" --capacity $((N + 50)) \
+            > "$OUT/seam-$N.zone.log" 2>&1 &
+        zone_pid=$!
+        wait_udp_port "$PORT" "$zone_pid"
+        log "N=$N: $N seam bots for $DURATION s"
+        "$SEAM" bots --map "$MAP" --zone "$ZONE" --address "$ZONE=127.0.0.1:$PORT" --count "$N" \
+            --duration "$DURATION" --no-dashboard --report "$REPORT" --behavior wander \
+            > "$OUT/seam-$N.bots.log" 2>&1 &
+        bots_pid=$!
+        measure_window "$zone_pid" "$bots_pid"
+        ZONE_MS=$(per_bot "$SERVER_CPU" "$N"); SWARM_MS=$(per_bot "$CLIENT_CPU" "$N")
+        SEAM_WINDOW=$WINDOW SEAM_ZONE_CPU=$SERVER_CPU SEAM_BOTS_CPU=$CLIENT_CPU
+        rc=0; wait "$bots_pid" || rc=$?
+        (( rc == 0 )) || log "N=$N: seam bots exited with status $rc (see $OUT/seam-$N.bots.log)"
+        stop "$zone_pid"
+        [[ -f $REPORT ]] || die "seam bots wrote no report at $REPORT"
+
+        # b. Packet sizes for the baseline, from the bots' measured traffic.
+        fields=$(read_report "$REPORT") || die "could not read $REPORT"
+        read -r BYTES_IN BYTES_OUT SEAM_CONNECTED <<< "$fields"
+        S=$(payload_bytes "$BYTES_IN"); I=$(payload_bytes "$BYTES_OUT")
+    fi
+
+    # c. C baseline with the same N, rate, duration and window.
+    PORT=$(free_port)
+    log "N=$N: enet-baseline on port $PORT, snapshot $S B, input $I B"
+    "$BASELINE" server --port "$PORT" --peers "$N" --snapshot-bytes "$S" --rate "$RATE" \
+        > "$OUT/baseline-$N.server.log" 2>&1 &
+    server_pid=$!
+    wait_udp_port "$PORT" "$server_pid"
+    "$BASELINE" client --host 127.0.0.1 --port "$PORT" --peers "$N" --input-bytes "$I" \
+        --rate "$RATE" --duration "$DURATION" > "$OUT/baseline-$N.client.log" 2>&1 &
+    client_pid=$!
+    measure_window "$server_pid" "$client_pid"
+    C_SERVER_MS=$(per_bot "$SERVER_CPU" "$N"); C_CLIENT_MS=$(per_bot "$CLIENT_CPU" "$N")
+    rc=0; wait "$client_pid" || rc=$?
+    (( rc == 0 )) || log "N=$N: enet-baseline client exited with status $rc"
+    stop "$server_pid"
+    C_CONNECTED=$(grep -o 'connected=[0-9]*' "$OUT/baseline-$N.client.log" | head -1 | cut -d= -f2)
+    C_CONNECTED=${C_CONNECTED:-?}
+
+    # d. Report.
+    if [[ -n $ZONE_MS ]]; then
+        row_zone=$(printf %.3f "$ZONE_MS") row_swarm=$(printf %.3f "$SWARM_MS")
+        row_zr=$(ratio "$ZONE_MS" "$C_SERVER_MS") row_sr=$(ratio "$SWARM_MS" "$C_CLIENT_MS")
+    else
+        row_zone="-" row_swarm="-" row_zr="-" row_sr="-"
+    fi
+    printf '| %s | %s | %.3f | %s | %s | %.3f | %s | %s/%s | %s/%s |\n' "$N" \
+        "$row_zone" "$C_SERVER_MS" "$row_zr" "$row_swarm" "$C_CLIENT_MS" "$row_sr" \
+        "$SEAM_CONNECTED" "$C_CONNECTED" "$S" "$I"
+
+    python3 - >> "$ROWS" <<EOF
+import json
+def num(s):
+    try:
+        return float(s)
+    except ValueError:
+        return None
+print(json.dumps({
+    "n": $N, "rate_hz": $RATE, "duration_s": $DURATION,
+    "seam": None if "$ZONE_MS" == "" else {
+        "window_s": num("${SEAM_WINDOW:-}"),
+        "zone_cpu_s": num("${SEAM_ZONE_CPU:-}"), "bots_cpu_s": num("${SEAM_BOTS_CPU:-}"),
+        "zone_ms_per_bot_per_s": num("$ZONE_MS"), "swarm_ms_per_bot_per_s": num("$SWARM_MS"),
+        "bytes_in_per_bot_per_s": num("${BYTES_IN:-}"), "bytes_out_per_bot_per_s": num("${BYTES_OUT:-}"),
+        "connected": num("$SEAM_CONNECTED"),
+    },
+    "baseline": {
+        "snapshot_bytes": $S, "input_bytes": $I, "window_s": num("$WINDOW"),
+        "server_cpu_s": num("$SERVER_CPU"), "client_cpu_s": num("$CLIENT_CPU"),
+        "server_ms_per_bot_per_s": num("$C_SERVER_MS"), "client_ms_per_bot_per_s": num("$C_CLIENT_MS"),
+        "connected": num("$C_CONNECTED"),
+        "server_summary": open("$OUT/baseline-$N.server.log").read().strip(),
+        "client_summary": open("$OUT/baseline-$N.client.log").read().strip(),
+    },
+    "ratio_zone_to_c_server": num("$row_zr"),
+    "ratio_swarm_to_c_client": num("$row_sr"),
+}))
+EOF
+done
+
+python3 - "$ROWS" "$OUT/bench-cpu.json" <<'EOF'
+import json, sys, platform, os
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+json.dump({"host": platform.node(), "cpus": os.cpu_count(), "unit": "CPU ms per connected bot per second",
+           "runs": rows}, open(sys.argv[2], "w"), indent=2)
+EOF
+rm -f "$ROWS"
+log "figures written to $OUT/bench-cpu.json"

@@ -138,3 +138,16 @@ public final class NetHost {
         host.pointee.totalReceivedPackets = 0
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension NetHost {
+    /// Waits until any of `hosts` has a datagram to read, or `timeoutMs` passes. Lets one thread serve
+    /// several hosts without spinning: after it returns, service each host with a zero timeout.
+    public static func waitForAny(_ hosts: [NetHost], timeoutMs: Int32) {
+        var fds = hosts.map { pollfd(fd: $0.host.pointee.socket, events: Int16(POLLIN), revents: 0) }
+        _ = poll(&fds, nfds_t(fds.count), timeoutMs)
+    }
+}

@@ -1,0 +1,56 @@
+import SeamNet
+import SeamProtocol
+import SeamWorld
+
+/// One headless player. A value in the swarm's array; the swarm's loop owns it.
+struct Bot {
+    enum Phase: Equatable {
+        /// Not yet started by the connect ramp.
+        case waiting
+        /// ENet connection under way.
+        case connecting
+        /// Connected, Hello sent, waiting for Welcome.
+        case handshaking
+        case playing
+        /// Connection failed or was refused before playing.
+        case failed
+        /// Was playing and lost the connection.
+        case gone
+        /// Disconnected on purpose at the end of the run.
+        case finished
+    }
+
+    let index: Int
+    let behavior: Behavior
+    let zone: ZoneSpec
+    let hostIndex: Int
+    var rng: SplitMix64
+    var phase = Phase.waiting
+    var peer: Peer?
+    var playerId: UInt32 = 0
+    var tickRate = 20
+
+    // What the bot knows of itself, from the newest snapshot.
+    var position = Vec2.zero
+    var alive = true
+    var newestTick: UInt32 = 0
+    var newestTickNanos: UInt64 = 0
+    var view = InterpolationBuffer()
+    var coins: [CoinView] = []
+
+    // Intent.
+    var target: Vec2?
+    var targetSince: UInt64 = 0
+    var bestDistance = Double.infinity
+    var sequence: UInt32 = 0
+    var recent: [InputCommand] = []
+    var lastShotSequence: UInt32 = 0
+
+    init(index: Int, behavior: Behavior, zone: ZoneSpec, hostIndex: Int, seed: UInt64) {
+        self.index = index
+        self.behavior = behavior
+        self.zone = zone
+        self.hostIndex = hostIndex
+        rng = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9)
+    }
+}

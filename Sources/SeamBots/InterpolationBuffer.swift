@@ -1,0 +1,71 @@
+import SeamProtocol
+import SeamWorld
+
+/// What a bot saw in its last few snapshots, to render other players between snapshots the way a real
+/// client does: at a time `delay` ticks behind the newest snapshot, interpolating between the two around it.
+struct InterpolationBuffer {
+    struct Frame {
+        var tick: UInt32 = 0
+        /// Sorted by id, so lookups are binary searches.
+        var entities: [EntityState] = []
+    }
+
+    /// Oldest first; at most `capacity` frames.
+    private(set) var frames: [Frame] = []
+    static let capacity = 4
+
+    var newestTick: UInt32? { frames.last?.tick }
+
+    /// Adds a snapshot's entities. Older or duplicate ticks are ignored (unreliable packets may reorder).
+    mutating func add(tick: UInt32, entities: [EntityState]) {
+        if let newest = frames.last?.tick, tick <= newest { return }
+        var frame = frames.count == InterpolationBuffer.capacity ? frames.removeFirst() : Frame()
+        frame.tick = tick
+        frame.entities = entities.sorted { $0.id < $1.id }
+        frames.append(frame)
+    }
+
+    /// Entities as seen at `renderTick` (fractional). Each one present in both bracketing frames is
+    /// interpolated; one only in the newer frame appears as it is there.
+    func render(at renderTick: Double, into out: inout [(id: UInt32, position: Vec2, alive: Bool)]) {
+        out.removeAll(keepingCapacity: true)
+        guard let newest = frames.last else { return }
+        var older: Frame? = nil
+        var newer = newest
+        for f in frames.reversed() where Double(f.tick) <= renderTick {
+            older = f
+            break
+        }
+        if let o = older, let i = frames.firstIndex(where: { $0.tick == o.tick }), i + 1 < frames.count {
+            newer = frames[i + 1]
+        }
+        guard let from = older, from.tick != newer.tick else {
+            for e in newest.entities { out.append((e.id, position(e), e.flags & EntityFlags.alive != 0)) }
+            return
+        }
+        let t = min(1, max(0, (renderTick - Double(from.tick)) / Double(newer.tick - from.tick)))
+        for e in newer.entities {
+            let p1 = position(e)
+            if let prev = InterpolationBuffer.find(e.id, in: from.entities) {
+                let p0 = position(prev)
+                out.append((e.id, p0 + (p1 - p0) * t, e.flags & EntityFlags.alive != 0))
+            } else {
+                out.append((e.id, p1, e.flags & EntityFlags.alive != 0))
+            }
+        }
+    }
+
+    private func position(_ e: EntityState) -> Vec2 {
+        Vec2(x: Quantize.position(e.x), y: Quantize.position(e.y))
+    }
+
+    static func find(_ id: UInt32, in sorted: [EntityState]) -> EntityState? {
+        var lo = 0
+        var hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid].id < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < sorted.count && sorted[lo].id == id ? sorted[lo] : nil
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import SeamNet
+import SeamProtocol
+import SeamWorld
+
+extension Swarm {
+    /// One tick of a bot: choose where to go and whether to shoot, then send the input with the last few
+    /// inputs repeated.
+    func think(_ i: Int) {
+        var command = InputCommand()
+        if bots[i].alive {
+            switch bots[i].behavior {
+            case .wander:
+                command = steer(i, toward: wanderTarget(i))
+            case .coinRush:
+                if let coin = nearestCoin(i) {
+                    bots[i].target = coin
+                    command = steer(i, toward: coin)
+                } else {
+                    command = steer(i, toward: wanderTarget(i))
+                }
+            case .fight:
+                command = fight(i)
+            }
+        }
+        bots[i].sequence += 1
+        bots[i].recent.insert(command, at: 0)
+        if bots[i].recent.count > config.inputRedundancy { bots[i].recent.removeLast() }
+        writer.reset()
+        let message = InputMessage(ackTick: bots[i].newestTick, newestSequence: bots[i].sequence,
+                                   commands: bots[i].recent)
+        ClientMessage.input(message).encode(into: &writer)
+        try? bots[i].peer?.send(writer.bytes, channel: Wire.stateChannel, delivery: .unreliable)
+    }
+
+    /// A random floor point of the bot's zone; a new one when reached or when no progress for two seconds.
+    private func wanderTarget(_ i: Int) -> Vec2 {
+        if let t = bots[i].target {
+            let d = (t - bots[i].position).length
+            if d < 1 { bots[i].target = nil }
+            else if d < bots[i].bestDistance - 0.5 {
+                bots[i].bestDistance = d
+                bots[i].targetSince = nowNanos
+            } else if nowNanos - bots[i].targetSince > 2_000_000_000 {
+                bots[i].target = nil
+            }
+        }
+        if let t = bots[i].target { return t }
+        let rect = bots[i].zone.rect
+        var point = bots[i].position
+        for _ in 0..<20 {
+            let x = rect.x + Int.random(in: 0..<rect.width, using: &bots[i].rng)
+            let y = rect.y + Int.random(in: 0..<rect.height, using: &bots[i].rng)
+            if !config.map.isWall(x: x, y: y) {
+                point = Vec2(x: Double(x) + 0.5, y: Double(y) + 0.5)
+                break
+            }
+        }
+        bots[i].target = point
+        bots[i].bestDistance = (point - bots[i].position).length
+        bots[i].targetSince = nowNanos
+        return point
+    }
+
+    private func nearestCoin(_ i: Int) -> Vec2? {
+        var best: Vec2?
+        var bestD = Double.infinity
+        for c in bots[i].coins {
+            let p = Vec2(x: Quantize.position(c.x), y: Quantize.position(c.y))
+            let d = (p - bots[i].position).lengthSquared
+            if d < bestD {
+                bestD = d
+                best = p
+            }
+        }
+        return best
+    }
+
+    /// The render time of the bot's view: newest snapshot tick, advanced by the time since it arrived,
+    /// minus the interpolation delay.
+    private func renderTick(_ i: Int) -> Double {
+        let since = Double(nowNanos &- bots[i].newestTickNanos) / Double(tickNanos)
+        return Double(bots[i].newestTick) + min(since, 1) - config.interpolationDelayTicks
+    }
+
+    /// Chase the nearest visible living player, aim at where the bot sees it, fire when the gun is ready.
+    private func fight(_ i: Int) -> InputCommand {
+        bots[i].view.render(at: renderTick(i), into: &rendered)
+        let me = bots[i].position
+        var best: Vec2?
+        var bestD = Double.infinity
+        for e in rendered where e.alive && e.id != bots[i].playerId {
+            let d = (e.position - me).lengthSquared
+            if d < bestD {
+                bestD = d
+                best = e.position
+            }
+        }
+        guard let enemy = best else { return steer(i, toward: wanderTarget(i)) }
+        let toward = enemy - me
+        let distance = toward.length
+        var command = distance > 6 ? steer(i, toward: enemy) : strafe(i, around: toward)
+        command.aim = Quantize.angle(atan2(toward.y, toward.x))
+        // The zone allows one shot per 5 ticks; firing only then keeps `shots.fired` equal to shots taken.
+        if distance < 20 && bots[i].sequence + 1 >= bots[i].lastShotSequence + 5 {
+            command.buttons |= InputCommand.fire
+            bots[i].lastShotSequence = bots[i].sequence + 1
+            stats.shotsFired += 1
+        }
+        return command
+    }
+
+    private func strafe(_ i: Int, around toward: Vec2) -> InputCommand {
+        let side: Double = (bots[i].sequence / 40) % 2 == 0 ? 1 : -1
+        let dir = Vec2(x: -toward.y * side, y: toward.x * side).normalized()
+        return InputCommand(moveX: Int8((dir.x * 127).rounded()), moveY: Int8((dir.y * 127).rounded()))
+    }
+
+    private func steer(_ i: Int, toward point: Vec2) -> InputCommand {
+        let d = point - bots[i].position
+        let length = d.length
+        guard length > 0.05 else { return InputCommand() }
+        let scale = min(1, length) * 127 / length
+        return InputCommand(moveX: Int8(clamping: Int((d.x * scale).rounded())),
+                            moveY: Int8(clamping: Int((d.y * scale).rounded())))
+    }
+}

@@ -1,0 +1,180 @@
+import Logging
+import SeamNet
+import SeamProtocol
+import SeamWorld
+
+/// Thousands of headless players in one process, over several ENet client hosts, driven by one thread.
+///
+/// Each loop iteration: start connections due on the ramp, wait on every host's socket, service the hosts,
+/// and on every tick let each playing bot think and send its input.
+public final class Swarm {
+    public let config: SwarmConfig
+    public internal(set) var stats = SwarmStats()
+    let logger: Logger
+    var bots: [Bot] = []
+    var hosts: [NetHost] = []
+    /// `botOfSlot[host][peer slot]` is a bot index, or -1.
+    var botOfSlot: [[Int]] = []
+    var writer = ByteWriter(capacity: 64)
+    var rendered: [(id: UInt32, position: Vec2, alive: Bool)] = []
+    let tickNanos: UInt64
+    var nowNanos: UInt64 = 0
+    var refusalLogBudget = 10
+
+    public init(config: SwarmConfig, logger: Logger) throws(BotError) {
+        guard config.count > 0 else { throw BotError("--count must be at least 1") }
+        guard !config.targets.isEmpty else { throw BotError("no zone to connect to") }
+        self.config = config
+        self.logger = logger
+        tickNanos = 1_000_000_000 / 20
+        let hostCount = (config.count + config.botsPerHost - 1) / config.botsPerHost
+        let behaviors = config.behaviors.assign(count: config.count, seed: config.seed)
+        for h in 0..<hostCount {
+            let share = min(config.botsPerHost, config.count - h * config.botsPerHost)
+            do {
+                hosts.append(try NetHost(bind: nil, peerLimit: share, channelLimit: Wire.channelCount))
+            } catch {
+                throw BotError("cannot create client host \(h + 1) of \(hostCount): \(error)")
+            }
+            botOfSlot.append(Array(repeating: -1, count: share))
+        }
+        for i in 0..<config.count {
+            let target = config.targets[i % config.targets.count]
+            bots.append(Bot(index: i, behavior: behaviors[i], zone: target.zone, hostIndex: i / config.botsPerHost,
+                            seed: config.seed))
+        }
+        stats.target = config.count
+    }
+
+    /// Runs for `config.duration` seconds or until `stop`, calling `progress` about once a second.
+    public func run(until stop: StopSignal, clock: () -> UInt64, progress: (SwarmStats) -> Void = { _ in }) -> SwarmStats {
+        let start = clock()
+        let end = start + UInt64(config.duration * 1e9)
+        var nextTick = start
+        var nextSecond = start + 1_000_000_000
+        var lastSecond = start
+        var lastTraffic = (UInt64(0), UInt64(0))
+        var lastCPU = ProcessUsage.cpuSeconds()
+        let cpuAtStart = lastCPU
+        var started = 0
+        nowNanos = start
+        while !stop.isStopped && nowNanos < end {
+            // Connect ramp.
+            let due = min(config.count, Int(Double(nowNanos - start) / 1e9 * config.connectRate) + 1)
+            while started < due {
+                connect(started)
+                started += 1
+            }
+            let waitMs = nextTick > nowNanos ? Int32(min(10, (nextTick - nowNanos) / 1_000_000)) : 0
+            NetHost.waitForAny(hosts, timeoutMs: waitMs)
+            serviceHosts()
+            nowNanos = clock()
+            if nowNanos >= nextTick {
+                for i in bots.indices where bots[i].phase == .playing { think(i) }
+                for host in hosts { host.flush() }
+                nextTick += tickNanos
+                if nowNanos > nextTick + 5 * tickNanos { nextTick = nowNanos + tickNanos }
+            }
+            if nowNanos >= nextSecond {
+                let seconds = Double(nowNanos - lastSecond) / 1e9
+                sampleSecond(seconds: seconds, lastTraffic: &lastTraffic, lastCPU: &lastCPU)
+                stats.elapsed = Double(nowNanos - start) / 1e9
+                stats.cpuSeconds = ProcessUsage.cpuSeconds() - cpuAtStart
+                progress(stats)
+                lastSecond = nowNanos
+                nextSecond += 1_000_000_000
+            }
+        }
+        finish(clock: clock)
+        stats.elapsed = Double(clock() - start) / 1e9
+        stats.cpuSeconds = ProcessUsage.cpuSeconds() - cpuAtStart
+        return stats
+    }
+
+    private func connect(_ i: Int) {
+        let target = config.targets[i % config.targets.count]
+        let host = hosts[bots[i].hostIndex]
+        do {
+            let peer = try host.connect(to: target.address, channels: Wire.channelCount)
+            bots[i].peer = peer
+            bots[i].phase = .connecting
+            botOfSlot[bots[i].hostIndex][peer.slot] = i
+        } catch {
+            bots[i].phase = .failed
+            stats.connectFailures += 1
+        }
+    }
+
+    private func serviceHosts() {
+        for h in hosts.indices {
+            do {
+                try hosts[h].service(timeoutMs: 0) { event in handle(event, host: h) }
+            } catch {
+                logger.warning("client host \(h) failed to service: \(error)")
+            }
+        }
+    }
+
+    private func sampleSecond(seconds: Double, lastTraffic: inout (UInt64, UInt64), lastCPU: inout Double) {
+        var bytesIn: UInt64 = 0
+        var bytesOut: UInt64 = 0
+        for host in hosts {
+            let t = host.traffic
+            bytesIn += t.bytesReceived
+            bytesOut += t.bytesSent
+        }
+        stats.bytesIn = bytesIn
+        stats.bytesOut = bytesOut
+        var playing = 0
+        for bot in bots where bot.phase == .playing {
+            playing += 1
+            if let peer = bot.peer { stats.rtt.record(UInt64(peer.roundTripTimeMs)) }
+        }
+        stats.connected = playing
+        stats.connectedBotSeconds += Double(playing) * seconds
+        let perBot = max(1, Double(playing)) * seconds
+        stats.bytesInPerBotPerSecondNow = Double(bytesIn - lastTraffic.0) / perBot
+        stats.bytesOutPerBotPerSecondNow = Double(bytesOut - lastTraffic.1) / perBot
+        lastTraffic = (bytesIn, bytesOut)
+        let cpu = ProcessUsage.cpuSeconds()
+        stats.cpuPercentNow = (cpu - lastCPU) / seconds * 100
+        lastCPU = cpu
+        stats.residentMiB = ProcessUsage.residentMiB()
+    }
+
+    /// Says goodbye: every playing bot sends Leave and disconnects; hosts are serviced briefly so the
+    /// zone sees clean leaves rather than timeouts.
+    private func finish(clock: () -> UInt64) {
+        for i in bots.indices {
+            guard let peer = bots[i].peer else { continue }
+            switch bots[i].phase {
+            case .playing:
+                writer.reset()
+                ClientMessage.leave(reason: 0).encode(into: &writer)
+                try? peer.send(writer.bytes, channel: Wire.controlChannel, delivery: .reliable)
+                peer.disconnectLater()
+                bots[i].phase = .finished
+            case .connecting, .handshaking:
+                peer.disconnect()
+                bots[i].phase = .finished
+            default:
+                break
+            }
+        }
+        let until = clock() + 1_000_000_000
+        // ENet counts a peer as gone as soon as the disconnect is queued, so wait for each disconnect event.
+        while clock() < until && bots.contains(where: { $0.phase == .finished && $0.peer != nil }) {
+            NetHost.waitForAny(hosts, timeoutMs: 10)
+            serviceHosts()
+        }
+        var bytesIn: UInt64 = 0
+        var bytesOut: UInt64 = 0
+        for host in hosts {
+            bytesIn += host.traffic.bytesReceived
+            bytesOut += host.traffic.bytesSent
+        }
+        stats.bytesIn = bytesIn
+        stats.bytesOut = bytesOut
+        stats.connected = 0
+    }
+}

@@ -1,0 +1,40 @@
+import SeamNet
+import SeamWorld
+
+/// Settings of a bot swarm run.
+public struct SwarmConfig: Sendable {
+    /// A zone the swarm connects to and where it is.
+    public struct Target: Sendable {
+        public var zone: ZoneSpec
+        public var address: NetAddress
+        public init(zone: ZoneSpec, address: NetAddress) {
+            self.zone = zone
+            self.address = address
+        }
+    }
+
+    public var map: GameMap
+    /// Bots are spread over these zones, round-robin.
+    public var targets: [Target]
+    public var count: Int
+    public var behaviors: BehaviorMix
+    public var seed: UInt64 = 1
+    /// Seconds from the first connect until the swarm disconnects and reports.
+    public var duration: Double = 30
+    /// Bots per ENet client host; more hosts spread the per-host peer walk and socket load.
+    public var botsPerHost = 500
+    /// New connections started per second (the connect ramp).
+    public var connectRate = 1000.0
+    /// Inputs repeated in each Input message (loss tolerance).
+    public var inputRedundancy = 4
+    /// How far behind the newest snapshot bots render others, in ticks (100 ms at 20 Hz).
+    public var interpolationDelayTicks = 2.0
+    public var namePrefix = "bot"
+
+    public init(map: GameMap, targets: [Target], count: Int, behaviors: BehaviorMix) {
+        self.map = map
+        self.targets = targets
+        self.count = count
+        self.behaviors = behaviors
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The JSON report of a swarm run; keys are documented in docs/BOTS.md.
+public enum SwarmReport {
+    public static func json(stats s: SwarmStats, config: SwarmConfig) -> [String: Any] {
+        func pct(_ q: Double) -> UInt64 { s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(q) }
+        var behaviors: [String: Int] = [:]
+        for (b, w) in config.behaviors.weights { behaviors[b.rawValue] = w }
+        return [
+            "seam_report": 1,
+            "map": config.map.name,
+            "zones": config.targets.map(\.zone.id),
+            "behaviors": behaviors,
+            "seed": config.seed,
+            "duration_s": round3(s.elapsed),
+            "bots": [
+                "target": s.target,
+                "connected_peak": s.connectedPeak,
+                "disconnects": s.disconnects,
+                "connect_failures": s.connectFailures,
+                "refused": s.refused,
+            ],
+            "rtt_ms": [
+                "p50": pct(50), "p90": pct(90), "p99": pct(99), "max": s.rtt.max, "samples": s.rtt.totalCount,
+            ],
+            "bytes_in_per_bot_per_s": round3(s.bytesInPerBotPerSecond),
+            "bytes_out_per_bot_per_s": round3(s.bytesOutPerBotPerSecond),
+            "connected_bot_seconds": round3(s.connectedBotSeconds),
+            "snapshots": [
+                "received": s.snapshots,
+                "per_bot_per_s": round3(s.connectedBotSeconds > 0 ? Double(s.snapshots) / s.connectedBotSeconds : 0),
+                "bytes_mean": round3(s.snapshots > 0 ? Double(s.snapshotBytes) / Double(s.snapshots) : 0),
+                "malformed": s.malformedFromZone,
+            ],
+            "shots": ["fired": s.shotsFired, "confirmed": s.shotsConfirmed],
+            "kills": s.kills,
+            "deaths": s.deaths,
+            "coins_picked": s.coinsPicked,
+            "swarm": [
+                "cpu_s": round3(s.cpuSeconds),
+                "cpu_percent": round3(s.elapsed > 0 ? s.cpuSeconds / s.elapsed * 100 : 0),
+                "resident_mib": round3(s.residentMiB),
+                "hosts": (config.count + config.botsPerHost - 1) / config.botsPerHost,
+            ],
+        ]
+    }
+
+    /// Writes the report, pretty-printed with sorted keys.
+    public static func write(stats: SwarmStats, config: SwarmConfig, to path: String) throws {
+        let data = try JSONSerialization.data(
+            withJSONObject: json(stats: stats, config: config), options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
+    private static func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+}

@@ -1,0 +1,38 @@
+import Histogram
+
+/// Everything the swarm counts, read by the dashboard every second and by the report at the end.
+public struct SwarmStats: Sendable {
+    public var target = 0
+    public var connected = 0
+    public var connectedPeak = 0
+    public var disconnects = 0
+    public var connectFailures = 0
+    public var refused: [String: Int] = [:]
+    public var shotsFired = 0
+    public var shotsConfirmed = 0
+    public var kills = 0
+    public var deaths = 0
+    public var coinsPicked = 0
+    public var snapshots = 0
+    public var snapshotBytes = 0
+    public var malformedFromZone = 0
+    public var bytesIn: UInt64 = 0
+    public var bytesOut: UInt64 = 0
+    /// Sum over seconds of bots playing: the denominator of per-bot rates.
+    public var connectedBotSeconds = 0.0
+    public var elapsed = 0.0
+    /// ENet's smoothed RTT of every playing bot, sampled once a second, in milliseconds.
+    public var rtt = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
+    /// Rates over the last dashboard interval.
+    public var bytesInPerBotPerSecondNow = 0.0
+    public var bytesOutPerBotPerSecondNow = 0.0
+    public var cpuPercentNow = 0.0
+    public var residentMiB = 0.0
+    public var cpuSeconds = 0.0
+
+    public init() {}
+
+    public var bytesInPerBotPerSecond: Double { connectedBotSeconds > 0 ? Double(bytesIn) / connectedBotSeconds : 0 }
+    public var bytesOutPerBotPerSecond: Double { connectedBotSeconds > 0 ? Double(bytesOut) / connectedBotSeconds : 0 }
+    public var refusedTotal: Int { refused.values.reduce(0, +) }
+}

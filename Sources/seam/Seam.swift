@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Seam: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Seam: a sharded game server over ENet, its bot swarm and tools.",
+        discussion: """
+            Run one zone of a map, drive bots against it, or watch both in the demo:
+              seam zone --map Maps/duel.map --zone west --journal out/journal
+              seam bots --map Maps/duel.map --zone west --count 500 --duration 30
+              seam demo
+            """,
+        subcommands: [Zone.self, Bots.self, Demo.self]
+    )
+}

@@ -1,0 +1,79 @@
+@testable import SeamProtocol
+
+/// A tiny seeded generator (SplitMix64) so every fuzz run sees the same bytes.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Sample messages covering every case of both directions.
+enum Samples {
+    static let me = SelfState(x: 100, y: 65535, vx: -32768, vy: 32767, health: 100, flags: EntityFlags.alive,
+                              coins: 3, kills: 65535, deaths: 1)
+
+    static func entities(_ n: Int) -> [EntityState] {
+        (0..<n).map { i in
+            EntityState(id: UInt32(0x0010_0000 | i), x: UInt16(i * 7), y: UInt16(65535 - i), vx: Int16(i) - 300,
+                        vy: Int16(-i), health: UInt8(i % 101), flags: UInt8(i % 2))
+        }
+    }
+
+    static func coins(_ n: Int) -> [CoinView] {
+        (0..<n).map { i in CoinView(id: UInt32(i + 1), x: UInt16(i * 64), y: UInt16(i * 3)) }
+    }
+
+    static let allEvents: [GameEvent] = [
+        .hitConfirmed(shot: 0xFFFF_FFFF, target: 0x0020_0001, damage: 25),
+        .damaged(shooter: 0x0010_0002, health: 0),
+        .killCredited(victim: 7),
+        .died(killer: 0x0010_0001, respawnTick: 123_456),
+        .respawned(x: 96, y: 65535),
+        .coinPicked(coin: 42),
+    ]
+
+    static let client: [ClientMessage] = [
+        .hello(version: Wire.version, name: ""),
+        .hello(version: Wire.version, name: "bot-17"),
+        .hello(version: Wire.version, name: String(repeating: "n", count: Wire.maximumNameBytes)),
+        .hello(version: Wire.version, name: "Zoë 🎮 ünïcode"),
+        .input(InputMessage(ackTick: 0, newestSequence: 1, commands: [InputCommand()])),
+        .input(InputMessage(ackTick: 99, newestSequence: 1000, commands: [
+            InputCommand(moveX: 127, moveY: -127, aim: 16384, buttons: InputCommand.fire),
+            InputCommand(moveX: -128, moveY: 0, aim: 65535, buttons: 0xFF),
+        ])),
+        .input(InputMessage(ackTick: 0xFFFF_FFFF, newestSequence: 0xFFFF_FFFF,
+                            commands: (0..<Wire.maximumInputsPerMessage).map { i in
+                                InputCommand(moveX: Int8(i), moveY: Int8(-i), aim: UInt16(i * 1000), buttons: UInt8(i & 1))
+                            })),
+        .input(InputMessage(ackTick: 5, newestSequence: 7, commands: Array(repeating: InputCommand(moveX: 1), count: 8))),
+        .leave(reason: 0),
+        .leave(reason: 255),
+    ]
+
+    static let server: [ServerMessage] = [
+        .welcome(Welcome(playerId: 0x0010_0001, zoneIndex: 0, zoneId: "west", mapName: "duel", tickRate: 20,
+                         tick: 1_234_567, x: 96, y: 96, viewRadius: 16)),
+        .welcome(Welcome(version: 7, playerId: 0xFFFF_FFFF, zoneIndex: 65535, zoneId: "", mapName: "",
+                         tickRate: 255, tick: 0xFFFF_FFFF, x: 65535, y: 0, viewRadius: 255)),
+        .welcome(Welcome(playerId: 1, zoneIndex: 3, zoneId: "d4", mapName: String(repeating: "m", count: 255),
+                         tickRate: 20, tick: 0, x: 0, y: 0, viewRadius: 0)),
+        .refuse(code: .wrongVersion, message: "protocol version 2 is not supported"),
+        .refuse(code: .shuttingDown, message: ""),
+        .snapshot(Snapshot(tick: 0, lastInputSequence: 0, me: me, entities: [], coins: [])),
+        .snapshot(Snapshot(tick: 77, lastInputSequence: 76, me: me, entities: entities(1), coins: [])),
+        .snapshot(Snapshot(tick: 78, lastInputSequence: 70, me: me, entities: [], coins: coins(1))),
+        .snapshot(Snapshot(tick: 0xFFFF_FFFF, lastInputSequence: 0xFFFF_FFFF, me: me, entities: entities(60),
+                           coins: coins(40))),
+        .events([]),
+        .events(allEvents),
+        .events(Array(repeating: .coinPicked(coin: 9), count: 255)),
+    ] + RefuseCode.allCases.map { ServerMessage.refuse(code: $0, message: "code \($0)") }
+        + allEvents.map { ServerMessage.events([$0]) }
+}

@@ -40,7 +40,7 @@ let package = Package(
             ]
         ),
         // Test support: free ports, a manual clock, zone processes started and stopped by tests.
-        .target(name: "SeamTesting", dependencies: ["SeamWorld"]),
+        .target(name: "SeamTesting", dependencies: ["SeamWorld", "SeamNet", "SeamProtocol"]),
         .executableTarget(
             name: "seam",
             dependencies: [

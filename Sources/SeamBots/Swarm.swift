@@ -161,7 +161,7 @@ public final class Swarm {
                 break
             }
         }
-        let until = clock() + 1_000_000_000
+        let until = clock() + 3_000_000_000
         // ENet counts a peer as gone as soon as the disconnect is queued, so wait for each disconnect event.
         while clock() < until && bots.contains(where: { $0.phase == .finished && $0.peer != nil }) {
             NetHost.waitForAny(hosts, timeoutMs: 10)

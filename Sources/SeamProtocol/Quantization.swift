@@ -8,19 +8,23 @@ public enum Quantize {
 
     @inline(__always)
     public static func position(_ v: Double) -> UInt16 {
-        UInt16(clamping: Int((v * positionScale).rounded()))
+        // Clamp in floating point first: Int(_:) traps on NaN and on values beyond Int's range.
+        let scaled = (v * positionScale).rounded()
+        return scaled.isNaN ? 0 : UInt16(min(max(scaled, 0), 65535))
     }
     @inline(__always)
     public static func position(_ q: UInt16) -> Double { Double(q) / positionScale }
     @inline(__always)
     public static func velocity(_ v: Double) -> Int16 {
-        Int16(clamping: Int((v * velocityScale).rounded()))
+        let scaled = (v * velocityScale).rounded()
+        return scaled.isNaN ? 0 : Int16(min(max(scaled, -32768), 32767))
     }
     @inline(__always)
     public static func velocity(_ q: Int16) -> Double { Double(q) / velocityScale }
 
     /// Aim angle in radians to a u16 turn fraction (65536 = one full turn).
     public static func angle(_ radians: Double) -> UInt16 {
+        guard radians.isFinite else { return 0 }
         let turn = radians / (2 * Double.pi)
         let fraction = turn - turn.rounded(.down)
         return UInt16(truncatingIfNeeded: Int((fraction * 65536).rounded()))

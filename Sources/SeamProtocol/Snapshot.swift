@@ -1,4 +1,4 @@
-/// The receiving player's own state in a snapshot. 15 bytes.
+/// The receiving player's own state in a snapshot. 16 bytes.
 public struct SelfState: Equatable, Sendable {
     public var x: UInt16
     public var y: UInt16
@@ -15,7 +15,7 @@ public struct SelfState: Equatable, Sendable {
         self.x = x; self.y = y; self.vx = vx; self.vy = vy
         self.health = health; self.flags = flags; self.coins = coins; self.kills = kills; self.deaths = deaths
     }
-    static let wireSize = 15
+    static let wireSize = 16
 }
 
 public enum EntityFlags {

@@ -37,8 +37,9 @@ public struct WorldClock: Sendable, Equatable {
         nanos <= epochNanos ? 0 : (nanos - epochNanos) * UInt64(tickRate) / 1_000_000_000
     }
 
-    /// When tick `n` starts.
+    /// When tick `n` starts: the first nanosecond at which `tick(at:)` is `n` (rounded up, so rates that
+    /// do not divide a second still agree with `tick(at:)`).
     public func start(of tick: UInt64) -> UInt64 {
-        epochNanos + tick * 1_000_000_000 / UInt64(tickRate)
+        epochNanos + (tick * 1_000_000_000 + UInt64(tickRate) - 1) / UInt64(tickRate)
     }
 }

@@ -173,7 +173,8 @@ public struct ZoneSimulation: Sendable {
             let d = Vec2(x: cos(angle), y: sin(angle))
             let limit = Raycast.wallDistance(map: map, from: shooter.position, direction: d, maxDistance: config.shotRange)
             var best: (index: Int, t: Double)?
-            grid.forEachCandidate(around: shooter.position, radius: limit) { j in
+            // A target's circle may be entered within `limit` while its centre lies up to `hitRadius` further.
+            grid.forEachCandidate(around: shooter.position, radius: limit + config.hitRadius) { j in
                 guard j != i, players[j].alive else { return }
                 guard let t = Raycast.circleHit(from: shooter.position, direction: d, center: players[j].position,
                                                 radius: config.hitRadius), t <= limit else { return }

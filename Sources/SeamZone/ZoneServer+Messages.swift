@@ -11,6 +11,9 @@ extension ZoneServer {
             peer.disableThrottle()
             sessions[peer.slot].reset()
             sessions[peer.slot].phase = .connected
+            if stopping {
+                refuse(peer, .shuttingDown, "zone \(config.zone.id) is shutting down")
+            }
         case .disconnect(let peer, _):
             let session = sessions[peer.slot]
             if session.phase == .playing || (session.phase == .closing && session.playerId != 0) {
@@ -52,12 +55,20 @@ extension ZoneServer {
             }
             join(peer, name: name)
         case .input(let input):
+            guard channel == Wire.stateChannel else {
+                refuse(peer, .wrongChannel, "Input must arrive on channel \(Wire.stateChannel)")
+                return
+            }
             guard phase == .playing else {
                 refuse(peer, .unexpected, "Input before Hello; send Hello first")
                 return
             }
             sessions[peer.slot].receive(input)
         case .leave:
+            guard channel == Wire.controlChannel else {
+                refuse(peer, .wrongChannel, "Leave must arrive on channel \(Wire.controlChannel)")
+                return
+            }
             guard phase == .playing else {
                 refuse(peer, .unexpected, "Leave before Hello")
                 return
@@ -69,6 +80,10 @@ extension ZoneServer {
     }
 
     private func join(_ peer: Peer, name: String) {
+        guard nextPlayerSerial < ZoneServer.maximumSerial else {
+            refuse(peer, .full, "zone \(config.zone.id) has used all \(ZoneServer.maximumSerial - 1) player ids; restart it")
+            return
+        }
         guard simulation.players.count < config.capacity else {
             refuse(peer, .full, "zone \(config.zone.id) is full (\(config.capacity) players)")
             return
@@ -89,6 +104,9 @@ extension ZoneServer {
             viewRadius: UInt8(config.simulation.viewRadius))
         send(.welcome(welcome), to: peer)
     }
+
+    /// Player ids are `(zone index + 1) << 20 | serial`: serials must stay below 2^20.
+    static let maximumSerial: UInt32 = 1 << 20
 
     func leave(slot: Int, reason: String) {
         let id = sessions[slot].playerId

@@ -27,6 +27,8 @@ public final class ZoneServer {
     var visibleCoins: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []
     var tickTimes: [Double] = []
     var refusalLogBudget = 20
+    /// Set once shutdown begins: new connections are refused.
+    var stopping = false
 
     /// Ticks a late zone runs back to back before it skips ahead to the world clock.
     static let maximumCatchUp: UInt64 = 5
@@ -120,15 +122,26 @@ public final class ZoneServer {
     }
 
     private func shutdown() {
-        for slot in sessions.indices where sessions[slot].phase == .playing || sessions[slot].phase == .connected {
-            send(.refuse(code: .shuttingDown, message: "zone \(config.zone.id) is shutting down"), to: host.peer(slot: slot))
-            host.peer(slot: slot).disconnectLater(data: UInt32(RefuseCode.shuttingDown.rawValue))
-            if sessions[slot].phase == .playing {
-                let id = sessions[slot].playerId
-                simulation.removePlayer(id: id)
-                journal(.leave(player: id, reason: "shutdown"))
+        for slot in sessions.indices where sessions[slot].phase != .idle {
+            let phase = sessions[slot].phase
+            if phase == .playing || phase == .connected {
+                send(.refuse(code: .shuttingDown, message: "zone \(config.zone.id) is shutting down"),
+                     to: host.peer(slot: slot))
+                host.peer(slot: slot).disconnectLater(data: UInt32(RefuseCode.shuttingDown.rawValue))
             }
+            // A player still in the simulation (playing, or closing with its disconnect not yet seen) leaves now.
+            let id = sessions[slot].playerId
+            if id != 0 && (phase == .playing || phase == .closing) {
+                simulation.removePlayer(id: id)
+                slotOfPlayer[id] = nil
+                counters.leaves += 1
+                journal(.leave(player: id, reason: phase == .playing ? "shutdown" : sessions[slot].leaveReason))
+            }
+            // Already journaled: the disconnect event that follows must not count the leave again.
+            sessions[slot].phase = .closing
+            sessions[slot].playerId = 0
         }
+        stopping = true
         dispatchSimulationEvents()
         host.flush()
         // Give the goodbyes a moment to leave; ENet resends reliable packets only while serviced.

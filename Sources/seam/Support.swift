@@ -11,6 +11,13 @@ let processStop = StopSignal()
 func installStopHandlers() {
     signal(SIGINT) { _ in processStop.stop() }
     signal(SIGTERM) { _ in processStop.stop() }
+    // A parent may have started us with these signals blocked (the mask survives exec; thread pools block
+    // signals on their workers), which would make SIGTERM a no-op. Unblock them.
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    sigprocmask(SIG_UNBLOCK, &set, nil)
 }
 
 /// A failure to report to the user as one line, with a non-zero exit status.

@@ -16,7 +16,7 @@ private func parse(_ line: String) throws -> [String: Any] {
 private func number(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
 
 @Suite struct JournalRecordTests {
-    static let all: [(JournalEvent, [String: Any])] = [
+    static var all: [(JournalEvent, [String: Any])] { [
         (.start(map: "duel", tickRate: 20, coinsInZone: 20, capacity: 1000),
          ["v": 1, "map": "duel", "tick_rate": 20, "coins": 20, "capacity": 1000]),
         (.join(player: 1_048_577, name: "ann", x: 3.5, y: 1.25), ["player": 1_048_577, "name": "ann", "x": 3.5, "y": 1.25]),
@@ -32,7 +32,7 @@ private func number(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
         (.refuse(peer: "127.0.0.1:50000", code: "wrongVersion", message: "protocol version 2 is not supported"),
          ["peer": "127.0.0.1:50000", "code": "wrongVersion", "message": "protocol version 2 is not supported"]),
         (.stop(reason: "stopped"), ["reason": "stopped"]),
-    ]
+    ] }
 
     @Test func everyEventIsOneParsableLineWithItsKeys() throws {
         var types: Set<String> = []

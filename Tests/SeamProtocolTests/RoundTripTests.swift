@@ -46,10 +46,10 @@ import Testing
     @Test func snapshotSizes() {
         let empty = Snapshot(tick: 1, lastInputSequence: 1, me: Samples.me, entities: [], coins: [])
         #expect(empty.encoded().count == Snapshot.headerSize + 2)
-        #expect(Snapshot.headerSize == 26)
+        #expect(Snapshot.headerSize == 27)
         let full = Snapshot(tick: 1, lastInputSequence: 1, me: Samples.me, entities: Samples.entities(10),
                             coins: Samples.coins(5))
-        #expect(full.encoded().count == 28 + 10 * EntityState.wireSize + 5 * CoinView.wireSize)
+        #expect(full.encoded().count == 29 + 10 * EntityState.wireSize + 5 * CoinView.wireSize)
     }
 
     @Test func snapshotWriterMatchesEncoded() {

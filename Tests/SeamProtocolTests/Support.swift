@@ -19,14 +19,25 @@ enum Samples {
                               coins: 3, kills: 65535, deaths: 1)
 
     static func entities(_ n: Int) -> [EntityState] {
-        (0..<n).map { i in
-            EntityState(id: UInt32(0x0010_0000 | i), x: UInt16(i * 7), y: UInt16(65535 - i), vx: Int16(i) - 300,
-                        vy: Int16(-i), health: UInt8(i % 101), flags: UInt8(i % 2))
+        var out: [EntityState] = []
+        for i in 0..<n {
+            let id = UInt32(0x0010_0000 | i)
+            let x = UInt16(i * 7)
+            let y = UInt16(65535 - i)
+            let vx = Int16(i) - 300
+            let vy = Int16(-i)
+            out.append(EntityState(id: id, x: x, y: y, vx: vx, vy: vy, health: UInt8(i % 101), flags: UInt8(i % 2)))
         }
+        return out
     }
 
     static func coins(_ n: Int) -> [CoinView] {
-        (0..<n).map { i in CoinView(id: UInt32(i + 1), x: UInt16(i * 64), y: UInt16(i * 3)) }
+        var out: [CoinView] = []
+        for i in 0..<n {
+            let id = UInt32(i + 1)
+            out.append(CoinView(id: id, x: UInt16(i * 64), y: UInt16(i * 3)))
+        }
+        return out
     }
 
     static let allEvents: [GameEvent] = [
@@ -38,6 +49,15 @@ enum Samples {
         .coinPicked(coin: 42),
     ]
 
+    static var eightCommands: [InputCommand] {
+        var out: [InputCommand] = []
+        for i in 0..<Wire.maximumInputsPerMessage {
+            let aim = UInt16(i * 1000)
+            out.append(InputCommand(moveX: Int8(i), moveY: Int8(-i), aim: aim, buttons: UInt8(i & 1)))
+        }
+        return out
+    }
+
     static let client: [ClientMessage] = [
         .hello(version: Wire.version, name: ""),
         .hello(version: Wire.version, name: "bot-17"),
@@ -48,10 +68,7 @@ enum Samples {
             InputCommand(moveX: 127, moveY: -127, aim: 16384, buttons: InputCommand.fire),
             InputCommand(moveX: -128, moveY: 0, aim: 65535, buttons: 0xFF),
         ])),
-        .input(InputMessage(ackTick: 0xFFFF_FFFF, newestSequence: 0xFFFF_FFFF,
-                            commands: (0..<Wire.maximumInputsPerMessage).map { i in
-                                InputCommand(moveX: Int8(i), moveY: Int8(-i), aim: UInt16(i * 1000), buttons: UInt8(i & 1))
-                            })),
+        .input(InputMessage(ackTick: 0xFFFF_FFFF, newestSequence: 0xFFFF_FFFF, commands: eightCommands)),
         .input(InputMessage(ackTick: 5, newestSequence: 7, commands: Array(repeating: InputCommand(moveX: 1), count: 8))),
         .leave(reason: 0),
         .leave(reason: 255),
@@ -74,6 +91,13 @@ enum Samples {
         .events([]),
         .events(allEvents),
         .events(Array(repeating: .coinPicked(coin: 9), count: 255)),
-    ] + RefuseCode.allCases.map { ServerMessage.refuse(code: $0, message: "code \($0)") }
-        + allEvents.map { ServerMessage.events([$0]) }
+    ] + refusals + singleEvents
+
+    static var refusals: [ServerMessage] {
+        RefuseCode.allCases.map { code -> ServerMessage in .refuse(code: code, message: "code \(code)") }
+    }
+
+    static var singleEvents: [ServerMessage] {
+        allEvents.map { e -> ServerMessage in .events([e]) }
+    }
 }

@@ -1,0 +1,69 @@
+import SeamNet
+import Testing
+
+/// Two real ENet hosts on loopback.
+@Suite struct NetHostTests {
+    /// Services both hosts until `condition` holds or `rounds` (×10 ms) pass.
+    func pump(_ a: NetHost, _ b: NetHost, rounds: Int = 500, _ handle: (NetEvent, Bool) -> Void, until condition: () -> Bool) {
+        for _ in 0..<rounds where !condition() {
+            try? a.service(timeoutMs: 5) { handle($0, true) }
+            try? b.service(timeoutMs: 5) { handle($0, false) }
+        }
+    }
+
+    @Test func connectAndExchangeReliableAndUnreliablePackets() throws {
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
+        #expect(server.localAddress.port != 0)
+        let client = try NetHost(bind: nil, peerLimit: 1)
+        let peer = try client.connect(to: NetAddress(resolving: "127.0.0.1", port: server.localAddress.port))
+        var serverPeer: Peer?
+        var clientConnected = false
+        var serverGot: [[UInt8]] = []
+        var clientGot: [(UInt8, [UInt8])] = []
+        let handle: (NetEvent, Bool) -> Void = { event, isServer in
+            switch event {
+            case .connect(let p, _): if isServer { serverPeer = p } else { clientConnected = true }
+            case .receive(_, let channel, let bytes):
+                if isServer { serverGot.append(Array(bytes)) } else { clientGot.append((channel, Array(bytes))) }
+            case .disconnect: break
+            }
+        }
+        pump(server, client, handle, until: { serverPeer != nil && clientConnected })
+        #expect(clientConnected)
+        try peer.send([1, 2, 3], channel: 0, delivery: .reliable)
+        let sp = try #require(serverPeer)
+        try sp.send([9, 8], channel: 1, delivery: .unreliable)
+        pump(server, client, handle, until: { !serverGot.isEmpty && !clientGot.isEmpty })
+        #expect(serverGot == [[1, 2, 3]])
+        #expect(clientGot.first?.0 == 1)
+        #expect(clientGot.first?.1 == [9, 8])
+        #expect(client.traffic.bytesSent > 0)
+        #expect(server.traffic.bytesReceived > 0)
+    }
+
+    @Test func bindingAPortInUseIsATypedError() throws {
+        let first = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1)
+        #expect(throws: NetError.self) {
+            _ = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: first.localAddress.port), peerLimit: 1)
+        }
+        do {
+            _ = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: first.localAddress.port), peerLimit: 1)
+        } catch {
+            #expect(error.code == .bind)
+            #expect(error.message.contains("in use"))
+        }
+    }
+
+    @Test func socketBuffersAreRaisedAboveENetsDefault() throws {
+        let host = try NetHost(bind: nil, peerLimit: 1)
+        #expect(host.socketBuffers.receive > 256 * 1024)
+        #expect(host.socketBuffers.send > 256 * 1024)
+    }
+
+    @Test func addressesParseAndPrint() throws {
+        let a = try NetAddress(parsing: "127.0.0.1:7101")
+        #expect(a.port == 7101)
+        #expect(a.description == "127.0.0.1:7101")
+        #expect(throws: NetError.self) { _ = try NetAddress(parsing: "nonsense") }
+    }
+}

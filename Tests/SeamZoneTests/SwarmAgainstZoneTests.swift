@@ -1,0 +1,45 @@
+import Foundation
+import SeamTesting
+import Testing
+
+/// `seam bots` against a `seam zone`, both real processes, as a user runs them.
+@Suite(.serialized) struct SwarmAgainstZoneTests {
+    @Test func everyBotConnectsPlaysAndLeavesCleanly() throws {
+        let zone = try ZoneUnderTest()
+        let reportPath = SeamProcess.temporaryDirectory("report") + "/bots.json"
+        let run = try SeamProcess.run([
+            "bots", "--map", SeamProcess.mapPath("duel"), "--zone", "west",
+            "--address", "west=127.0.0.1:\(zone.port)", "--count", "120", "--duration", "4",
+            "--behavior", "wander=40,coin-rush=30,fight=30", "--no-dashboard", "--report", reportPath,
+            "--bots-per-host", "50",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any])
+        let bots = try #require(report["bots"] as? [String: Any])
+        #expect(bots["target"] as? Int == 120)
+        #expect(bots["connected_peak"] as? Int == 120)
+        #expect(bots["disconnects"] as? Int == 0)
+        #expect(bots["connect_failures"] as? Int == 0)
+        let snapshots = try #require(report["snapshots"] as? [String: Any])
+        #expect((snapshots["received"] as? Int ?? 0) > 0)
+        #expect((report["bytes_in_per_bot_per_s"] as? Double ?? 0) > 0)
+        let shots = try #require(report["shots"] as? [String: Any])
+        #expect((shots["fired"] as? Int ?? 0) >= (shots["confirmed"] as? Int ?? 0))
+
+        zone.stop()
+        let journal = try zone.journal()
+        let start = try #require(journal.first { $0["type"] as? String == "start" })
+        let coins = try #require(start["coins"] as? Int)
+        let digests = journal.filter { $0["type"] as? String == "digest" }
+        #expect(!digests.isEmpty)
+        for d in digests {
+            #expect((d["coins_ground"] as? Int ?? -1) + (d["coins_carried"] as? Int ?? -1) == coins)
+        }
+        #expect(journal.filter { $0["type"] as? String == "join" }.count == 120)
+        let joined = Set(journal.filter { $0["type"] as? String == "join" }.compactMap { $0["player"] as? Int })
+        let left = journal.filter { $0["type"] as? String == "leave" }.compactMap { $0["player"] as? Int }
+        #expect(Set(left) == joined, "every player that joined leaves exactly once")
+        #expect(left.count == joined.count)
+    }
+}

@@ -144,7 +144,7 @@ report = json.load(open(sys.argv[1]))
 rates = [find(report, k) for k in ("bytes_in_per_bot_per_s", "bytes_out_per_bot_per_s")]
 if any(not isinstance(r, (int, float)) for r in rates):
     sys.exit("bench-cpu: %s lacks bytes_in/out_per_bot_per_s" % sys.argv[1])
-connected = next((find(report, k) for k in ("connected", "bots_connected", "connected_bots")
+connected = next((find(report, k) for k in ("connected_peak", "connected", "bots_connected", "connected_bots")
                   if find(report, k) is not None), "?")
 print(rates[0], rates[1], connected)
 EOF

@@ -109,6 +109,8 @@ static int connected_now, peak_connected, connect_failures, disconnects;
 static void handle_event(ENetEvent *ev, int is_client) {
     switch (ev->type) {
     case ENET_EVENT_TYPE_CONNECT:
+        /* Like Seam, turn off ENet's unreliable-packet throttle so both sides move every packet. */
+        enet_peer_throttle_configure(ev->peer, 5000, ENET_PEER_PACKET_THROTTLE_SCALE, 0);
         if (is_client) *peer_state(ev->peer) = CONNECTED;
         if (++connected_now > peak_connected) peak_connected = connected_now;
         break;

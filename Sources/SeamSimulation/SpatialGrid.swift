@@ -61,4 +61,18 @@ public struct SpatialGrid: Sendable {
             }
         }
     }
+
+    /// Column and row of the cell holding `p` (clamped to the grid).
+    @inline(__always)
+    public func cellCoordinates(of p: Vec2) -> (column: Int, row: Int) {
+        (min(max(Int(p.x / cellSize), 0), columns - 1), min(max(Int(p.y / cellSize), 0), rows - 1))
+    }
+
+    /// Calls `visit` with every item in one cell; cells outside the grid hold nothing.
+    @inline(__always)
+    public func forEachItem(column: Int, row: Int, _ visit: (Int) -> Void) {
+        guard column >= 0, column < columns, row >= 0, row < rows else { return }
+        let c = row * columns + column
+        for k in Int(cellStart[c])..<Int(cellStart[c + 1]) { visit(Int(items[k])) }
+    }
 }

@@ -1,18 +1,77 @@
 import SeamWorld
 
 extension ZoneSimulation {
-    /// Other players within the view radius of player `index`, nearest first, as (index, squared distance).
-    /// Uses the grid built at the last step, so the cost follows the local crowd, not the zone's population.
-    public func visiblePlayers(from index: Int, into out: inout [(index: Int, distanceSquared: Double)]) {
+    /// The `limit` nearest other players within the view radius of player `index`, nearest first, as
+    /// (index, squared distance).
+    ///
+    /// Searches the grid ring by ring outwards from the player's cell and stops once `limit` players are
+    /// known and no cell further out can hold a nearer one; a bounded max-heap keeps the best `limit`.
+    /// The cost follows the local crowd up to `limit`, not the zone's population.
+    public func visiblePlayers(
+        from index: Int, limit: Int, into out: inout [(index: Int, distanceSquared: Double)]
+    ) {
         out.removeAll(keepingCapacity: true)
+        guard limit > 0 else { return }
         let me = players[index].position
         let r2 = config.viewRadius * config.viewRadius
-        grid.forEachCandidate(around: me, radius: config.viewRadius) { j in
-            guard j != index, j < players.count else { return }
-            let d2 = (players[j].position - me).lengthSquared
-            if d2 <= r2 { out.append((j, d2)) }
+        let (cx, cy) = grid.cellCoordinates(of: me)
+        let size = grid.cellSize
+        let maxRing = Int((config.viewRadius / size).rounded(.up)) + 1
+        for ring in 0...maxRing {
+            if ring == 0 {
+                grid.forEachItem(column: cx, row: cy) { j in consider(j) }
+            } else {
+                for x in (cx - ring)...(cx + ring) {
+                    grid.forEachItem(column: x, row: cy - ring) { j in consider(j) }
+                    grid.forEachItem(column: x, row: cy + ring) { j in consider(j) }
+                }
+                for y in (cy - ring + 1)...(cy + ring - 1) {
+                    grid.forEachItem(column: cx - ring, row: y) { j in consider(j) }
+                    grid.forEachItem(column: cx + ring, row: y) { j in consider(j) }
+                }
+            }
+            // Nearest any point of the next ring can be: the distance to the edge of the block searched.
+            let blockMinX = Double(cx - ring) * size, blockMaxX = Double(cx + ring + 1) * size
+            let blockMinY = Double(cy - ring) * size, blockMaxY = Double(cy + ring + 1) * size
+            let edge = min(me.x - blockMinX, blockMaxX - me.x, me.y - blockMinY, blockMaxY - me.y)
+            if edge * edge > r2 { break }
+            if out.count == limit, let worst = out.first, worst.distanceSquared <= edge * edge { break }
         }
         out.sort { $0.distanceSquared < $1.distanceSquared || ($0.distanceSquared == $1.distanceSquared && $0.index < $1.index) }
+
+        // Max-heap on (distance, index) in `out`, holding at most `limit` entries.
+        func consider(_ j: Int) {
+            guard j != index else { return }
+            let d2 = (players[j].position - me).lengthSquared
+            guard d2 <= r2 else { return }
+            if out.count < limit {
+                out.append((j, d2))
+                var child = out.count - 1
+                while child > 0 {
+                    let parent = (child - 1) / 2
+                    guard worse(out[child], than: out[parent]) else { break }
+                    out.swapAt(child, parent)
+                    child = parent
+                }
+            } else if worse(out[0], than: (j, d2)) {
+                out[0] = (j, d2)
+                var parent = 0
+                while true {
+                    let left = 2 * parent + 1, right = left + 1
+                    var largest = parent
+                    if left < out.count && worse(out[left], than: out[largest]) { largest = left }
+                    if right < out.count && worse(out[right], than: out[largest]) { largest = right }
+                    if largest == parent { break }
+                    out.swapAt(parent, largest)
+                    parent = largest
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func worse(_ a: (index: Int, distanceSquared: Double), than b: (index: Int, distanceSquared: Double)) -> Bool {
+        a.distanceSquared > b.distanceSquared || (a.distanceSquared == b.distanceSquared && a.index > b.index)
     }
 
     /// Coins on the ground within the view radius of `center`, nearest first.

@@ -35,7 +35,7 @@ public struct ZoneSimulation: Sendable {
             indexOfCoin[id] = coins.count
             coins.append(CoinState(id: id, place: .ground(Vec2(x: Double(tile.x) + 0.5, y: Double(tile.y) + 0.5))))
         }
-        grid = SpatialGrid(width: map.width, height: map.height, cellSize: config.viewRadius / 2)
+        grid = SpatialGrid(width: map.width, height: map.height, cellSize: config.viewRadius / 4)
     }
 
     // MARK: Players

@@ -69,7 +69,8 @@ extension ZoneServer {
             simulation.visibleCoins(from: p.position, into: &visibleCoins)
             // Keep room for the coin count and a few nearby coins; players fill the rest.
             let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
-            simulation.visiblePlayers(from: index, into: &visible)
+            let room = (budget - snapshotWriter.count - coinReserve) / EntityState.wireSize
+            simulation.visiblePlayers(from: index, limit: max(0, room), into: &visible)
             for (j, _) in visible {
                 guard snapshotWriter.count + EntityState.wireSize + coinReserve <= budget else { break }
                 let o = simulation.players[j]

@@ -1,17 +1,17 @@
 import SeamProtocol
 import SeamWorld
 
-/// A player owned by this zone. A value type stored in one array: no per-player objects on the tick path.
+/// A player owned by this zone. Plain data (no references), stored in one array, so reading or copying
+/// one on the tick path costs no reference counting. Names and carried coin ids live in the simulation.
 public struct PlayerState: Sendable, Equatable {
     public let id: UInt32
-    public var name: String
     public var position: Vec2
     public var velocity: Vec2 = .zero
     public var health: Int
     public var alive = true
     public var respawnTick: UInt64 = 0
-    /// Coin ids carried, in pickup order.
-    public var coins: [UInt32] = []
+    /// Number of coins carried; which ones is recorded on the coins (`CoinPlace.carried`).
+    public var coinCount = 0
     public var kills = 0
     public var deaths = 0
     /// The input applied this tick and its sequence number.
@@ -22,9 +22,8 @@ public struct PlayerState: Sendable, Equatable {
     /// Sequence of the input that fired last: one input fires at most once, even if it is applied again.
     public var lastShotSequence: UInt32 = 0
 
-    public init(id: UInt32, name: String, position: Vec2, health: Int) {
+    public init(id: UInt32, position: Vec2, health: Int) {
         self.id = id
-        self.name = name
         self.position = position
         self.health = health
     }

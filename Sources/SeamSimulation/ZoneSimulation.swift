@@ -20,6 +20,7 @@ public struct ZoneSimulation: Sendable {
     public private(set) var grid: SpatialGrid
 
     private var indexOfPlayer: [UInt32: Int] = [:]
+    private var names: [UInt32: String] = [:]
     private var indexOfCoin: [UInt32: Int] = [:]
     private let spawnPoints: [Vec2]
     private var nextSpawn = 0
@@ -41,13 +42,20 @@ public struct ZoneSimulation: Sendable {
     // MARK: Players
 
     public func index(of player: UInt32) -> Int? { indexOfPlayer[player] }
+    public func name(of player: UInt32) -> String? { names[player] }
+
+    /// Ids of the coins `player` carries, ascending.
+    public func carriedCoins(of player: UInt32) -> [UInt32] {
+        coins.compactMap { $0.place == .carried(by: player) ? $0.id : nil }
+    }
     public func player(_ id: UInt32) -> PlayerState? { indexOfPlayer[id].map { players[$0] } }
 
     /// Adds a player at the next spawn point (round-robin, deterministic).
     @discardableResult
     public mutating func addPlayer(id: UInt32, name: String) -> PlayerState {
         precondition(indexOfPlayer[id] == nil, "player \(id) already in zone")
-        let p = PlayerState(id: id, name: name, position: takeSpawnPoint(), health: config.maxHealth)
+        let p = PlayerState(id: id, position: takeSpawnPoint(), health: config.maxHealth)
+        names[id] = name
         indexOfPlayer[id] = players.count
         players.append(p)
         return p
@@ -58,6 +66,7 @@ public struct ZoneSimulation: Sendable {
         guard let i = indexOfPlayer[id] else { return }
         dropCoins(of: i, cause: "leave")
         indexOfPlayer[id] = nil
+        names[id] = nil
         let last = players.count - 1
         if i != last {
             players.swapAt(i, last)
@@ -205,13 +214,16 @@ public struct ZoneSimulation: Sendable {
     }
 
     /// Drops every carried coin at the player's position, clamped inside the zone's territory.
+    /// Scans the zone's coins (tens, not thousands), in id order, so drops are deterministic.
     private mutating func dropCoins(of i: Int, cause: String) {
+        guard players[i].coinCount > 0 else { return }
         let at = zone.rect.clamp(players[i].position, margin: config.playerRadius)
-        for coin in players[i].coins {
-            coins[indexOfCoin[coin]!].place = .ground(at)
-            events.append(.drop(player: players[i].id, coin: coin, at: at, cause: cause))
+        let id = players[i].id
+        for c in coins.indices where coins[c].place == .carried(by: id) {
+            coins[c].place = .ground(at)
+            events.append(.drop(player: id, coin: coins[c].id, at: at, cause: cause))
         }
-        players[i].coins.removeAll()
+        players[i].coinCount = 0
     }
 
     private mutating func pickUpCoins() {
@@ -229,7 +241,7 @@ public struct ZoneSimulation: Sendable {
             }
             if let j = best?.index {
                 coins[c].place = .carried(by: players[j].id)
-                players[j].coins.append(coins[c].id)
+                players[j].coinCount += 1
                 events.append(.pickup(player: players[j].id, coin: coins[c].id, at: at))
             }
         }

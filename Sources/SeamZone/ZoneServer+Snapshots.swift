@@ -64,7 +64,7 @@ extension ZoneServer {
                     x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
                     vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
                     health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
-                    coins: UInt16(clamping: p.coins.count), kills: UInt16(clamping: p.kills),
+                    coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
                     deaths: UInt16(clamping: p.deaths)))
             simulation.visibleCoins(from: p.position, into: &visibleCoins)
             // Keep room for the coin count and a few nearby coins; players fill the rest.

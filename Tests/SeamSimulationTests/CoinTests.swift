@@ -31,7 +31,7 @@ import Testing
             if picked == nil { #expect(d > sim.config.pickupRadius) } else { #expect(d <= sim.config.pickupRadius) }
         }
         #expect(picked == .pickup(player: 7, coin: 1, at: Vec2(x: 7.5, y: 1.5)))
-        #expect(sim.players[0].coins == [1])
+        #expect(sim.carriedCoins(of: 7) == [1])
         #expect(sim.coins[0].place == .carried(by: 7))
         #expect(sim.digest.coinsCarried == 1 && sim.digest.coinsGround == 3)
     }
@@ -51,7 +51,7 @@ import Testing
         sim.addPlayer(id: 1, name: "a")
         sim.addPlayer(id: 2, name: "b")
         sim.apply(InputCommand(moveX: 127), sequence: 1, to: 1)
-        while sim.player(1)!.coins.isEmpty { sim.step() }
+        while sim.player(1)!.coinCount == 0 { sim.step() }
         sim.apply(InputCommand(moveY: 127), sequence: 2, to: 1)
         for _ in 0..<3 { sim.step() }
         _ = sim.drainEvents()

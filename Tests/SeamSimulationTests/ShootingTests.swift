@@ -144,7 +144,7 @@ private func hits(_ events: [SimEvent]) -> [SimEvent] {
         var sim = try duel()
         // B walks down onto the coin at (14.5, 2.5), then stands still.
         sim.apply(InputCommand(moveY: 127), sequence: 1, to: 2)
-        while sim.player(2)!.coins.isEmpty { sim.step() }
+        while sim.player(2)!.coinCount == 0 { sim.step() }
         sim.apply(InputCommand(), sequence: 2, to: 2)
         for _ in 0..<5 { sim.step() }
         #expect(sim.player(2)!.velocity == .zero)
@@ -174,7 +174,7 @@ private func hits(_ events: [SimEvent]) -> [SimEvent] {
             .drop(player: 2, coin: 1, at: victimAt, cause: "death"),
         ])
         var b = sim.player(2)!
-        #expect(!b.alive && b.health == 0 && b.deaths == 1 && b.coins.isEmpty && b.respawnTick == respawnTick)
+        #expect(!b.alive && b.health == 0 && b.deaths == 1 && b.coinCount == 0 && b.respawnTick == respawnTick)
         #expect(sim.player(1)!.kills == 1)
         #expect(sim.coins[0].place == .ground(victimAt))
 

@@ -120,16 +120,15 @@ extension ZoneSimulation {
         let d = digest
         #expect(d.coinsGround + d.coinsCarried == total, sourceLocation: sourceLocation)
         #expect(coins.count == total, sourceLocation: sourceLocation)
-        var carried: [UInt32: UInt32] = [:]
-        for p in players { for c in p.coins { carried[c] = p.id } }
-        #expect(carried.count == players.reduce(0) { $0 + $1.coins.count }, "a coin carried twice", sourceLocation: sourceLocation)
+        for p in players {
+            #expect(carriedCoins(of: p.id).count == p.coinCount, "coin count out of step with the coins", sourceLocation: sourceLocation)
+        }
         for c in coins {
             switch c.place {
             case .ground(let at):
-                #expect(carried[c.id] == nil, sourceLocation: sourceLocation)
                 #expect(zone.rect.contains(at), sourceLocation: sourceLocation)
             case .carried(let by):
-                #expect(carried[c.id] == by, sourceLocation: sourceLocation)
+                #expect(player(by) != nil, "a coin carried by a player who is gone", sourceLocation: sourceLocation)
             }
         }
     }

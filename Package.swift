@@ -50,7 +50,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SeamNetTests", dependencies: ["SeamNet", "SeamTesting"]),
-        .testTarget(name: "SeamProtocolTests", dependencies: ["SeamProtocol"]),
+        .testTarget(name: "SeamProtocolTests", dependencies: ["SeamProtocol", "SeamTesting"]),
         .testTarget(name: "SeamWorldTests", dependencies: ["SeamWorld", "SeamTesting"]),
         .testTarget(name: "SeamSimulationTests", dependencies: ["SeamSimulation", "SeamWorld", "SeamTesting"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import SeamTesting
 import Testing
 @testable import SeamProtocol
 

@@ -1,17 +1,6 @@
+import SeamTesting
 @testable import SeamProtocol
 
-/// A tiny seeded generator (SplitMix64) so every fuzz run sees the same bytes.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Sample messages covering every case of both directions.
 enum Samples {

@@ -1,3 +1,4 @@
+import SeamTesting
 import Foundation
 import SeamProtocol
 import SeamSimulation

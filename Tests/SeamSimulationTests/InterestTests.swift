@@ -1,3 +1,4 @@
+import SeamTesting
 import SeamProtocol
 import SeamSimulation
 import SeamWorld

@@ -1,21 +1,10 @@
+import SeamTesting
 import Foundation
 import SeamProtocol
 import SeamSimulation
 import SeamWorld
 import Testing
 
-/// SplitMix64: a tiny seeded generator for reproducible random tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum Maps {
     /// 16x8, one zone, an inner wall, spawns (1,1) and (14,6), coins (7,1) (3,3) (11,3) (12,5) = ids 1...4.

@@ -6,8 +6,8 @@ import SeamWorld
 
 /// Flags shared by `seam bots` and `seam demo` to shape the swarm.
 struct SwarmOptions: ParsableArguments {
-    @Option(help: "Behaviour, or a mix by weight: wander, coin-rush, fight, e.g. wander=70,fight=30.")
-    var behavior: String = "wander"
+    @Option(help: "Behaviour, or a mix by weight: wander, coin-rush, fight, e.g. wander=70,fight=30. Default: wander (demo: wander=50,coin-rush=25,fight=25).")
+    var behavior: String?
 
     @Option(help: "Seed of every random choice the bots make.")
     var seed: UInt64 = 1
@@ -22,7 +22,9 @@ struct SwarmOptions: ParsableArguments {
     var noDashboard = false
 
     func validate() throws {
-        do { _ = try BehaviorMix(parsing: behavior) } catch { throw ValidationError("--behavior: \(error.message)") }
+        if let behavior {
+            do { _ = try BehaviorMix(parsing: behavior) } catch { throw ValidationError("--behavior: \(error.message)") }
+        }
         guard (1...4000).contains(botsPerHost) else { throw ValidationError("--bots-per-host must be in 1...4000") }
         guard connectRate > 0 else { throw ValidationError("--connect-rate must be positive") }
     }
@@ -33,7 +35,10 @@ struct SwarmOptions: ParsableArguments {
         config.connectRate = connectRate
     }
 
-    var mix: BehaviorMix { (try? BehaviorMix(parsing: behavior)) ?? (try! BehaviorMix(parsing: "wander")) }
+    /// The mix asked for, or `fallback` when none was; `validate()` has already checked the text.
+    func mix(default fallback: String) -> BehaviorMix {
+        (try? BehaviorMix(parsing: behavior ?? fallback)) ?? (try! BehaviorMix(parsing: "wander"))
+    }
 }
 
 /// Runs a swarm with the dashboard and returns its stats.
@@ -117,7 +122,7 @@ extension Seam {
                     throw CLIError("--host \(host): \(error)")
                 }
             }
-            var config = SwarmConfig(map: gameMap, targets: targets, count: count, behaviors: swarm.mix)
+            var config = SwarmConfig(map: gameMap, targets: targets, count: count, behaviors: swarm.mix(default: "wander"))
             config.duration = duration
             swarm.apply(to: &config)
             installStopHandlers()

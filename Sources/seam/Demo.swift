@@ -55,10 +55,11 @@ extension Seam {
                 log: logPath)
             defer { child.stop() }
             print("zone \(spec.id) started (pid \(child.pid)) on port \(child.port); journal in \(journalDir)")
+            fflush(nil)
             installStopHandlers()
             var config = SwarmConfig(
                 map: gameMap, targets: [.init(zone: spec, address: NetAddress(host: 0x0100_007F, port: child.port))],
-                count: bots, behaviors: swarm.mix)
+                count: bots, behaviors: swarm.mix(default: "wander=50,coin-rush=25,fight=25"))
             config.duration = duration
             swarm.apply(to: &config)
             let stats = try runSwarm(config, dashboard: !swarm.noDashboard && Dashboard.stdoutIsTerminal, logger: logger)

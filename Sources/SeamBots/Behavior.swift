@@ -6,6 +6,10 @@ public enum Behavior: String, CaseIterable, Sendable, Codable {
     case coinRush = "coin-rush"
     /// Chase the nearest visible player, aim at its interpolated position and shoot.
     case fight
+    /// Cross the nearest zone border and come back, again and again.
+    case borderDance = "border-dance"
+    /// Converge on one point: the map's centre, where four zones meet on `quad`.
+    case hotspot
 }
 
 /// A behaviour mix such as `wander=70,fight=30`, or a single name.

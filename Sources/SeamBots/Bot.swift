@@ -22,12 +22,25 @@ struct Bot {
 
     let index: Int
     let behavior: Behavior
-    let zone: ZoneSpec
+    /// The zone that owns the bot's player now.
+    var zone: ZoneSpec
     let hostIndex: Int
     var rng: SplitMix64
     var phase = Phase.waiting
+    /// The owner connection: inputs go here, snapshots from here are the truth.
     var peer: Peer?
+    /// Standby connections by zone index (make before break); the old owner's connection joins them.
+    var standbys: [UInt16: Peer] = [:]
+    /// Connections still opening, with the token to Attach with once connected.
+    var attaching: [Int: AttachToken] = [:]
     var playerId: UInt32 = 0
+    /// Newest owner epoch seen: an Owner message with a lower one is stale.
+    var epoch: UInt32 = 1
+    /// After a switch of owner: when the last snapshot from the old owner arrived (for the gap).
+    var switchFromNanos: UInt64?
+    var lastSnapshotNanos: UInt64 = 0
+    /// Border-dance: which side of the border the bot is heading to.
+    var danceOut = true
     var tickRate = 20
 
     // What the bot knows of itself, from the newest snapshot.

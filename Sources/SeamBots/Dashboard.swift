@@ -28,13 +28,15 @@ public struct Dashboard {
 
     static func lines(_ s: SwarmStats) -> [String] {
         func p(_ q: Double) -> UInt64 { s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(q) }
+        func g(_ q: Double) -> UInt64 { s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(q) }
         func kb(_ v: Double) -> String { String(format: "%.2f", v / 1024) }
         return [
             String(format: "t=%5.1fs  bots %d/%d connected (peak %d)  disconnects %d  connect failures %d  refused %d",
                    s.elapsed, s.connected, s.target, s.connectedPeak, s.disconnects, s.connectFailures, s.refusedTotal),
             "rtt p50 \(p(50))ms p99 \(p(99))ms max \(s.rtt.max)ms  per bot in \(kb(s.bytesInPerBotPerSecondNow)) KiB/s "
                 + "out \(kb(s.bytesOutPerBotPerSecondNow)) KiB/s",
-            "shots \(s.shotsFired) confirmed \(s.shotsConfirmed)  kills \(s.kills)  coins \(s.coinsPicked)  "
+            "handoffs \(s.handoffs) failed \(s.handoffsFailed) gap p50 \(g(50))ms p99 \(g(99))ms max \(s.handoffGap.max)ms  "
+                + "shots \(s.shotsFired) confirmed \(s.shotsConfirmed)  kills \(s.kills)  coins \(s.coinsPicked)  "
                 + String(format: "swarm cpu %.0f%% rss %.0f MiB", s.cpuPercentNow, s.residentMiB),
         ]
     }

@@ -9,14 +9,24 @@ extension Swarm {
             let i = botOfSlot[h][peer.slot]
             guard i >= 0 else { return }
             peer.disableThrottle()
-            bots[i].phase = .handshaking
             writer.reset()
-            ClientMessage.hello(version: Wire.version, name: "\(config.namePrefix)-\(i)").encode(into: &writer)
+            if let token = bots[i].attaching.removeValue(forKey: peer.slot) {
+                ClientMessage.attach(version: Wire.version, token: token).encode(into: &writer)
+            } else {
+                bots[i].phase = .handshaking
+                ClientMessage.hello(version: Wire.version, name: "\(config.namePrefix)-\(i)").encode(into: &writer)
+            }
             try? peer.send(writer.bytes, channel: Wire.controlChannel, delivery: .reliable)
         case .disconnect(let peer, let data):
             let i = botOfSlot[h][peer.slot]
             guard i >= 0 else { return }
             botOfSlot[h][peer.slot] = -1
+            bots[i].attaching[peer.slot] = nil
+            if let zone = bots[i].standbys.first(where: { $0.value == peer })?.key {
+                bots[i].standbys[zone] = nil
+                return
+            }
+            guard bots[i].peer == peer else { return }
             switch bots[i].phase {
             case .connecting, .handshaking:
                 bots[i].phase = .failed
@@ -24,6 +34,7 @@ extension Swarm {
             case .playing:
                 bots[i].phase = .gone
                 stats.disconnects += 1
+                if bots[i].switchFromNanos != nil { stats.handoffsFailed += 1 }
                 if data != 0, refusalLogBudget > 0 {
                     refusalLogBudget -= 1
                     logger.notice("bot \(i) disconnected by its zone (code \(data))")
@@ -35,11 +46,11 @@ extension Swarm {
         case .receive(let peer, _, let bytes):
             let i = botOfSlot[h][peer.slot]
             guard i >= 0 else { return }
-            receive(bytes, bot: i)
+            receive(bytes, bot: i, from: peer)
         }
     }
 
-    private func receive(_ bytes: UnsafeRawBufferPointer, bot i: Int) {
+    private func receive(_ bytes: UnsafeRawBufferPointer, bot i: Int, from peer: Peer) {
         let message: ServerMessage
         do {
             message = try ServerMessage.decode(bytes)
@@ -47,6 +58,7 @@ extension Swarm {
             stats.malformedFromZone += 1
             return
         }
+        let fromOwner = bots[i].peer == peer
         switch message {
         case .welcome(let w):
             guard bots[i].phase == .handshaking else { return }
@@ -60,14 +72,20 @@ extension Swarm {
             stats.connectedPeak = max(stats.connectedPeak, stats.connected)
         case .refuse(let code, let text):
             stats.refused["\(code)", default: 0] += 1
+            if !fromOwner { stats.handoffsFailed += 1 }
             if refusalLogBudget > 0 {
                 refusalLogBudget -= 1
                 logger.notice("bot \(i) refused: \(code): \(text)")
             }
         case .snapshot(let s):
-            guard bots[i].phase == .playing else { return }
+            guard fromOwner, bots[i].phase == .playing else { return }
             stats.snapshots += 1
             stats.snapshotBytes += bytes.count
+            if let from = bots[i].switchFromNanos {
+                stats.handoffGap.record((nowNanos &- from) / 1_000_000)
+                bots[i].switchFromNanos = nil
+            }
+            bots[i].lastSnapshotNanos = nowNanos
             guard s.tick > bots[i].newestTick || bots[i].view.newestTick == nil else { return }
             bots[i].newestTick = s.tick
             bots[i].newestTickNanos = nowNanos
@@ -76,6 +94,7 @@ extension Swarm {
             bots[i].view.add(tick: s.tick, entities: s.entities)
             bots[i].coins = s.coins
         case .events(let events):
+            guard fromOwner else { return }
             for e in events {
                 switch e {
                 case .hitConfirmed: stats.shotsConfirmed += 1
@@ -85,6 +104,42 @@ extension Swarm {
                 case .damaged, .respawned: break
                 }
             }
+        case .standby(let endpoint, let token), .redirect(let endpoint, let token):
+            openStandby(bot: i, to: endpoint, token: token)
+        case .standbyDrop(let zone):
+            if let standby = bots[i].standbys[zone], standby != bots[i].peer {
+                standby.disconnect()
+                bots[i].standbys[zone] = nil
+            }
+        case .owner(_, let epoch, _, let zoneIndex):
+            guard epoch > bots[i].epoch || !fromOwner else { return }
+            guard !fromOwner else { return }
+            // Switch: inputs go to the new owner now; the old owner's connection stays as a standby.
+            if let old = bots[i].peer { bots[i].standbys[UInt16(bots[i].zone.index)] = old }
+            bots[i].standbys[zoneIndex] = nil
+            bots[i].peer = peer
+            bots[i].epoch = epoch
+            if let zone = config.map.zones.first(where: { $0.index == Int(zoneIndex) }) { bots[i].zone = zone }
+            bots[i].switchFromNanos = bots[i].lastSnapshotNanos
+            // The new owner's view starts over: its ticks are the same clock, but keep only fresh frames.
+            stats.handoffs += 1
+        case .attached:
+            break
+        }
+    }
+
+    /// Opens a connection to a neighbour zone and attaches with the token once connected.
+    private func openStandby(bot i: Int, to endpoint: ZoneEndpoint, token: AttachToken) {
+        guard bots[i].standbys[endpoint.zoneIndex] == nil, Int(endpoint.zoneIndex) != bots[i].zone.index else { return }
+        let h = bots[i].hostIndex
+        do {
+            let peer = try hosts[h].connect(to: NetAddress(host: endpoint.host, port: endpoint.port),
+                                            channels: Wire.channelCount)
+            botOfSlot[h][peer.slot] = i
+            bots[i].attaching[peer.slot] = token
+            bots[i].standbys[endpoint.zoneIndex] = peer
+        } catch {
+            stats.handoffsFailed += 1
         }
     }
 }

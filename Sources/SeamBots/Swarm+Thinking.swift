@@ -21,6 +21,10 @@ extension Swarm {
                 }
             case .fight:
                 command = fight(i)
+            case .borderDance:
+                command = steer(i, toward: borderDanceTarget(i))
+            case .hotspot:
+                command = steer(i, toward: hotspotTarget(i))
             }
         }
         bots[i].sequence += 1
@@ -60,6 +64,54 @@ extension Swarm {
         bots[i].bestDistance = (point - bots[i].position).length
         bots[i].targetSince = nowNanos
         return point
+    }
+
+    /// Five tiles past the nearest border the bot's zone shares with a neighbour. After the handoff the
+    /// nearest border is the one just crossed, so the bot turns back: a dance with no state to keep.
+    /// When a wall holds it up for two seconds it wanders to a random point first.
+    private func borderDanceTarget(_ i: Int) -> Vec2 {
+        if let t = bots[i].target, bots[i].danceOut == false {
+            if (t - bots[i].position).length > 1, nowNanos - bots[i].targetSince < 3_000_000_000 { return t }
+            bots[i].danceOut = true
+            bots[i].target = nil
+        }
+        let z = bots[i].zone.rect
+        let p = bots[i].position
+        var best: (d: Double, target: Vec2)?
+        for n in config.map.neighbours(of: bots[i].zone) {
+            let r = n.rect
+            let lo = max(z.minY, r.minY) + 2, hi = min(z.maxY, r.maxY) - 2
+            let left = max(z.minX, r.minX) + 2, right = min(z.maxX, r.maxX) - 2
+            var candidate: (Double, Vec2)?
+            if r.minX == z.maxX, lo < hi { candidate = (z.maxX - p.x, Vec2(x: z.maxX + 5, y: min(max(p.y, lo), hi))) }
+            if r.maxX == z.minX, lo < hi { candidate = (p.x - z.minX, Vec2(x: z.minX - 5, y: min(max(p.y, lo), hi))) }
+            if r.minY == z.maxY, left < right { candidate = (z.maxY - p.y, Vec2(x: min(max(p.x, left), right), y: z.maxY + 5)) }
+            if r.maxY == z.minY, left < right { candidate = (p.y - z.minY, Vec2(x: min(max(p.x, left), right), y: z.minY - 5)) }
+            if let c = candidate, best == nil || c.0 < best!.d { best = (c.0, c.1) }
+        }
+        guard let goal = best?.target else { return wanderTarget(i) }
+        // Progress check: stuck against a wall for two seconds, take a detour to a random point.
+        if bots[i].target == nil || (bots[i].target! - goal).length > 3 {
+            bots[i].target = goal
+            bots[i].bestDistance = (goal - p).length
+            bots[i].targetSince = nowNanos
+        } else if (goal - p).length < bots[i].bestDistance - 0.5 {
+            bots[i].bestDistance = (goal - p).length
+            bots[i].targetSince = nowNanos
+        } else if nowNanos - bots[i].targetSince > 2_000_000_000 {
+            bots[i].danceOut = false
+            bots[i].target = nil
+            let detour = wanderTarget(i)
+            return detour
+        }
+        return goal
+    }
+
+    /// The map's centre (where four zones meet on `quad`), a few tiles off per bot.
+    private func hotspotTarget(_ i: Int) -> Vec2 {
+        let offset = Double(bots[i].index % 7) - 3
+        let offset2 = Double((bots[i].index / 7) % 7) - 3
+        return Vec2(x: Double(config.map.width) / 2 + offset, y: Double(config.map.height) / 2 + offset2)
     }
 
     private func nearestCoin(_ i: Int) -> Vec2? {

@@ -31,12 +31,14 @@ public final class Swarm {
         let behaviors = config.behaviors.assign(count: config.count, seed: config.seed)
         for h in 0..<hostCount {
             let share = min(config.botsPerHost, config.count - h * config.botsPerHost)
+            // A bot near a corner keeps standby connections to up to three neighbours besides its owner.
+            let slots = min(4095, config.map.zones.count > 1 ? share * 4 : share)
             do {
-                hosts.append(try NetHost(bind: nil, peerLimit: share, channelLimit: Wire.channelCount))
+                hosts.append(try NetHost(bind: nil, peerLimit: slots, channelLimit: Wire.channelCount))
             } catch {
                 throw BotError("cannot create client host \(h + 1) of \(hostCount): \(error)")
             }
-            botOfSlot.append(Array(repeating: -1, count: share))
+            botOfSlot.append(Array(repeating: -1, count: slots))
         }
         for i in 0..<config.count {
             let target = config.targets[i % config.targets.count]
@@ -153,6 +155,7 @@ public final class Swarm {
                 ClientMessage.leave(reason: 0).encode(into: &writer)
                 try? peer.send(writer.bytes, channel: Wire.controlChannel, delivery: .reliable)
                 peer.disconnectLater()
+                for standby in bots[i].standbys.values where standby != peer { standby.disconnect() }
                 bots[i].phase = .finished
             case .connecting, .handshaking:
                 peer.disconnect()

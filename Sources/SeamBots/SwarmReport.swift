@@ -33,6 +33,16 @@ public enum SwarmReport {
                 "malformed": s.malformedFromZone,
             ],
             "shots": ["fired": s.shotsFired, "confirmed": s.shotsConfirmed],
+            "handoffs": [
+                "count": s.handoffs,
+                "failed": s.handoffsFailed,
+                "gap_ms": [
+                    "p50": s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(50),
+                    "p99": s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(99),
+                    "max": s.handoffGap.max,
+                    "samples": s.handoffGap.totalCount,
+                ],
+            ],
             "kills": s.kills,
             "deaths": s.deaths,
             "coins_picked": s.coinsPicked,

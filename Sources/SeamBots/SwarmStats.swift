@@ -16,6 +16,13 @@ public struct SwarmStats: Sendable {
     public var snapshots = 0
     public var snapshotBytes = 0
     public var malformedFromZone = 0
+    /// Owner switches (handoffs) the bots followed.
+    public var handoffs = 0
+    /// Handoffs that failed for the bot: an Attach refused, or the owner connection lost mid-handoff.
+    public var handoffsFailed = 0
+    /// Longest silence from the owner around each handoff: last snapshot of the old owner to the first
+    /// of the new one, in milliseconds.
+    public var handoffGap = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
     /// Sum over seconds of bots playing: the denominator of per-bot rates.

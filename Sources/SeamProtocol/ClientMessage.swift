@@ -40,6 +40,8 @@ public enum ClientMessage: Equatable, Sendable {
     case hello(version: UInt16, name: String)
     case input(InputMessage)
     case leave(reason: UInt8)
+    /// Instead of Hello on a standby or redirect connection: attach to a player with a zone-signed token.
+    case attach(version: UInt16, token: AttachToken)
 
     public func encode(into w: inout ByteWriter) {
         switch self {
@@ -63,6 +65,11 @@ public enum ClientMessage: Equatable, Sendable {
         case .leave(let reason):
             w.u8(MessageType.leave.rawValue)
             w.u8(reason)
+        case .attach(let version, let token):
+            w.u8(MessageType.attach.rawValue)
+            w.raw(Wire.magic)
+            w.u16(version)
+            token.encode(into: &w)
         }
     }
 
@@ -110,6 +117,13 @@ public enum ClientMessage: Equatable, Sendable {
             let reason = try r.u8("reason")
             try r.expectEnd("leave")
             return .leave(reason: reason)
+        case .attach:
+            let magic = try r.raw(4, "magic")
+            guard magic == Wire.magic else { throw DecodeError("bad magic, expected 'SEAM'", at: 1) }
+            let version = try r.u16("version")
+            let token = try AttachToken.decode(&r)
+            try r.expectEnd("attach")
+            return .attach(version: version, token: token)
         default:
             throw DecodeError("unknown client message type 0x\(String(type, radix: 16))", at: 0)
         }

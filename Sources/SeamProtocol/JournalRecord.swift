@@ -18,6 +18,11 @@ public enum JournalEvent: Equatable, Sendable {
     case refuse(peer: String, code: String, message: String)
     /// The zone stopped serving.
     case stop(reason: String)
+    /// A handoff phase of `player` between zones `from` (owner) and `to`: standby, offer, accept, commit,
+    /// reject, abort, in_doubt, resolve. `digest` is the player's state digest (offer and accept), `reason`
+    /// says why for reject, abort and resolve.
+    case handoff(phase: String, player: UInt32, epoch: UInt32, from: String, to: String, x: Double, y: Double,
+                 digest: UInt64?, reason: String?)
 
     public var typeName: String {
         switch self {
@@ -32,6 +37,7 @@ public enum JournalEvent: Equatable, Sendable {
         case .digest: "digest"
         case .refuse: "refuse"
         case .stop: "stop"
+        case .handoff(let phase, _, _, _, _, _, _, _, _): phase
         }
     }
 }
@@ -93,6 +99,20 @@ public struct JournalRecord: Equatable, Sendable {
         case .stop(let reason):
             out += ",\"reason\":"
             JSON.string(reason, to: &out)
+        case .handoff(_, let player, let epoch, let from, let to, let x, let y, let digest, let reason):
+            out += ",\"player\":\(player),\"epoch\":\(epoch),\"from\":"
+            JSON.string(from, to: &out)
+            out += ",\"to\":"
+            JSON.string(to, to: &out)
+            JSON.position(x, y, to: &out)
+            if let digest {
+                // Hex string: JSON numbers lose precision past 2^53.
+                out += ",\"digest\":\"\(String(digest, radix: 16))\""
+            }
+            if let reason {
+                out += ",\"reason\":"
+                JSON.string(reason, to: &out)
+            }
         }
         out += "}\n"
     }

@@ -29,6 +29,16 @@ public enum ServerMessage: Equatable, Sendable {
     case refuse(code: RefuseCode, message: String)
     case snapshot(Snapshot)
     case events([GameEvent])
+    /// Open a standby connection to this neighbour and Attach with the token (make before break).
+    case standby(ZoneEndpoint, token: AttachToken)
+    /// The player left the border band: close the standby connection to this zone.
+    case standbyDrop(zoneIndex: UInt16)
+    /// Sent on the connection to the zone that now owns the player: send inputs here from now on.
+    case owner(player: UInt32, epoch: UInt32, tick: UInt32, zoneIndex: UInt16)
+    /// The player moved to this zone; connect and Attach with the token if no standby connection exists.
+    case redirect(ZoneEndpoint, token: AttachToken)
+    /// A standby or redirect Attach succeeded.
+    case attached(player: UInt32, zoneIndex: UInt16)
 
     public func encode(into w: inout ByteWriter) {
         switch self {
@@ -48,6 +58,16 @@ public enum ServerMessage: Equatable, Sendable {
             w.u8(MessageType.events.rawValue)
             w.u8(UInt8(events.count))
             for e in events { e.encode(into: &w) }
+        case .standby(let endpoint, let token):
+            w.u8(MessageType.standby.rawValue); endpoint.encode(into: &w); token.encode(into: &w)
+        case .standbyDrop(let zone):
+            w.u8(MessageType.standbyDrop.rawValue); w.u16(zone)
+        case .owner(let player, let epoch, let tick, let zone):
+            w.u8(MessageType.owner.rawValue); w.u32(player); w.u32(epoch); w.u32(tick); w.u16(zone)
+        case .redirect(let endpoint, let token):
+            w.u8(MessageType.redirect.rawValue); endpoint.encode(into: &w); token.encode(into: &w)
+        case .attached(let player, let zone):
+            w.u8(MessageType.attached.rawValue); w.u32(player); w.u16(zone)
         }
     }
 
@@ -84,6 +104,24 @@ public enum ServerMessage: Equatable, Sendable {
             for _ in 0..<count { events.append(try GameEvent.decode(&r)) }
             try r.expectEnd("events")
             return .events(events)
+        case .standby, .redirect:
+            let endpoint = try ZoneEndpoint.decode(&r)
+            let token = try AttachToken.decode(&r)
+            try r.expectEnd("standby")
+            return type == MessageType.standby.rawValue ? .standby(endpoint, token: token) : .redirect(endpoint, token: token)
+        case .standbyDrop:
+            let zone = try r.u16("zone index")
+            try r.expectEnd("standby drop")
+            return .standbyDrop(zoneIndex: zone)
+        case .owner:
+            let m = ServerMessage.owner(player: try r.u32("player"), epoch: try r.u32("epoch"), tick: try r.u32("tick"),
+                                        zoneIndex: try r.u16("zone index"))
+            try r.expectEnd("owner")
+            return m
+        case .attached:
+            let m = ServerMessage.attached(player: try r.u32("player"), zoneIndex: try r.u16("zone index"))
+            try r.expectEnd("attached")
+            return m
         default:
             throw DecodeError("unknown zone message type 0x\(String(type, radix: 16))", at: 0)
         }

@@ -21,6 +21,8 @@ public struct SelfState: Equatable, Sendable {
 public enum EntityFlags {
     /// The player is alive (not waiting to respawn).
     public static let alive: UInt8 = 1
+    /// The player is owned by a neighbour zone and seen across the border.
+    public static let ghost: UInt8 = 2
 }
 
 /// Another player as seen in a snapshot. 14 bytes.

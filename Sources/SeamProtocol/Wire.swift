@@ -24,10 +24,16 @@ public enum MessageType: UInt8, Sendable {
     case hello = 0x01
     case input = 0x02
     case leave = 0x03
+    case attach = 0x04
     case welcome = 0x81
     case refuse = 0x82
     case snapshot = 0x83
     case events = 0x84
+    case standby = 0x85
+    case standbyDrop = 0x86
+    case owner = 0x87
+    case redirect = 0x88
+    case attached = 0x89
 }
 
 /// Why a zone refused or dropped a peer: sent in a Refuse message before the disconnect.
@@ -46,4 +52,6 @@ public enum RefuseCode: UInt8, Sendable, CaseIterable {
     case shuttingDown = 6
     /// A message arrived on the wrong channel.
     case wrongChannel = 7
+    /// An Attach carried a token that is forged, expired, replayed, or for another zone.
+    case badToken = 8
 }

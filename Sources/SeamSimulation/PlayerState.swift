@@ -21,6 +21,9 @@ public struct PlayerState: Sendable, Equatable {
     public var lastShotTick: UInt64?
     /// Sequence of the input that fired last: one input fires at most once, even if it is applied again.
     public var lastShotSequence: UInt32 = 0
+    /// Frozen while handed over: no input applied, no shots, no pickups, not hittable, so its state stays
+    /// exactly what was offered.
+    public var frozen = false
 
     public init(id: UInt32, position: Vec2, health: Int) {
         self.id = id
@@ -38,4 +41,17 @@ public enum CoinPlace: Sendable, Equatable {
 public struct CoinState: Sendable, Equatable {
     public let id: UInt32
     public var place: CoinPlace
+}
+
+/// A player owned by a neighbour zone, seen here because it stands in the shared border band.
+public struct GhostState: Sendable, Equatable {
+    public var id: UInt32
+    public var position: Vec2
+    public var velocity: Vec2
+    public var health: Int
+    public var alive: Bool
+
+    public init(id: UInt32, position: Vec2, velocity: Vec2, health: Int, alive: Bool) {
+        self.id = id; self.position = position; self.velocity = velocity; self.health = health; self.alive = alive
+    }
 }

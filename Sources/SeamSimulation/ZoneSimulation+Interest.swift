@@ -2,7 +2,7 @@ import SeamWorld
 
 extension ZoneSimulation {
     /// The `limit` nearest other players within the view radius of player `index`, nearest first, as
-    /// (index, squared distance).
+    /// (index, squared distance). An index at or past `players.count` is the ghost `index - players.count`.
     ///
     /// Searches the grid ring by ring outwards from the player's cell and stops once `limit` players are
     /// known and no cell further out can hold a nearer one; a bounded max-heap keeps the best `limit`.
@@ -13,6 +13,7 @@ extension ZoneSimulation {
         out.removeAll(keepingCapacity: true)
         guard limit > 0 else { return }
         let me = players[index].position
+        let owned = players.count
         let r2 = config.viewRadius * config.viewRadius
         let (cx, cy) = grid.cellCoordinates(of: me)
         let size = grid.cellSize
@@ -42,7 +43,7 @@ extension ZoneSimulation {
         // Max-heap on (distance, index) in `out`, holding at most `limit` entries.
         func consider(_ j: Int) {
             guard j != index else { return }
-            let d2 = (players[j].position - me).lengthSquared
+            let d2 = ((j < owned ? players[j].position : ghosts[j - owned].position) - me).lengthSquared
             guard d2 <= r2 else { return }
             if out.count < limit {
                 out.append((j, d2))

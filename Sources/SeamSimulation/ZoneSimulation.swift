@@ -13,15 +13,20 @@ public struct ZoneSimulation: Sendable {
     public let zone: ZoneSpec
     public let config: SimulationConfig
     public private(set) var tick: UInt64
-    public private(set) var players: [PlayerState] = []
-    public private(set) var coins: [CoinState] = []
+    public internal(set) var players: [PlayerState] = []
+    public internal(set) var coins: [CoinState] = []
     /// Events of the last `step()` (and of joins/leaves since), cleared by `takeEvents`.
     public private(set) var events: [SimEvent] = []
     public private(set) var grid: SpatialGrid
+    /// Where players may move: the territory, widened by the handoff hysteresis toward reachable neighbours.
+    /// Set by the zone each tick; defaults to the territory (every border a wall).
+    public var movementBounds: (minX: Double, minY: Double, maxX: Double, maxY: Double)
+    /// Neighbours' players in the border band, set by the zone each tick; in the grid after players.
+    public var ghosts: [GhostState] = []
 
-    private var indexOfPlayer: [UInt32: Int] = [:]
-    private var names: [UInt32: String] = [:]
-    private var indexOfCoin: [UInt32: Int] = [:]
+    var indexOfPlayer: [UInt32: Int] = [:]
+    var names: [UInt32: String] = [:]
+    var indexOfCoin: [UInt32: Int] = [:]
     private let spawnPoints: [Vec2]
     private var nextSpawn = 0
 
@@ -37,6 +42,7 @@ public struct ZoneSimulation: Sendable {
             coins.append(CoinState(id: id, place: .ground(Vec2(x: Double(tile.x) + 0.5, y: Double(tile.y) + 0.5))))
         }
         grid = SpatialGrid(width: map.width, height: map.height, cellSize: config.viewRadius / 4)
+        movementBounds = (zone.rect.minX, zone.rect.minY, zone.rect.maxX, zone.rect.maxY)
     }
 
     // MARK: Players
@@ -101,7 +107,8 @@ public struct ZoneSimulation: Sendable {
         tick = newTick
         respawnDue()
         move()
-        grid.rebuild(count: players.count) { players[$0].position }
+        let owned = players.count
+        grid.rebuild(count: owned + ghosts.count) { $0 < owned ? players[$0].position : ghosts[$0 - owned].position }
         shoot()
         pickUpCoins()
     }
@@ -124,7 +131,7 @@ public struct ZoneSimulation: Sendable {
     private mutating func move() {
         let dt = config.tickSeconds
         let maxDelta = config.acceleration * dt
-        for i in players.indices where players[i].alive {
+        for i in players.indices where players[i].alive && !players[i].frozen {
             let input = players[i].input
             var wish = Vec2(x: Double(input.moveX) / 127, y: Double(input.moveY) / 127)
             let length = wish.length
@@ -155,7 +162,8 @@ public struct ZoneSimulation: Sendable {
         } else {
             p.y = ny
         }
-        let clamped = zone.rect.clamp(p, margin: r)
+        let b = movementBounds
+        let clamped = Vec2(x: min(max(p.x, b.minX + r), b.maxX - r), y: min(max(p.y, b.minY + r), b.maxY - r))
         if clamped.x != p.x { v.x = 0 }
         if clamped.y != p.y { v.y = 0 }
         return clamped
@@ -174,7 +182,8 @@ public struct ZoneSimulation: Sendable {
     private mutating func shoot() {
         for i in players.indices {
             let shooter = players[i]
-            guard shooter.alive, shooter.input.firing, shooter.inputSequence != shooter.lastShotSequence else { continue }
+            guard shooter.alive, !shooter.frozen, shooter.input.firing, shooter.inputSequence != shooter.lastShotSequence
+            else { continue }
             if let last = shooter.lastShotTick, tick - last < config.shotCooldownTicks { continue }
             players[i].lastShotTick = tick
             players[i].lastShotSequence = shooter.inputSequence
@@ -184,7 +193,8 @@ public struct ZoneSimulation: Sendable {
             var best: (index: Int, t: Double)?
             // A target's circle may be entered within `limit` while its centre lies up to `hitRadius` further.
             grid.forEachCandidate(around: shooter.position, radius: limit + config.hitRadius) { j in
-                guard j != i, players[j].alive else { return }
+                // Ghosts (j >= players.count) cannot be hit yet: cross-border hits come with lag compensation.
+                guard j != i, j < players.count, players[j].alive, !players[j].frozen else { return }
                 guard let t = Raycast.circleHit(from: shooter.position, direction: d, center: players[j].position,
                                                 radius: config.hitRadius), t <= limit else { return }
                 if best == nil || t < best!.t || (t == best!.t && players[j].id < players[best!.index].id) {
@@ -232,7 +242,7 @@ public struct ZoneSimulation: Sendable {
             guard case .ground(let at) = coins[c].place else { continue }
             var best: (index: Int, d2: Double)?
             grid.forEachCandidate(around: at, radius: config.pickupRadius) { j in
-                guard players[j].alive else { return }
+                guard j < players.count, players[j].alive, !players[j].frozen else { return }
                 let d2 = (players[j].position - at).lengthSquared
                 guard d2 <= r2 else { return }
                 if best == nil || d2 < best!.d2 || (d2 == best!.d2 && players[j].id < players[best!.index].id) {

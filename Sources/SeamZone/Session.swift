@@ -2,13 +2,18 @@ import SeamProtocol
 
 /// A connection slot's state in a zone, stored in an array indexed by ENet peer slot.
 struct Session {
-    enum Phase {
+    enum Phase: Equatable {
         /// No connection in this slot.
         case idle
-        /// Connected at the ENet level, no Hello yet.
+        /// Connected at the ENet level, no Hello or Attach yet.
         case connected
-        /// Joined: a player in the simulation.
+        /// The owner connection of `playerId`, a player in this zone's simulation.
         case playing
+        /// A standby connection for `playerId`, a player a neighbour owns (make before break), or the old
+        /// owner's connection after a handoff.
+        case standby
+        /// A neighbour zone's link.
+        case link
         /// Refused or leaving: further messages are ignored until the disconnect event.
         case closing
     }
@@ -16,32 +21,62 @@ struct Session {
     var phase: Phase = .idle
     var playerId: UInt32 = 0
     var leaveReason = "disconnected"
-    /// Newest input sequence received and the inputs not yet applied, oldest first.
-    var newestReceived: UInt32 = 0
-    var pending: [(sequence: UInt32, command: InputCommand)] = []
-    var lastApplied: UInt32 = 0
     var ackTick: UInt32 = 0
     /// Events for this player's next Events message.
     var outbox: [GameEvent] = []
 
-    /// Inputs queued beyond this are dropped oldest first, so a burst cannot speed a player up.
-    static let maximumPending = 4
-
     mutating func reset() {
         self = Session()
     }
+}
 
-    /// Queues the inputs of a message that are newer than any seen, oldest first.
-    mutating func receive(_ m: InputMessage) {
-        guard m.newestSequence > newestReceived else { return }
-        let fresh = min(Int(m.newestSequence - newestReceived), m.commands.count)
+/// A player's inputs as they arrive (possibly out of order, repeated, or forwarded by the old owner),
+/// applied one per tick in sequence order.
+struct InputQueue {
+    var newestReceived: UInt32 = 0
+    var pending: [(sequence: UInt32, command: InputCommand)] = []
+    var lastApplied: UInt32 = 0
+
+    /// Inputs queued beyond this are dropped oldest first, so a burst cannot speed a player up. While a
+    /// player is frozen for a handoff nothing is applied, and up to `frozenLimit` are kept for forwarding.
+    static let maximumPending = 4
+    static let frozenLimit = 64
+
+    /// Queues the inputs newer than any seen, oldest first.
+    mutating func receive(newestSequence: UInt32, commands: [InputCommand], frozen: Bool) {
+        guard newestSequence > newestReceived else { return }
+        let fresh = min(Int(newestSequence - newestReceived), commands.count)
         for i in stride(from: fresh - 1, through: 0, by: -1) {
-            pending.append((m.newestSequence - UInt32(i), m.commands[i]))
+            pending.append((newestSequence - UInt32(i), commands[i]))
         }
-        newestReceived = m.newestSequence
-        ackTick = max(ackTick, m.ackTick)
-        if pending.count > Session.maximumPending {
-            pending.removeFirst(pending.count - Session.maximumPending)
-        }
+        newestReceived = newestSequence
+        let limit = frozen ? InputQueue.frozenLimit : InputQueue.maximumPending
+        if pending.count > limit { pending.removeFirst(pending.count - limit) }
     }
+
+    /// The inputs not applied yet, newest first, as an Input or a forwarded-inputs message carries them.
+    func unapplied() -> (newest: UInt32, commands: [InputCommand])? {
+        let fresh = pending.filter { $0.sequence > lastApplied }
+        guard let newest = fresh.last?.sequence else { return nil }
+        return (newest, fresh.reversed().map(\.command))
+    }
+}
+
+/// What the zone knows of a player it owns.
+struct OwnedPlayer {
+    enum Handoff: Equatable {
+        case none
+        /// Frozen and offered to `to` at `epoch`, waiting for its answer.
+        case offered(to: Int, epoch: UInt32, atNanos: UInt64)
+        /// The link to `to` failed before it answered: neither resume nor release until it is known.
+        case inDoubt(to: Int, epoch: UInt32, sinceNanos: UInt64)
+    }
+
+    /// The owner connection's slot, nil until the client attaches (after a handoff without standby).
+    var slot: Int?
+    var epoch: UInt32
+    var handoff = Handoff.none
+    /// Neighbour zone indices the client was told to keep a standby connection to.
+    var standbys: Set<Int> = []
+    var inputs = InputQueue()
 }

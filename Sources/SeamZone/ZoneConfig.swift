@@ -21,6 +21,22 @@ public struct ZoneConfig: Sendable {
     /// Per-snapshot byte budget; at most `Wire.maximumSnapshotBytes` so a snapshot is one datagram.
     public var snapshotBudget: Int = 1200
     public var clock: any NanoClock = SystemClock()
+    /// Neighbour zones (by map index) and where their zone servers listen. Links and handoffs go only to these.
+    public var neighbours: [Int: NetAddress] = [:]
+    /// Where clients reach each neighbour (standby and redirect endpoints); defaults to `neighbours`.
+    public var clientEndpoints: [Int: NetAddress] = [:]
+    /// The cluster secret (at least 16 bytes) that signs tokens and proves links; random when alone.
+    public var secret: [UInt8] = []
+    /// How far (tiles) a player may stand inside a neighbour's territory before it is handed over.
+    public var hysteresis: Double = 2
+    /// A neighbour whose link has been down this long is declared dead: its in-doubt players resume.
+    public var deadAfterSeconds: Double = 5
+    /// Standby connections per owned player, on top of `capacity`, reserved as peer slots.
+    public var standbySlots: Int?
+
+    /// The border band: a player within this distance of a neighbour's territory is ghosted to it and
+    /// keeps a standby connection to it. At least the view radius plus the hysteresis.
+    public var borderBand: Double { simulation.viewRadius + hysteresis }
 
     public init(map: GameMap, zone: ZoneSpec, bind: NetAddress) {
         self.map = map
@@ -30,4 +46,9 @@ public struct ZoneConfig: Sendable {
 
     /// Peer slots beyond capacity, used only to refuse with a reason.
     static let spareSlots = 16
+
+    /// Every peer slot the zone's host needs: players, standby connections, neighbour links, spares.
+    var peerLimit: Int {
+        min(4095, capacity + (standbySlots ?? (neighbours.isEmpty ? 0 : capacity)) + neighbours.count + ZoneConfig.spareSlots)
+    }
 }

@@ -9,6 +9,12 @@ public struct ZoneCounters: Sendable, Equatable {
     public var refusedFull = 0
     public var refusedUnexpected = 0
     public var refusedWrongChannel = 0
+    /// Attach tokens refused: forged, expired, replayed, or for another zone or player.
+    public var refusedBadToken = 0
+    public var handoffsOut = 0
+    public var handoffsIn = 0
+    public var handoffsAborted = 0
+    public var handoffsInDoubt = 0
     public var ticks: UInt64 = 0
     /// Ticks whose work ended after the next tick should have started.
     public var overruns = 0
@@ -22,7 +28,7 @@ public struct ZoneCounters: Sendable, Equatable {
 
     public var refused: Int {
         refusedWrongVersion + refusedMalformed + refusedOversized + refusedFull + refusedUnexpected
-            + refusedWrongChannel
+            + refusedWrongChannel + refusedBadToken
     }
 }
 
@@ -48,6 +54,7 @@ public struct ZoneStatus: Sendable {
         return "zone \(zone) tick \(tick) players \(players) peers \(connectedPeers) "
             + "tick p50 \(f(tickP50Ms))ms p99 \(f(tickP99Ms))ms max \(f(tickMaxMs))ms overruns \(counters.overruns) "
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
-            + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused)"
+            + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
+            + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted)"
     }
 }

@@ -3,31 +3,53 @@ import SeamProtocol
 import SeamWorld
 
 extension ZoneServer {
+    /// Connect data a zone puts on its links to neighbours ("ZONE"); clients connect with 0.
+    static let linkConnectData: UInt32 = 0x454E_4F5A
+
     /// Handles one network event. Bad input is refused with a reason, counted, and the zone carries on.
     func handle(_ event: NetEvent) {
         switch event {
-        case .connect(let peer, _):
-            counters.connects += 1
+        case .connect(let peer, let data):
             peer.disableThrottle()
+            if let index = linkIndex(ofSlot: peer.slot) {
+                // Our own outgoing link completed.
+                sessions[peer.slot].reset()
+                sessions[peer.slot].phase = .link
+                linkConnected(index, peer: peer)
+                return
+            }
+            counters.connects += 1
             sessions[peer.slot].reset()
-            sessions[peer.slot].phase = .connected
+            sessions[peer.slot].phase = data == ZoneServer.linkConnectData ? .link : .connected
             if stopping {
                 refuse(peer, .shuttingDown, "zone \(config.zone.id) is shutting down")
             }
         case .disconnect(let peer, _):
             let session = sessions[peer.slot]
-            if session.phase == .playing || (session.phase == .closing && session.playerId != 0) {
-                leave(slot: peer.slot, reason: session.leaveReason)
+            if session.phase == .link || linkIndex(ofSlot: peer.slot) != nil {
+                linkLost(slot: peer.slot)
+            } else if session.playerId != 0, var p = owned[session.playerId], p.slot == peer.slot {
+                if case .none = p.handoff {
+                    leave(player: session.playerId, reason: session.leaveReason)
+                } else {
+                    // Frozen in a handoff: the player stays until the handoff resolves; it has no client now.
+                    p.slot = nil
+                    owned[session.playerId] = p
+                }
             }
             sessions[peer.slot].reset()
         case .receive(let peer, let channel, let bytes):
-            receive(bytes, channel: channel, from: peer)
+            if sessions[peer.slot].phase == .link {
+                receiveLink(bytes, channel: channel, from: peer)
+            } else {
+                receive(bytes, channel: channel, from: peer)
+            }
         }
     }
 
     private func receive(_ bytes: UnsafeRawBufferPointer, channel: UInt8, from peer: Peer) {
         let phase = sessions[peer.slot].phase
-        guard phase == .connected || phase == .playing else { return }
+        guard phase == .connected || phase == .playing || phase == .standby else { return }
         guard bytes.count <= Wire.maximumClientMessage else {
             refuse(peer, .oversized, "message of \(bytes.count) bytes exceeds the limit of \(Wire.maximumClientMessage)")
             return
@@ -54,28 +76,55 @@ extension ZoneServer {
                 return
             }
             join(peer, name: name)
+        case .attach(let version, let token):
+            guard channel == Wire.controlChannel else {
+                refuse(peer, .wrongChannel, "Attach must arrive on channel \(Wire.controlChannel)")
+                return
+            }
+            guard version == Wire.version else {
+                refuse(peer, .wrongVersion, "protocol version \(version) is not supported; this zone speaks \(Wire.version)")
+                return
+            }
+            guard phase == .connected else {
+                refuse(peer, .unexpected, "Attach on a connection that is already attached")
+                return
+            }
+            attach(peer, token: token)
         case .input(let input):
             guard channel == Wire.stateChannel else {
                 refuse(peer, .wrongChannel, "Input must arrive on channel \(Wire.stateChannel)")
                 return
             }
-            guard phase == .playing else {
+            guard phase != .connected else {
                 refuse(peer, .unexpected, "Input before Hello; send Hello first")
                 return
             }
-            sessions[peer.slot].receive(input)
+            receiveInput(input, slot: peer.slot)
         case .leave:
             guard channel == Wire.controlChannel else {
                 refuse(peer, .wrongChannel, "Leave must arrive on channel \(Wire.controlChannel)")
                 return
             }
-            guard phase == .playing else {
+            guard phase != .connected else {
                 refuse(peer, .unexpected, "Leave before Hello")
                 return
             }
-            sessions[peer.slot].leaveReason = "left"
-            sessions[peer.slot].phase = .closing
+            if phase == .playing { sessions[peer.slot].leaveReason = "left" }
             peer.disconnectLater()
+        }
+    }
+
+    /// Inputs on an owner connection are queued; on the old owner's connection after a handoff they are
+    /// forwarded to the new owner; on a standby connection before the switch they are ignored.
+    private func receiveInput(_ input: InputMessage, slot: Int) {
+        sessions[slot].ackTick = max(sessions[slot].ackTick, input.ackTick)
+        let id = sessions[slot].playerId
+        if var p = owned[id] {
+            p.inputs.receive(newestSequence: input.newestSequence, commands: input.commands,
+                             frozen: p.handoff != .none)
+            owned[id] = p
+        } else if let to = handedOff[id] {
+            sendLink(.inputs(player: id, newestSequence: input.newestSequence, commands: input.commands), to: to)
         }
     }
 
@@ -94,7 +143,8 @@ extension ZoneServer {
         let player = simulation.addPlayer(id: id, name: cleanName)
         sessions[peer.slot].phase = .playing
         sessions[peer.slot].playerId = id
-        slotOfPlayer[id] = peer.slot
+        owned[id] = OwnedPlayer(slot: peer.slot, epoch: 1)
+        knownEpoch[id] = 1
         counters.joins += 1
         journal(.join(player: id, name: cleanName, x: player.position.x, y: player.position.y))
         let welcome = Welcome(
@@ -108,13 +158,16 @@ extension ZoneServer {
     /// Player ids are `(zone index + 1) << 20 | serial`: serials must stay below 2^20.
     static let maximumSerial: UInt32 = 1 << 20
 
-    func leave(slot: Int, reason: String) {
-        let id = sessions[slot].playerId
+    /// The player leaves the world: out of the simulation (its coins drop), out of the tables.
+    func leave(player id: UInt32, reason: String) {
+        guard let p = owned[id] else { return }
         simulation.removePlayer(id: id)
-        slotOfPlayer[id] = nil
+        owned[id] = nil
         counters.leaves += 1
         journal(.leave(player: id, reason: reason))
         dispatchSimulationEvents()
+        // Standby connections at neighbours close when the client disconnects from them.
+        _ = p
     }
 
     /// Tells the peer why, disconnects it once the reason is delivered, counts and journals the refusal.
@@ -126,15 +179,20 @@ extension ZoneServer {
         case .full: counters.refusedFull += 1
         case .unexpected: counters.refusedUnexpected += 1
         case .wrongChannel: counters.refusedWrongChannel += 1
+        case .badToken: counters.refusedBadToken += 1
         case .shuttingDown: break
         }
         send(.refuse(code: code, message: message), to: peer)
         peer.disconnectLater(data: UInt32(code.rawValue))
         if sessions[peer.slot].phase == .playing {
             sessions[peer.slot].leaveReason = "refused"
+        } else {
+            sessions[peer.slot].playerId = 0
         }
         sessions[peer.slot].phase = .closing
-        journal(.refuse(peer: peer.address.description, code: "\(code)", message: message))
+        if code != .shuttingDown {
+            journal(.refuse(peer: peer.address.description, code: "\(code)", message: message))
+        }
         if refusalLogBudget > 0 {
             refusalLogBudget -= 1
             logger.notice("refused \(peer.address): \(code): \(message)\(refusalLogBudget == 0 ? " (further refusals are only counted)" : "")")
@@ -158,5 +216,11 @@ extension ZoneServer {
         } catch {
             counters.sendFailures += 1
         }
+    }
+
+    /// Sends to the player's owner connection, if it has one.
+    func send(_ message: ServerMessage, toPlayer id: UInt32) {
+        guard let slot = owned[id]?.slot else { return }
+        send(message, to: host.peer(slot: slot))
     }
 }

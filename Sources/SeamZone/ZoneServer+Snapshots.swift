@@ -32,7 +32,7 @@ extension ZoneServer {
     }
 
     private func post(_ event: GameEvent, to player: UInt32) {
-        guard let slot = slotOfPlayer[player], sessions[slot].phase == .playing else { return }
+        guard let slot = owned[player]?.slot, sessions[slot].phase == .playing else { return }
         sessions[slot].outbox.append(event)
     }
 
@@ -55,11 +55,13 @@ extension ZoneServer {
     func sendSnapshots() {
         let budget = min(config.snapshotBudget, Wire.maximumSnapshotBytes)
         let tick = UInt32(truncatingIfNeeded: simulation.tick)
+        let ownedCount = simulation.players.count
         for slot in sessions.indices where sessions[slot].phase == .playing {
-            guard let index = simulation.index(of: sessions[slot].playerId) else { continue }
+            let id = sessions[slot].playerId
+            guard let index = simulation.index(of: id), let record = owned[id], record.slot == slot else { continue }
             let p = simulation.players[index]
             snapshotWriter.begin(
-                tick: tick, lastInputSequence: sessions[slot].lastApplied,
+                tick: tick, lastInputSequence: record.inputs.lastApplied,
                 me: SelfState(
                     x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
                     vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
@@ -73,12 +75,22 @@ extension ZoneServer {
             simulation.visiblePlayers(from: index, limit: max(0, room), into: &visible)
             for (j, _) in visible {
                 guard snapshotWriter.count + EntityState.wireSize + coinReserve <= budget else { break }
-                let o = simulation.players[j]
-                snapshotWriter.entity(
-                    EntityState(
-                        id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
-                        vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
-                        health: UInt8(clamping: o.health), flags: o.alive ? EntityFlags.alive : 0))
+                if j < ownedCount {
+                    let o = simulation.players[j]
+                    snapshotWriter.entity(
+                        EntityState(
+                            id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
+                            vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
+                            health: UInt8(clamping: o.health), flags: o.alive ? EntityFlags.alive : 0))
+                } else {
+                    let g = simulation.ghosts[j - ownedCount]
+                    snapshotWriter.entity(
+                        EntityState(
+                            id: g.id, x: Quantize.position(g.position.x), y: Quantize.position(g.position.y),
+                            vx: Quantize.velocity(g.velocity.x), vy: Quantize.velocity(g.velocity.y),
+                            health: UInt8(clamping: g.health),
+                            flags: (g.alive ? EntityFlags.alive : 0) | EntityFlags.ghost))
+                }
             }
             snapshotWriter.beginCoins()
             for c in visibleCoins {

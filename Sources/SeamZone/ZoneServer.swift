@@ -18,7 +18,17 @@ public final class ZoneServer {
     let logger: Logger
     let journal: Journal?
     var sessions: [Session]
-    var slotOfPlayer: [UInt32: Int] = [:]
+    /// Players this zone owns, by id.
+    var owned: [UInt32: OwnedPlayer] = [:]
+    /// Players this zone handed over, and to which neighbour: late inputs are forwarded there.
+    var handedOff: [UInt32: Int] = [:]
+    /// Newest epoch seen for each player (owned, offered, accepted): a lower one is stale.
+    var knownEpoch: [UInt32: UInt32] = [:]
+    var links: [Int: NeighbourLink] = [:]
+    let secret: ClusterSecret
+    var usedNonces: [UInt32: UInt64] = [:]
+    var nextNonce: UInt32
+    var linkWriter = ByteWriter(capacity: 1400)
     var nextPlayerSerial: UInt32 = 1
     var simEvents: [SimEvent] = []
     var snapshotWriter = SnapshotWriter()
@@ -37,8 +47,15 @@ public final class ZoneServer {
     public init(config: ZoneConfig, logger: Logger) throws {
         self.config = config
         self.logger = logger
-        host = try NetHost(
-            bind: config.bind, peerLimit: config.capacity + ZoneConfig.spareSlots, channelLimit: Wire.channelCount)
+        host = try NetHost(bind: config.bind, peerLimit: config.peerLimit, channelLimit: Wire.channelCount)
+        secret = ClusterSecret(config.secret.count >= 16 ? config.secret : ClusterSecret.random())
+        nextNonce = UInt32.random(in: 1...UInt32.max / 2)
+        for (index, address) in config.neighbours {
+            guard let spec = config.map.zones.first(where: { $0.index == index }) else { continue }
+            links[index] = NeighbourLink(zone: spec, address: address,
+                                         clientEndpoint: config.clientEndpoints[index] ?? address,
+                                         initiator: config.zone.index < index)
+        }
         let now = config.clock.nowNanos()
         worldClock = WorldClock(
             epochNanos: config.epochNanos ?? (now / 1_000_000_000 * 1_000_000_000), tickRate: config.simulation.tickRate)
@@ -57,6 +74,7 @@ public final class ZoneServer {
     /// Serves until `stop` is set, reporting status every `config.statusInterval` seconds.
     public func run(until stop: StopSignal, status: (ZoneStatus) -> Void = { _ in }) {
         let clock = config.clock
+        maintainLinks()
         var nextTick = simulation.tick + 1
         let statusEvery = max(1, UInt64(config.statusInterval * Double(config.simulation.tickRate)))
         var lastTraffic = host.traffic
@@ -102,19 +120,25 @@ public final class ZoneServer {
 
     private func runTick(_ tick: UInt64) {
         counters.ticks += 1
-        for slot in sessions.indices where sessions[slot].phase == .playing {
-            if !sessions[slot].pending.isEmpty {
-                let next = sessions[slot].pending.removeFirst()
-                simulation.apply(next.command, sequence: next.sequence, to: sessions[slot].playerId)
-                sessions[slot].lastApplied = next.sequence
-            }
+        for i in simulation.players.indices {
+            let id = simulation.players[i].id
+            guard var p = owned[id], !simulation.players[i].frozen, !p.inputs.pending.isEmpty else { continue }
+            let next = p.inputs.pending.removeFirst()
+            p.inputs.lastApplied = next.sequence
+            owned[id] = p
+            simulation.apply(next.command, sequence: next.sequence, to: id)
         }
+        simulation.ghosts = freshGhosts()
+        simulation.movementBounds = movementBounds()
         simulation.step(to: tick)
         dispatchSimulationEvents()
+        manageHandoffs()
+        sendGhosts()
         sendEvents()
         sendSnapshots()
         host.flush()
         if tick % UInt64(config.simulation.tickRate) == 0 {
+            maintainLinks()
             let d = simulation.digest
             journal(.digest(players: d.players, coinsGround: d.coinsGround, coinsCarried: d.coinsCarried))
             journal?.flush()
@@ -122,26 +146,28 @@ public final class ZoneServer {
     }
 
     private func shutdown() {
+        stopping = true
         for slot in sessions.indices where sessions[slot].phase != .idle {
             let phase = sessions[slot].phase
-            if phase == .playing || phase == .connected {
-                send(.refuse(code: .shuttingDown, message: "zone \(config.zone.id) is shutting down"),
-                     to: host.peer(slot: slot))
-                host.peer(slot: slot).disconnectLater(data: UInt32(RefuseCode.shuttingDown.rawValue))
+            let peer = host.peer(slot: slot)
+            if phase == .link {
+                peer.disconnectLater()
+                continue
             }
-            // A player still in the simulation (playing, or closing with its disconnect not yet seen) leaves now.
-            let id = sessions[slot].playerId
-            if id != 0 && (phase == .playing || phase == .closing) {
-                simulation.removePlayer(id: id)
-                slotOfPlayer[id] = nil
-                counters.leaves += 1
-                journal(.leave(player: id, reason: phase == .playing ? "shutdown" : sessions[slot].leaveReason))
+            if phase == .playing || phase == .connected || phase == .standby {
+                send(.refuse(code: .shuttingDown, message: "zone \(config.zone.id) is shutting down"), to: peer)
+                peer.disconnectLater(data: UInt32(RefuseCode.shuttingDown.rawValue))
             }
-            // Already journaled: the disconnect event that follows must not count the leave again.
             sessions[slot].phase = .closing
             sessions[slot].playerId = 0
         }
-        stopping = true
+        // Every player still here leaves now, its coins dropped where it stands.
+        for id in simulation.players.map(\.id) {
+            simulation.removePlayer(id: id)
+            owned[id] = nil
+            counters.leaves += 1
+            journal(.leave(player: id, reason: "shutdown"))
+        }
         dispatchSimulationEvents()
         host.flush()
         // Give the goodbyes a moment to leave; ENet resends reliable packets only while serviced.

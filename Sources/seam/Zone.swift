@@ -44,6 +44,18 @@ extension Seam {
         @Option(help: "Seconds between status lines.")
         var statusInterval: Double = 5
 
+        @Option(help: "Address of a neighbour zone: ID=HOST:PORT (repeatable). Default: every neighbour in the map at --neighbor-host and its default port.")
+        var neighbor: [String] = []
+
+        @Option(help: "Host of the neighbours not given by --neighbor.")
+        var neighborHost: String = "127.0.0.1"
+
+        @Option(help: "Tiles a player may stand inside a neighbour's territory before it is handed over.")
+        var hysteresis: Double = 2
+
+        @Option(help: "Seconds a neighbour's link may be down before it is declared dead (in-doubt players resume).")
+        var deadAfter: Double = 5
+
         @OptionGroup var log: LogOptions
 
         func validate() throws {
@@ -51,6 +63,11 @@ extension Seam {
             guard (1...4000).contains(capacity) else { throw ValidationError("--capacity must be in 1...4000, got \(capacity)") }
             guard (1...120).contains(tickRate) else { throw ValidationError("--tick-rate must be in 1...120, got \(tickRate)") }
             guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
+            guard hysteresis > 0, hysteresis < 8 else { throw ValidationError("--hysteresis must be in (0, 8) tiles") }
+            guard deadAfter > 0 else { throw ValidationError("--dead-after must be positive") }
+            for n in neighbor where !n.contains("=") {
+                throw ValidationError("--neighbor must look like ID=HOST:PORT, got '\(n)'")
+            }
         }
 
         func run() throws {
@@ -69,6 +86,31 @@ extension Seam {
             config.journalDirectory = journal
             config.epochNanos = epochMs.map { $0 * 1_000_000 }
             config.statusInterval = statusInterval
+            config.hysteresis = hysteresis
+            config.deadAfterSeconds = deadAfter
+            var given: [String: NetAddress] = [:]
+            for n in neighbor {
+                let parts = n.split(separator: "=", maxSplits: 1).map(String.init)
+                _ = try findZone(parts[0], in: gameMap, path: map)
+                do { given[parts[0]] = try NetAddress(parsing: parts[1]) } catch {
+                    throw CLIError("--neighbor \(n): \(error.message)")
+                }
+            }
+            for n in gameMap.neighbours(of: spec) {
+                do {
+                    config.neighbours[n.index] = try given[n.id] ?? NetAddress(resolving: neighborHost, port: UInt16(n.port))
+                } catch {
+                    throw CLIError("--neighbor-host \(neighborHost): \(error)")
+                }
+            }
+            if let hex = ProcessInfo.processInfo.environment["SEAM_SECRET"] {
+                guard let secret = ClusterSecretText.parse(hex) else {
+                    throw CLIError("SEAM_SECRET must be at least 32 hex digits (16 bytes)")
+                }
+                config.secret = secret
+            } else if !config.neighbours.isEmpty {
+                logger.notice("SEAM_SECRET is not set: links to neighbours will be refused (run zones with `seam cluster`, or give every zone the same SEAM_SECRET)")
+            }
             let server: ZoneServer
             do {
                 server = try ZoneServer(config: config, logger: logger)

@@ -1,0 +1,70 @@
+import SeamProtocol
+import SeamWorld
+
+extension ZoneSimulation {
+    /// Freezes or unfreezes a player (see `PlayerState.frozen`).
+    public mutating func setFrozen(_ frozen: Bool, player id: UInt32) {
+        guard let i = indexOfPlayer[id] else { return }
+        players[i].frozen = frozen
+        if frozen { players[i].velocity = .zero }
+    }
+
+    /// The player's full state for an offer to a neighbour, at `epoch`.
+    public func transfer(of id: UInt32, epoch: UInt32, lastInputSequence: UInt32) -> PlayerTransfer? {
+        guard let i = indexOfPlayer[id] else { return nil }
+        let p = players[i]
+        return PlayerTransfer(
+            player: id, epoch: epoch, lastInputSequence: lastInputSequence, x: p.position.x, y: p.position.y,
+            vx: p.velocity.x, vy: p.velocity.y, health: UInt8(clamping: p.health), kills: UInt16(clamping: p.kills),
+            deaths: UInt16(clamping: p.deaths), name: names[id] ?? "", coins: carriedCoins(of: id))
+    }
+
+    /// Installs a player handed over by a neighbour, with the coins it carries (they join this zone's table).
+    public mutating func install(_ t: PlayerTransfer) {
+        precondition(indexOfPlayer[t.player] == nil, "player \(t.player) already in zone")
+        var p = PlayerState(id: t.player, position: Vec2(x: t.x, y: t.y), health: Int(t.health))
+        p.velocity = Vec2(x: t.vx, y: t.vy)
+        p.kills = Int(t.kills)
+        p.deaths = Int(t.deaths)
+        p.coinCount = t.coins.count
+        p.inputSequence = t.lastInputSequence
+        p.lastShotSequence = t.lastInputSequence
+        names[t.player] = t.name
+        indexOfPlayer[t.player] = players.count
+        players.append(p)
+        for coin in t.coins {
+            precondition(indexOfCoin[coin] == nil, "coin \(coin) already in zone")
+            coins.append(CoinState(id: coin, place: .carried(by: t.player)))
+        }
+        reindexCoins()
+    }
+
+    /// Removes a player handed over to a neighbour, with its coins: they now belong to the new owner.
+    public mutating func release(_ id: UInt32) {
+        guard let i = indexOfPlayer[id] else { return }
+        coins.removeAll { $0.place == .carried(by: id) }
+        reindexCoins()
+        indexOfPlayer[id] = nil
+        names[id] = nil
+        let last = players.count - 1
+        if i != last {
+            players.swapAt(i, last)
+            indexOfPlayer[players[i].id] = i
+        }
+        players.removeLast()
+    }
+
+    /// Moves a player back inside the territory (after a refused handoff, the border is a wall).
+    public mutating func pushInside(_ id: UInt32) {
+        guard let i = indexOfPlayer[id] else { return }
+        players[i].position = zone.rect.clamp(players[i].position, margin: config.playerRadius)
+        players[i].velocity = .zero
+    }
+
+    /// Coins stay sorted by id so drops and digests are deterministic wherever a coin came from.
+    private mutating func reindexCoins() {
+        coins.sort { $0.id < $1.id }
+        indexOfCoin.removeAll(keepingCapacity: true)
+        for (k, c) in coins.enumerated() { indexOfCoin[c.id] = k }
+    }
+}

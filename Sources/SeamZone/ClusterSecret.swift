@@ -1,0 +1,41 @@
+import Crypto
+import Foundation
+import SeamProtocol
+
+/// The cluster's shared secret: signs attach tokens and proves neighbour links (HMAC-SHA256, 16 bytes kept).
+struct ClusterSecret {
+    let key: SymmetricKey
+
+    init(_ bytes: [UInt8]) {
+        key = SymmetricKey(data: bytes)
+    }
+
+    func mac(_ bytes: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: bytes, using: key)).prefix(AttachToken.macSize).map { $0 }
+    }
+
+    func sign(_ token: AttachToken) -> AttachToken {
+        var t = token
+        t.mac = mac(token.signedBytes)
+        return t
+    }
+
+    /// Constant-time comparison of the token's MAC with the one it should carry.
+    func verify(_ token: AttachToken) -> Bool {
+        let expected = mac(token.signedBytes)
+        guard token.mac.count == expected.count else { return false }
+        var diff: UInt8 = 0
+        for (a, b) in zip(token.mac, expected) { diff |= a ^ b }
+        return diff == 0
+    }
+
+    /// Proof that the sender of a link Hello knows the secret, bound to both ends.
+    func linkProof(from: Int, to: Int) -> [UInt8] {
+        mac(Array("seam-link".utf8) + [UInt8(from & 0xff), UInt8(from >> 8), UInt8(to & 0xff), UInt8(to >> 8)])
+    }
+
+    static func random() -> [UInt8] {
+        var g = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
+    }
+}

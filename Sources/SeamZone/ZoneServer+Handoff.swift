@@ -1,0 +1,204 @@
+import SeamNet
+import SeamProtocol
+import SeamSimulation
+import SeamWorld
+
+/// Make-before-break handoff (docs/PROTOCOL.md, "Handoff"): standby, offer, accept, commit, reject/abort,
+/// in doubt and its resolution.
+extension ZoneServer {
+    /// Once per tick: standby connections for players in a border band, offers for players deep enough in
+    /// a neighbour's territory, and in-doubt players whose neighbour was declared dead.
+    func manageHandoffs() {
+        let now = config.clock.nowNanos()
+        let band = config.borderBand
+        for i in simulation.players.indices {
+            let player = simulation.players[i]
+            let id = player.id
+            guard var record = owned[id] else { continue }
+            switch record.handoff {
+            case .offered:
+                continue
+            case .inDoubt(let to, let epoch, let since):
+                let dead = links[to].map { !$0.up && now - ($0.downSinceNanos ?? since) >= deadNanos } ?? true
+                guard dead, now - since >= deadNanos else { continue }
+                // The neighbour is gone: resume, skipping an epoch so any copy it still holds is fenced.
+                record.epoch = epoch + 1
+                record.handoff = .none
+                owned[id] = record
+                knownEpoch[id] = max(knownEpoch[id] ?? 0, record.epoch)
+                simulation.setFrozen(false, player: id)
+                simulation.pushInside(id)
+                journalHandoff("resolve", player: id, epoch: record.epoch, to: to, reason: "neighbour declared dead; resumed at a skipped epoch")
+                continue
+            case .none:
+                break
+            }
+            let position = player.position
+            // Standby connections: open in the band, drop with a margin past it (no churn along a border).
+            if record.slot != nil {
+                for (index, link) in links {
+                    let d = link.zone.rect.distance(to: position)
+                    if d <= band, link.up, !record.standbys.contains(index) {
+                        record.standbys.insert(index)
+                        send(.standby(endpoint(of: index), token: token(for: id, zone: index, purpose: .standby)), toPlayer: id)
+                        journalHandoff("standby", player: id, epoch: record.epoch, to: index, reason: nil)
+                    } else if d > band + 2, record.standbys.contains(index) {
+                        record.standbys.remove(index)
+                        send(.standbyDrop(zoneIndex: UInt16(index)), toPlayer: id)
+                    }
+                }
+                owned[id] = record
+            }
+            // Trigger: inside a neighbour's territory by more than the hysteresis.
+            guard player.alive, let target = config.map.zone(containing: position), target.index != config.zone.index,
+                config.zone.rect.distance(to: position) > config.hysteresis, links[target.index]?.up == true,
+                let transfer = simulation.transfer(of: id, epoch: record.epoch + 1, lastInputSequence: record.inputs.lastApplied)
+            else { continue }
+            simulation.setFrozen(true, player: id)
+            record.handoff = .offered(to: target.index, epoch: transfer.epoch, atNanos: now)
+            owned[id] = record
+            knownEpoch[id] = transfer.epoch
+            let digest = transfer.digest
+            sendLink(.offer(transfer, digest: digest), to: target.index)
+            journalHandoff("offer", player: id, epoch: transfer.epoch, to: target.index, digest: digest, reason: nil)
+        }
+    }
+
+    var deadNanos: UInt64 { UInt64(config.deadAfterSeconds * 1e9) }
+
+    /// A neighbour offers us a player.
+    func receiveOffer(_ t: PlayerTransfer, digest: UInt64, from index: Int) {
+        func reject(_ reason: RejectReason, _ why: String) {
+            sendLink(.reject(player: t.player, epoch: t.epoch, reason: reason), to: index)
+            journal(.handoff(phase: "reject", player: t.player, epoch: t.epoch, from: zoneId(index), to: config.zone.id,
+                             x: t.x, y: t.y, digest: digest, reason: why))
+        }
+        if let p = owned[t.player], p.epoch == t.epoch {
+            // A repeated offer we already took: answer it again.
+            sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest), to: index)
+            return
+        }
+        guard t.digest == digest else { return reject(.unknown, "state digest does not match the offer's") }
+        guard !stopping else { return reject(.shuttingDown, "zone is shutting down") }
+        if let known = knownEpoch[t.player], t.epoch <= known {
+            return reject(.staleEpoch, "epoch \(t.epoch) is not newer than \(known)")
+        }
+        guard config.zone.rect.distance(to: Vec2(x: t.x, y: t.y)) <= config.hysteresis + 1.5 else {
+            return reject(.outsideTerritory, "position is outside this zone's territory")
+        }
+        guard simulation.players.count < config.capacity else { return reject(.full, "zone is full") }
+        simulation.install(t)
+        var record = OwnedPlayer(slot: nil, epoch: t.epoch)
+        record.inputs.lastApplied = t.lastInputSequence
+        record.inputs.newestReceived = t.lastInputSequence
+        // The client still has its connection to the old owner: count it as a standby there.
+        record.standbys = [index]
+        owned[t.player] = record
+        knownEpoch[t.player] = t.epoch
+        handedOff[t.player] = nil
+        counters.handoffsIn += 1
+        journal(.handoff(phase: "accept", player: t.player, epoch: t.epoch, from: zoneId(index), to: config.zone.id,
+                         x: t.x, y: t.y, digest: digest, reason: nil))
+        sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest), to: index)
+        if let slot = sessions.indices.first(where: { sessions[$0].phase == .standby && sessions[$0].playerId == t.player }) {
+            bindOwner(slot: slot, player: t.player)
+        }
+    }
+
+    /// The connection in `slot` becomes the player's owner connection: inputs go here from now on.
+    func bindOwner(slot: Int, player id: UInt32) {
+        guard var record = owned[id] else { return }
+        record.slot = slot
+        owned[id] = record
+        sessions[slot].phase = .playing
+        sessions[slot].playerId = id
+        sessions[slot].leaveReason = "disconnected"
+        send(.owner(player: id, epoch: record.epoch, tick: UInt32(truncatingIfNeeded: simulation.tick),
+                    zoneIndex: UInt16(config.zone.index)), to: host.peer(slot: slot))
+    }
+
+    /// The neighbour took the player: commit. It becomes a ghost here (if still in the band), its buffered
+    /// inputs go to the new owner, and its client gets a redirect as a fallback.
+    func receiveAccept(player id: UInt32, epoch: UInt32, from index: Int) {
+        guard let record = owned[id] else { return }
+        switch record.handoff {
+        case .offered(let to, let e, _) where to == index && e == epoch: break
+        case .inDoubt(let to, let e, _) where to == index && e == epoch:
+            journalHandoff("resolve", player: id, epoch: epoch, to: index, reason: "neighbour confirmed it took the player")
+        default: return
+        }
+        let position = simulation.player(id)?.position ?? .zero
+        simulation.release(id)
+        owned[id] = nil
+        handedOff[id] = index
+        counters.handoffsOut += 1
+        journal(.handoff(phase: "commit", player: id, epoch: epoch, from: config.zone.id, to: zoneId(index),
+                         x: position.x, y: position.y, digest: nil, reason: nil))
+        if let pending = record.inputs.unapplied() {
+            sendLink(.inputs(player: id, newestSequence: pending.newest, commands: pending.commands), to: index)
+        }
+        if let slot = record.slot {
+            sessions[slot].phase = .standby
+            send(.redirect(endpoint(of: index), token: token(for: id, zone: index, purpose: .redirect)),
+                 to: host.peer(slot: slot))
+        }
+    }
+
+    /// The neighbour refused: resume at the same epoch, back inside the territory (the border is a wall).
+    func receiveReject(player id: UInt32, epoch: UInt32, reason: RejectReason, from index: Int) {
+        guard var record = owned[id] else { return }
+        switch record.handoff {
+        case .offered(let to, let e, _) where to == index && e == epoch: break
+        case .inDoubt(let to, let e, _) where to == index && e == epoch:
+            journalHandoff("resolve", player: id, epoch: record.epoch, to: index, reason: "neighbour did not take the player")
+        default: return
+        }
+        record.handoff = .none
+        owned[id] = record
+        simulation.setFrozen(false, player: id)
+        simulation.pushInside(id)
+        counters.handoffsAborted += 1
+        journalHandoff("abort", player: id, epoch: record.epoch, to: index, reason: "\(reason)")
+    }
+
+    /// A client attaches with a zone-signed token: a standby connection, or the owner connection after a
+    /// redirect. Forged, expired, replayed or misdirected tokens are refused and counted.
+    func attach(_ peer: Peer, token: AttachToken) {
+        let nowMs = config.clock.nowNanos() / 1_000_000
+        guard secret.verify(token) else { return refuse(peer, .badToken, "token signature is not valid") }
+        guard Int(token.zoneIndex) == config.zone.index else {
+            return refuse(peer, .badToken, "token is for zone index \(token.zoneIndex), this is \(config.zone.index)")
+        }
+        guard token.expiresMs >= nowMs else { return refuse(peer, .badToken, "token expired") }
+        guard usedNonces[token.nonce] == nil else { return refuse(peer, .badToken, "token already used") }
+        usedNonces[token.nonce] = token.expiresMs
+        sessions[peer.slot].playerId = token.player
+        sessions[peer.slot].phase = .standby
+        send(.attached(player: token.player, zoneIndex: UInt16(config.zone.index)), to: peer)
+        if let record = owned[token.player], record.slot == nil {
+            bindOwner(slot: peer.slot, player: token.player)
+        }
+    }
+
+    func endpoint(of index: Int) -> ZoneEndpoint {
+        let address = links[index]?.clientEndpoint ?? NetAddress(host: 0, port: 0)
+        return ZoneEndpoint(zoneIndex: UInt16(index), host: address.host, port: address.port)
+    }
+
+    func token(for player: UInt32, zone index: Int, purpose: TokenPurpose) -> AttachToken {
+        let expires = config.clock.nowNanos() / 1_000_000 + 30_000
+        return secret.sign(AttachToken(player: player, zoneIndex: UInt16(index), purpose: purpose, expiresMs: expires,
+                                       nonce: UInt32.random(in: 1...UInt32.max), mac: []))
+    }
+
+    func zoneId(_ index: Int) -> String {
+        links[index]?.zone.id ?? config.map.zones.first { $0.index == index }?.id ?? "\(index)"
+    }
+
+    /// Journals a phase seen from this zone as the player's owner (from = this zone).
+    func journalHandoff(_ phase: String, player id: UInt32, epoch: UInt32, to index: Int, digest: UInt64? = nil, reason: String?) {
+        let position = simulation.player(id)?.position ?? .zero
+        journal(.handoff(phase: phase, player: id, epoch: epoch, from: config.zone.id, to: zoneId(index),
+                         x: position.x, y: position.y, digest: digest, reason: reason))
+    }
+}

@@ -1,0 +1,201 @@
+import SeamNet
+import SeamProtocol
+import SeamSimulation
+import SeamWorld
+
+extension ZoneServer {
+    func linkIndex(ofSlot slot: Int) -> Int? {
+        links.first { $0.value.slot == slot }?.key
+    }
+
+    /// Connects the links this zone initiates and that are down; called every second, so a neighbour that
+    /// is not up yet is retried until it is.
+    func maintainLinks() {
+        let now = config.clock.nowNanos()
+        for (index, link) in links {
+            if link.downSinceNanos == nil && !link.up { links[index]?.downSinceNanos = now }
+            guard link.initiator, link.slot == nil, !stopping else { continue }
+            do {
+                let peer = try host.connect(to: link.address, channels: Wire.channelCount, data: ZoneServer.linkConnectData)
+                links[index]?.slot = peer.slot
+                links[index]?.lastAttemptNanos = now
+            } catch {
+                logger.warning("cannot connect to neighbour \(link.zone.id) at \(link.address): \(error)")
+            }
+        }
+        let nowMs = now / 1_000_000
+        usedNonces = usedNonces.filter { $0.value >= nowMs }
+    }
+
+    /// Our outgoing link connected: introduce ourselves.
+    func linkConnected(_ index: Int, peer: Peer) {
+        sendLink(.hello(zoneIndex: UInt16(config.zone.index), mac: secret.linkProof(from: config.zone.index, to: index)),
+                 slot: peer.slot)
+    }
+
+    func linkLost(slot: Int) {
+        guard let index = linkIndex(ofSlot: slot) else { return }
+        let wasUp = links[index]?.up ?? false
+        links[index]?.slot = nil
+        links[index]?.up = false
+        links[index]?.ghosts.removeAll()
+        links[index]?.downSinceNanos = config.clock.nowNanos()
+        if wasUp { logger.notice("link to neighbour \(links[index]!.zone.id) lost; its border closes") }
+        for (id, p) in owned {
+            if case .offered(let to, let epoch, _) = p.handoff, to == index {
+                owned[id]?.handoff = .inDoubt(to: to, epoch: epoch, sinceNanos: config.clock.nowNanos())
+                counters.handoffsInDoubt += 1
+                journalHandoff("in_doubt", player: id, epoch: epoch, to: to, reason: "link lost before the answer")
+            }
+        }
+    }
+
+    func receiveLink(_ bytes: UnsafeRawBufferPointer, channel: UInt8, from peer: Peer) {
+        let message: LinkMessage
+        do {
+            message = try LinkMessage.decode(bytes)
+        } catch {
+            counters.refusedMalformed += 1
+            logger.warning("malformed link message from \(peer.address): \(error); dropping the link")
+            peer.disconnect()
+            return
+        }
+        if case .hello(let index, let mac) = message {
+            linkHello(from: Int(index), mac: mac, peer: peer)
+            return
+        }
+        guard let index = linkIndex(ofSlot: peer.slot), links[index]?.up == true else { return }
+        switch message {
+        case .hello: break
+        case .ghosts(_, let entities):
+            let tick = simulation.tick
+            for e in entities { links[index]?.ghosts[e.id] = (e, tick) }
+        case .offer(let transfer, let digest):
+            receiveOffer(transfer, digest: digest, from: index)
+        case .accept(let player, let epoch, _):
+            receiveAccept(player: player, epoch: epoch, from: index)
+        case .reject(let player, let epoch, let reason):
+            receiveReject(player: player, epoch: epoch, reason: reason, from: index)
+        case .inputs(let player, let newest, let commands):
+            if var p = owned[player] {
+                p.inputs.receive(newestSequence: newest, commands: commands, frozen: p.handoff != .none)
+                owned[player] = p
+            }
+        case .query(let player, let epoch):
+            if let p = owned[player], p.epoch == epoch {
+                sendLink(.accept(player: player, epoch: epoch, digest: 0), to: index)
+            } else if let known = knownEpoch[player], known >= epoch, owned[player] == nil {
+                // We took it at that epoch and have handed it on since.
+                sendLink(.accept(player: player, epoch: epoch, digest: 0), to: index)
+            } else {
+                sendLink(.reject(player: player, epoch: epoch, reason: .unknown), to: index)
+            }
+        }
+    }
+
+    private func linkHello(from index: Int, mac: [UInt8], peer: Peer) {
+        guard links[index] != nil, mac == secret.linkProof(from: index, to: config.zone.index) else {
+            counters.refusedBadToken += 1
+            journal(.refuse(peer: peer.address.description, code: "badToken", message: "link hello from zone \(index) with a bad proof"))
+            logger.warning("refused a link from \(peer.address) claiming zone \(index): bad proof or not a neighbour")
+            peer.disconnect()
+            return
+        }
+        if links[index]?.slot != peer.slot {
+            if let old = links[index]?.slot, old != peer.slot { host.peer(slot: old).reset(); sessions[old].reset() }
+            links[index]?.slot = peer.slot
+            sendLink(.hello(zoneIndex: UInt16(config.zone.index), mac: secret.linkProof(from: config.zone.index, to: index)),
+                     slot: peer.slot)
+        }
+        links[index]?.up = true
+        links[index]?.downSinceNanos = nil
+        logger.notice("link to neighbour \(links[index]!.zone.id) up")
+        // Ask about every player left in doubt with this neighbour.
+        for (id, p) in owned {
+            if case .inDoubt(let to, let epoch, _) = p.handoff, to == index {
+                sendLink(.query(player: id, epoch: epoch), to: index)
+            }
+        }
+    }
+
+    func sendLink(_ message: LinkMessage, to index: Int) {
+        guard let link = links[index], link.up, let slot = link.slot else { return }
+        sendLink(message, slot: slot)
+    }
+
+    private func sendLink(_ message: LinkMessage, slot: Int) {
+        linkWriter.reset()
+        message.encode(into: &linkWriter)
+        let unreliable: Bool
+        if case .ghosts = message { unreliable = true } else { unreliable = false }
+        do {
+            try host.peer(slot: slot).send(
+                linkWriter.bytes, channel: unreliable ? Wire.stateChannel : Wire.controlChannel,
+                delivery: unreliable ? .unreliable : .reliable)
+        } catch {
+            counters.sendFailures += 1
+        }
+    }
+
+    /// Streams every owned player inside a border band to the neighbour on that border, every tick.
+    func sendGhosts() {
+        let band = config.borderBand
+        for (index, link) in links where link.up {
+            var batch: [EntityState] = []
+            for p in simulation.players where link.zone.rect.distance(to: p.position) <= band {
+                batch.append(EntityState(
+                    id: p.id, x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
+                    vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
+                    health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0))
+                if batch.count == 80 {
+                    sendLink(.ghosts(tick: UInt32(truncatingIfNeeded: simulation.tick), entities: batch), to: index)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty {
+                sendLink(.ghosts(tick: UInt32(truncatingIfNeeded: simulation.tick), entities: batch), to: index)
+            }
+        }
+    }
+
+    /// Ghosts received in the last two ticks, minus players this zone owns; older ones are forgotten.
+    func freshGhosts() -> [GhostState] {
+        var out: [GhostState] = []
+        let now = simulation.tick
+        for (index, link) in links where !link.ghosts.isEmpty {
+            var kept = link.ghosts
+            for (id, g) in link.ghosts {
+                if g.tick + 2 < now {
+                    kept[id] = nil
+                    continue
+                }
+                guard owned[id] == nil else { continue }
+                let e = g.state
+                out.append(GhostState(
+                    id: id, position: Vec2(x: Quantize.position(e.x), y: Quantize.position(e.y)),
+                    velocity: Vec2(x: Quantize.velocity(e.vx), y: Quantize.velocity(e.vy)),
+                    health: Int(e.health), alive: e.flags & EntityFlags.alive != 0))
+            }
+            links[index]?.ghosts = kept
+        }
+        out.sort { $0.id < $1.id }
+        return out
+    }
+
+    /// The territory, widened past each side whose neighbours' links are all up, by the hysteresis plus
+    /// a tile, so a player can go deep enough to be handed over. A side with a neighbour down is a wall.
+    func movementBounds() -> (minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        let r = config.zone.rect
+        let reach = config.hysteresis + 1
+        func open(_ touches: (ZoneSpec) -> Bool) -> Bool {
+            let across = links.values.filter { touches($0.zone) }
+            return !across.isEmpty && across.allSatisfy(\.up)
+        }
+        let left = open { $0.rect.maxX == r.minX && $0.rect.minY < r.maxY && $0.rect.maxY > r.minY }
+        let right = open { $0.rect.minX == r.maxX && $0.rect.minY < r.maxY && $0.rect.maxY > r.minY }
+        let top = open { $0.rect.maxY == r.minY && $0.rect.minX < r.maxX && $0.rect.maxX > r.minX }
+        let bottom = open { $0.rect.minY == r.maxY && $0.rect.minX < r.maxX && $0.rect.maxX > r.minX }
+        return (r.minX - (left ? reach : 0), r.minY - (top ? reach : 0),
+                r.maxX + (right ? reach : 0), r.maxY + (bottom ? reach : 0))
+    }
+}

@@ -85,6 +85,9 @@ extension Seam {
         @Option(help: "Address of a zone, overriding host and default port: ID=HOST:PORT (repeatable).")
         var address: [String] = []
 
+        @Option(help: "Added to every zone's default port (as given to `seam cluster --port-offset`).")
+        var portOffset: Int = 0
+
         @Option(help: "Seconds to play before leaving and reporting.")
         var duration: Double = 30
 
@@ -117,7 +120,7 @@ extension Seam {
             var targets: [SwarmConfig.Target] = []
             for z in zones {
                 do {
-                    targets.append(.init(zone: z, address: try overrides[z.id] ?? NetAddress(resolving: host, port: UInt16(z.port))))
+                    targets.append(.init(zone: z, address: try overrides[z.id] ?? NetAddress(resolving: host, port: UInt16(clamping: z.port + portOffset))))
                 } catch {
                     throw CLIError("--host \(host): \(error)")
                 }

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import SeamWorld
+
+extension Seam {
+    struct Cluster: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start every zone of a map as its own `seam zone` process and supervise them.",
+            discussion: """
+                Each zone runs as a child process at its map port (plus --port-offset), linked to its neighbours,
+                with one shared world clock and a fresh cluster secret (passed in SEAM_SECRET). The children's
+                lines are shown prefixed with their zone id. Ctrl-C or SIGTERM stops them all. A zone that dies
+                is reported; the others keep running and close their borders with it.
+
+                Examples:
+                  seam cluster --map Maps/quad.map --journal out/journal
+                  seam cluster --map Maps/duel.map --port-offset 1000 --capacity 2000
+                """
+        )
+
+        @Option(help: "Path of the map file.")
+        var map: String
+
+        @Option(help: "Directory for the zones' journals.")
+        var journal: String?
+
+        @Option(help: "Added to every zone's map port (to run beside another cluster).")
+        var portOffset: Int = 0
+
+        @Option(help: "Host the zones bind and advertise.")
+        var host: String = "127.0.0.1"
+
+        @Option(help: "Most players per zone.")
+        var capacity: Int = 1000
+
+        @Option(help: "Seconds between each zone's status lines.")
+        var statusInterval: Double = 5
+
+        @Option(help: "Extra argument passed to every `seam zone` (repeatable), e.g. --zone-arg=--hysteresis=3.")
+        var zoneArg: [String] = []
+
+        func validate() throws {
+            guard (0...60000).contains(portOffset) else { throw ValidationError("--port-offset must be in 0...60000") }
+            guard (1...4000).contains(capacity) else { throw ValidationError("--capacity must be in 1...4000") }
+        }
+
+        func run() throws {
+            let gameMap = try loadMap(map)
+            for z in gameMap.zones where z.port + portOffset > 65535 {
+                throw CLIError("zone \(z.id): port \(z.port) + offset \(portOffset) is above 65535")
+            }
+            installStopHandlers()
+            let secret = ProcessInfo.processInfo.environment["SEAM_SECRET"] ?? ClusterSecretText.random()
+            let epochMs = wallClockNanos() / 1_000_000_000 * 1000 + 1000
+            var children: [(zone: ZoneSpec, process: Process)] = []
+            for z in gameMap.zones {
+                var args = ["zone", "--map", map, "--zone", z.id, "--bind", host, "--port", String(z.port + portOffset),
+                            "--epoch-ms", String(epochMs), "--capacity", String(capacity),
+                            "--status-interval", String(statusInterval)]
+                if let journal { args += ["--journal", journal] }
+                for n in gameMap.neighbours(of: z) { args += ["--neighbor", "\(n.id)=\(host):\(n.port + portOffset)"] }
+                args += zoneArg
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+                p.arguments = args
+                var env = ProcessInfo.processInfo.environment
+                env["SEAM_SECRET"] = secret
+                p.environment = env
+                let pipe = Pipe()
+                p.standardOutput = pipe
+                p.standardError = pipe
+                LinePrefixer.forward(pipe.fileHandleForReading, prefix: "[\(z.id)] ")
+                do { try p.run() } catch { throw CLIError("cannot start zone \(z.id): \(error.localizedDescription)") }
+                children.append((z, p))
+            }
+            print("cluster of map \(gameMap.name): \(children.count) zones started "
+                  + children.map { "\($0.zone.id)=\(host):\($0.zone.port + portOffset) (pid \($0.process.processIdentifier))" }.joined(separator: ", "))
+            fflush(nil)
+            var reported = Set<String>()
+            while !processStop.isStopped {
+                for (z, p) in children where !p.isRunning && !reported.contains(z.id) {
+                    reported.insert(z.id)
+                    print("cluster: zone \(z.id) exited with status \(p.terminationStatus); its neighbours close their borders with it")
+                    fflush(nil)
+                }
+                if reported.count == children.count { break }
+                usleep(100_000)
+            }
+            for (_, p) in children where p.isRunning { p.terminate() }
+            for (_, p) in children { p.waitUntilExit() }
+            LinePrefixer.drain()
+            print("cluster stopped")
+        }
+    }
+}
+
+/// Copies a child's output to ours line by line, each line prefixed, on a background thread.
+enum LinePrefixer {
+    private static let group = DispatchGroup()
+
+    static func forward(_ handle: FileHandle, prefix: String) {
+        group.enter()
+        Thread.detachNewThread {
+            var pending = Data()
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: 0x0A) {
+                    let line = pending[pending.startIndex..<newline]
+                    FileHandle.standardOutput.write(Data(prefix.utf8) + line + Data([0x0A]))
+                    pending.removeSubrange(pending.startIndex...newline)
+                }
+            }
+            if !pending.isEmpty { FileHandle.standardOutput.write(Data(prefix.utf8) + pending + Data([0x0A])) }
+            group.leave()
+        }
+    }
+
+    static func drain() { _ = group.wait(timeout: .now() + 2) }
+}

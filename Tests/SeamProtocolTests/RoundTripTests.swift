@@ -25,6 +25,11 @@ import Testing
             case .refuse: 0x82
             case .snapshot: 0x83
             case .events: 0x84
+            case .standby: 0x85
+            case .standbyDrop: 0x86
+            case .owner: 0x87
+            case .redirect: 0x88
+            case .attached: 0x89
             }
             #expect(m.encoded()[0] == expected)
         }

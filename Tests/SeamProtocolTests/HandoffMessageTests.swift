@@ -1,0 +1,69 @@
+import SeamProtocol
+import SeamTesting
+import Testing
+
+/// The handoff's wire messages: client ones, zone ones and zone-to-zone link ones.
+@Suite struct HandoffMessageTests {
+    static let token = AttachToken(player: 0x0010_0001, zoneIndex: 3, purpose: .redirect, expiresMs: 1_795_000_000_123,
+                                   nonce: 0xDEAD_BEEF, mac: Array(0..<16))
+    static let endpoint = ZoneEndpoint(zoneIndex: 3, host: 0x0100_007F, port: 7203)
+    static let transfer = PlayerTransfer(player: 0x0010_0001, epoch: 7, lastInputSequence: 99, x: 47.25, y: 3.5,
+                                         vx: 6, vy: -0.1, health: 75, kills: 2, deaths: 1, name: "walker",
+                                         coins: [3, 17, 40])
+
+    @Test func clientAndZoneMessagesRoundTrip() throws {
+        let attach = ClientMessage.attach(version: Wire.version, token: Self.token)
+        #expect(try ClientMessage.decode(attach.encoded()) == attach)
+        #expect(attach.encoded().count == 1 + 4 + 2 + AttachToken.wireSize)
+        for m: ServerMessage in [
+            .standby(Self.endpoint, token: Self.token), .standbyDrop(zoneIndex: 2),
+            .owner(player: 9, epoch: 4, tick: 1234, zoneIndex: 1), .redirect(Self.endpoint, token: Self.token),
+            .attached(player: 9, zoneIndex: 1),
+        ] {
+            #expect(try ServerMessage.decode(m.encoded()) == m)
+        }
+    }
+
+    @Test func linkMessagesRoundTrip() throws {
+        for m: LinkMessage in [
+            .hello(zoneIndex: 2, mac: Array(repeating: 7, count: 16)),
+            .ghosts(tick: 55, entities: [EntityState(id: 1, x: 2, y: 3, vx: -4, vy: 5, health: 100, flags: 1)]),
+            .offer(Self.transfer, digest: Self.transfer.digest),
+            .accept(player: 1, epoch: 2, digest: 0xFFEE_DDCC_BBAA_9988),
+            .reject(player: 1, epoch: 2, reason: .staleEpoch),
+            .inputs(player: 1, newestSequence: 10, commands: [InputCommand(moveX: 1), InputCommand(moveY: -1)]),
+            .query(player: 1, epoch: 2),
+        ] {
+            let bytes = m.encoded()
+            let decoded = try bytes.withUnsafeBytes { try LinkMessage.decode($0) }
+            #expect(decoded == m)
+            #expect(LinkMessage.isLinkMessage(bytes[0]))
+            // Every truncation is refused, never a trap.
+            for n in 0..<bytes.count {
+                #expect(throws: DecodeError.self) { _ = try Array(bytes.prefix(n)).withUnsafeBytes { try LinkMessage.decode($0) } }
+            }
+        }
+    }
+
+    @Test func theDigestIgnoresEpochAndSequenceButNothingElse() {
+        var moved = Self.transfer
+        moved.epoch += 1
+        moved.lastInputSequence += 5
+        #expect(moved.digest == Self.transfer.digest)
+        var changed = Self.transfer
+        changed.coins.append(41)
+        #expect(changed.digest != Self.transfer.digest)
+        changed = Self.transfer
+        changed.x = changed.x.nextUp
+        #expect(changed.digest != Self.transfer.digest)
+    }
+
+    @Test func randomBytesNeverTrapTheLinkDecoder() {
+        var rng = SplitMix64(seed: 77)
+        for _ in 0..<50_000 {
+            var bytes = (0..<Int.random(in: 0...120, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            if !bytes.isEmpty { bytes[0] = UInt8.random(in: 0x41...0x47, using: &rng) }
+            _ = try? bytes.withUnsafeBytes { try LinkMessage.decode($0) }
+        }
+    }
+}

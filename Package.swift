@@ -41,12 +41,14 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // Reading journals: timelines, per-border statistics, following live files.
+        .target(name: "SeamLogs", dependencies: ["SeamProtocol"]),
         // Test support: free ports, a manual clock, zone processes started and stopped by tests.
         .target(name: "SeamTesting", dependencies: ["SeamWorld", "SeamNet", "SeamProtocol"]),
         .executableTarget(
             name: "seam",
             dependencies: [
-                "SeamZone", "SeamBots", "SeamWorld", "SeamProtocol",
+                "SeamZone", "SeamBots", "SeamWorld", "SeamProtocol", "SeamLogs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,6 +62,7 @@ let package = Package(
             dependencies: ["SeamZone", "SeamBots", "SeamNet", "SeamProtocol", "SeamTesting"]
         ),
         .testTarget(name: "SeamCLITests", dependencies: ["SeamTesting"]),
+        .testTarget(name: "SeamLogsTests", dependencies: ["SeamLogs", "SeamTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+// SeamLogs: see docs

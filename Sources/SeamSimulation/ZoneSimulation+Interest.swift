@@ -14,6 +14,7 @@ extension ZoneSimulation {
         guard limit > 0 else { return }
         let me = players[index].position
         let owned = players.count
+        let total = owned + ghosts.count
         let r2 = config.viewRadius * config.viewRadius
         let (cx, cy) = grid.cellCoordinates(of: me)
         let size = grid.cellSize
@@ -42,7 +43,9 @@ extension ZoneSimulation {
 
         // Max-heap on (distance, index) in `out`, holding at most `limit` entries.
         func consider(_ j: Int) {
-            guard j != index else { return }
+            // Between steps (a snapshot sent at once after a handoff) players may have come or gone since
+            // the grid was built: skip indices that no longer exist.
+            guard j != index, j < total else { return }
             let d2 = ((j < owned ? players[j].position : ghosts[j - owned].position) - me).lengthSquared
             guard d2 <= r2 else { return }
             if out.count < limit {

@@ -115,6 +115,7 @@ extension ZoneServer {
         sessions[slot].leaveReason = "disconnected"
         send(.owner(player: id, epoch: record.epoch, tick: UInt32(truncatingIfNeeded: simulation.tick),
                     zoneIndex: UInt16(config.zone.index)), to: host.peer(slot: slot))
+        sendSnapshot(slot: slot)
     }
 
     /// The neighbour took the player: commit. It becomes a ghost here (if still in the band), its buffered

@@ -53,59 +53,65 @@ extension ZoneServer {
 
     /// A full snapshot per player: itself, then the nearest players and coins that fit the byte budget.
     func sendSnapshots() {
+        for slot in sessions.indices where sessions[slot].phase == .playing {
+            sendSnapshot(slot: slot)
+        }
+    }
+
+    /// The snapshot of the player whose owner connection is `slot` (also sent at once when a handoff binds
+    /// a connection, so the client's gap is a round trip, not a tick).
+    func sendSnapshot(slot: Int) {
         let budget = min(config.snapshotBudget, Wire.maximumSnapshotBytes)
         let tick = UInt32(truncatingIfNeeded: simulation.tick)
         let ownedCount = simulation.players.count
-        for slot in sessions.indices where sessions[slot].phase == .playing {
-            let id = sessions[slot].playerId
-            guard let index = simulation.index(of: id), let record = owned[id], record.slot == slot else { continue }
-            let p = simulation.players[index]
-            snapshotWriter.begin(
-                tick: tick, lastInputSequence: record.inputs.lastApplied,
-                me: SelfState(
-                    x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
-                    vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
-                    health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
-                    coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
-                    deaths: UInt16(clamping: p.deaths)))
-            simulation.visibleCoins(from: p.position, into: &visibleCoins)
-            // Keep room for the coin count and a few nearby coins; players fill the rest.
-            let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
-            let room = (budget - snapshotWriter.count - coinReserve) / EntityState.wireSize
-            simulation.visiblePlayers(from: index, limit: max(0, room), into: &visible)
-            for (j, _) in visible {
-                guard snapshotWriter.count + EntityState.wireSize + coinReserve <= budget else { break }
-                if j < ownedCount {
-                    let o = simulation.players[j]
-                    snapshotWriter.entity(
-                        EntityState(
-                            id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
-                            vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
-                            health: UInt8(clamping: o.health), flags: o.alive ? EntityFlags.alive : 0))
-                } else {
-                    let g = simulation.ghosts[j - ownedCount]
-                    snapshotWriter.entity(
-                        EntityState(
-                            id: g.id, x: Quantize.position(g.position.x), y: Quantize.position(g.position.y),
-                            vx: Quantize.velocity(g.velocity.x), vy: Quantize.velocity(g.velocity.y),
-                            health: UInt8(clamping: g.health),
-                            flags: (g.alive ? EntityFlags.alive : 0) | EntityFlags.ghost))
-                }
+        let id = sessions[slot].playerId
+        guard let index = simulation.index(of: id), let record = owned[id], record.slot == slot else { return }
+        let p = simulation.players[index]
+        snapshotWriter.begin(
+            tick: tick, lastInputSequence: record.inputs.lastApplied,
+            me: SelfState(
+                x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
+                vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
+                health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
+                coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
+                deaths: UInt16(clamping: p.deaths)))
+        simulation.visibleCoins(from: p.position, into: &visibleCoins)
+        // Keep room for the coin count and a few nearby coins; players fill the rest.
+        let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
+        let room = (budget - snapshotWriter.count - coinReserve) / EntityState.wireSize
+        simulation.visiblePlayers(from: index, limit: max(0, room), into: &visible)
+        for (j, _) in visible {
+            guard snapshotWriter.count + EntityState.wireSize + coinReserve <= budget else { break }
+            if j < ownedCount {
+                let o = simulation.players[j]
+                snapshotWriter.entity(
+                    EntityState(
+                        id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
+                        vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
+                        health: UInt8(clamping: o.health), flags: o.alive ? EntityFlags.alive : 0))
+            } else {
+                let g = simulation.ghosts[j - ownedCount]
+                snapshotWriter.entity(
+                    EntityState(
+                        id: g.id, x: Quantize.position(g.position.x), y: Quantize.position(g.position.y),
+                        vx: Quantize.velocity(g.velocity.x), vy: Quantize.velocity(g.velocity.y),
+                        health: UInt8(clamping: g.health),
+                        flags: (g.alive ? EntityFlags.alive : 0) | EntityFlags.ghost))
             }
-            snapshotWriter.beginCoins()
-            for c in visibleCoins {
-                guard snapshotWriter.count + CoinView.wireSize <= budget else { break }
-                snapshotWriter.coin(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
-            }
-            snapshotWriter.finish()
-            let peer = host.peer(slot: slot)
-            do {
-                try peer.send(snapshotWriter.writer.bytes, channel: Wire.stateChannel, delivery: .unreliable)
-                counters.snapshotsSent += 1
-                counters.snapshotBytes += UInt64(snapshotWriter.count)
-            } catch {
-                counters.sendFailures += 1
-            }
+        }
+        snapshotWriter.beginCoins()
+        for c in visibleCoins {
+            guard snapshotWriter.count + CoinView.wireSize <= budget else { break }
+            snapshotWriter.coin(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
+        }
+        snapshotWriter.finish()
+        let peer = host.peer(slot: slot)
+        do {
+            try peer.send(snapshotWriter.writer.bytes, channel: Wire.stateChannel, delivery: .unreliable)
+            counters.snapshotsSent += 1
+            counters.snapshotBytes += UInt64(snapshotWriter.count)
+        } catch {
+            counters.sendFailures += 1
         }
     }
 }

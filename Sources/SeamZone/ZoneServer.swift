@@ -163,6 +163,12 @@ public final class ZoneServer {
         }
         // Every player still here leaves now, its coins dropped where it stands.
         for id in simulation.players.map(\.id) {
+            switch owned[id]?.handoff {
+            case .offered(let to, let epoch, _), .inDoubt(let to, let epoch, _):
+                journalHandoff("abort", player: id, epoch: epoch, to: to, reason: "zone stopped during the handoff")
+            default:
+                break
+            }
             simulation.removePlayer(id: id)
             owned[id] = nil
             counters.leaves += 1

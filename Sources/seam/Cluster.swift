@@ -46,35 +46,12 @@ extension Seam {
 
         func run() throws {
             let gameMap = try loadMap(map)
-            for z in gameMap.zones where z.port + portOffset > 65535 {
-                throw CLIError("zone \(z.id): port \(z.port) + offset \(portOffset) is above 65535")
-            }
             installStopHandlers()
-            let secret = ProcessInfo.processInfo.environment["SEAM_SECRET"] ?? ClusterSecretText.random()
-            let epochMs = wallClockNanos() / 1_000_000_000 * 1000 + 1000
-            var children: [(zone: ZoneSpec, process: Process)] = []
-            for z in gameMap.zones {
-                var args = ["zone", "--map", map, "--zone", z.id, "--bind", host, "--port", String(z.port + portOffset),
-                            "--epoch-ms", String(epochMs), "--capacity", String(capacity),
-                            "--status-interval", String(statusInterval)]
-                if let journal { args += ["--journal", journal] }
-                for n in gameMap.neighbours(of: z) { args += ["--neighbor", "\(n.id)=\(host):\(n.port + portOffset)"] }
-                args += zoneArg
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-                p.arguments = args
-                var env = ProcessInfo.processInfo.environment
-                env["SEAM_SECRET"] = secret
-                p.environment = env
-                let pipe = Pipe()
-                p.standardOutput = pipe
-                p.standardError = pipe
-                LinePrefixer.forward(pipe.fileHandleForReading, prefix: "[\(z.id)] ")
-                do { try p.run() } catch { throw CLIError("cannot start zone \(z.id): \(error.localizedDescription)") }
-                children.append((z, p))
-            }
-            print("cluster of map \(gameMap.name): \(children.count) zones started "
-                  + children.map { "\($0.zone.id)=\(host):\($0.zone.port + portOffset) (pid \($0.process.processIdentifier))" }.joined(separator: ", "))
+            let zones = try ZoneProcesses(
+                map: gameMap, mapPath: map, host: host, portOffset: portOffset, capacity: capacity,
+                statusInterval: statusInterval, journal: journal, extra: zoneArg, output: .prefixed)
+            let children = zones.children
+            print("cluster of map \(gameMap.name): \(children.count) zones started \(zones.summary)")
             fflush(nil)
             var reported = Set<String>()
             while !processStop.isStopped {
@@ -86,8 +63,7 @@ extension Seam {
                 if reported.count == children.count { break }
                 usleep(100_000)
             }
-            for (_, p) in children where p.isRunning { p.terminate() }
-            for (_, p) in children { p.waitUntilExit() }
+            zones.stop()
             LinePrefixer.drain()
             print("cluster stopped")
         }

@@ -1,1 +1,0 @@
-// SeamLogs: see docs

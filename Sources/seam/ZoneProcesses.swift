@@ -1,0 +1,91 @@
+import Foundation
+import SeamNet
+import SeamWorld
+
+/// Every zone of a map as a `seam zone` child process: one world clock, one cluster secret, neighbours
+/// linked at their ports plus an offset. Used by `seam cluster` and `seam demo`.
+final class ZoneProcesses {
+    enum Output {
+        /// Each child's lines on our standard output, prefixed with its zone id.
+        case prefixed
+        /// Each child's output in `<directory>/zone-<id>.log`.
+        case logs(directory: String)
+    }
+
+    let map: GameMap
+    let host: String
+    let portOffset: Int
+    private(set) var children: [(zone: ZoneSpec, process: Process)] = []
+
+    init(map: GameMap, mapPath: String, host: String, portOffset: Int, capacity: Int, statusInterval: Double,
+         journal: String?, extra: [String], output: Output) throws {
+        self.map = map
+        self.host = host
+        self.portOffset = portOffset
+        for z in map.zones where z.port + portOffset > 65535 || z.port + portOffset < 1 {
+            throw CLIError("zone \(z.id): port \(z.port) + offset \(portOffset) is outside 1...65535")
+        }
+        let secret = ProcessInfo.processInfo.environment["SEAM_SECRET"] ?? ClusterSecretText.random()
+        let epochMs = wallClockNanos() / 1_000_000_000 * 1000 + 1000
+        for z in map.zones {
+            var args = ["zone", "--map", mapPath, "--zone", z.id, "--bind", host, "--port", String(z.port + portOffset),
+                        "--epoch-ms", String(epochMs), "--capacity", String(capacity),
+                        "--status-interval", String(statusInterval)]
+            if let journal { args += ["--journal", journal] }
+            for n in map.neighbours(of: z) { args += ["--neighbor", "\(n.id)=\(host):\(n.port + portOffset)"] }
+            args += extra
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            p.arguments = args
+            var env = ProcessInfo.processInfo.environment
+            env["SEAM_SECRET"] = secret
+            p.environment = env
+            switch output {
+            case .prefixed:
+                let pipe = Pipe()
+                p.standardOutput = pipe
+                p.standardError = pipe
+                LinePrefixer.forward(pipe.fileHandleForReading, prefix: "[\(z.id)] ")
+            case .logs(let directory):
+                let path = (directory as NSString).appendingPathComponent("zone-\(z.id).log")
+                FileManager.default.createFile(atPath: path, contents: nil)
+                guard let handle = FileHandle(forWritingAtPath: path) else { throw CLIError("cannot write \(path)") }
+                p.standardOutput = handle
+                p.standardError = handle
+            }
+            do { try p.run() } catch {
+                stop()
+                throw CLIError("cannot start zone \(z.id): \(error.localizedDescription)")
+            }
+            children.append((z, p))
+        }
+    }
+
+    func address(of zone: ZoneSpec) -> NetAddress {
+        (try? NetAddress(resolving: host, port: UInt16(zone.port + portOffset))) ?? NetAddress(host: 0x0100_007F, port: UInt16(zone.port + portOffset))
+    }
+
+    var summary: String {
+        children.map { "\($0.zone.id)=\(host):\($0.zone.port + portOffset) (pid \($0.process.processIdentifier))" }
+            .joined(separator: ", ")
+    }
+
+    /// Stops every child with SIGTERM and waits for it.
+    func stop() {
+        for (_, p) in children where p.isRunning { p.terminate() }
+        for (_, p) in children { p.waitUntilExit() }
+    }
+
+    /// A port offset under which every zone's port is free on this machine.
+    static func freeOffset(for map: GameMap) -> Int {
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            let offset = Int.random(in: 10_000...40_000, using: &g)
+            let free = map.zones.allSatisfy { z in
+                (try? NetHost(bind: NetAddress(host: 0, port: UInt16(z.port + offset)), peerLimit: 1)) != nil
+            }
+            if free { return offset }
+        }
+        return 0
+    }
+}

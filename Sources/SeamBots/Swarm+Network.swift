@@ -112,8 +112,8 @@ extension Swarm {
                 bots[i].standbys[zone] = nil
             }
         case .owner(_, let epoch, _, let zoneIndex):
-            guard epoch > bots[i].epoch || !fromOwner else { return }
-            guard !fromOwner else { return }
+            // Only a newer epoch on another connection moves the player: a stale Owner changes nothing.
+            guard !fromOwner, epoch > bots[i].epoch else { return }
             // Switch: inputs go to the new owner now; the old owner's connection stays as a standby.
             if let old = bots[i].peer { bots[i].standbys[UInt16(bots[i].zone.index)] = old }
             bots[i].standbys[zoneIndex] = nil

@@ -5,7 +5,7 @@ extension JournalSummary {
         let records = zones.reduce(0) { $0 + $1.records }
         out.append("journal \(directory): \(files.count) file\(files.count == 1 ? "" : "s"), "
                    + "\(zones.count) zone\(zones.count == 1 ? "" : "s"), \(records) records")
-        var zoneTable = TextTable(["zone", "records", "ticks", "seconds"])
+        var zoneTable = TextTable(["zone", "records", "ticks", "seconds"], right: [1, 3])
         for z in zones {
             zoneTable.add([z.zone, "\(z.records)", "\(z.firstTick)…\(z.lastTick)",
                            LogFormat.seconds(z.lastMs - z.firstMs)])
@@ -19,7 +19,8 @@ extension JournalSummary {
                    + "\(h.rejected) rejected, \(h.inDoubt) in doubt (\(h.resolved) resolved)")
         if !borders.isEmpty {
             var table = TextTable(["border", "direction", "offers", "commits", "rejects", "aborts", "in-doubt",
-                                   "accept ms p50/p90/p99/max", "commit ms p50/p90/p99/max"])
+                                   "accept ms p50/p90/p99/max", "commit ms p50/p90/p99/max"],
+                                  right: Set(2...8))
             for b in borders {
                 for (i, d) in b.directions.enumerated() {
                     table.add([i == 0 ? b.border : "", "\(d.from)→\(d.to)", "\(d.offers)", "\(d.commits)",

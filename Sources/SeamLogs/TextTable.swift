@@ -1,9 +1,10 @@
-/// Left-aligned first column, right-aligned others, two spaces apart: enough for the log reports.
+/// Columns two spaces apart, text left-aligned and the `right` columns (numbers) right-aligned.
 struct TextTable {
     var header: [String]
+    var right: Set<Int>
     var rows: [[String]] = []
 
-    init(_ header: [String]) { self.header = header }
+    init(_ header: [String], right: Set<Int> = []) { self.header = header; self.right = right }
 
     mutating func add(_ row: [String]) { rows.append(row) }
 
@@ -13,7 +14,7 @@ struct TextTable {
         return all.map { row in
             row.indices.map { c in
                 let pad = String(repeating: " ", count: widths[c] - row[c].count)
-                return c == 0 ? row[c] + pad : pad + row[c]
+                return right.contains(c) ? pad + row[c] : row[c] + pad
             }.joined(separator: "  ").trimmingTrailingSpaces()
         }
     }

@@ -37,7 +37,7 @@ extension PlayerTimeline {
         let zones = Set(records.map(\.zone)).count
         var out = ["player \(player): \(records.count) records in \(zones) zone\(zones == 1 ? "" : "s") over "
                    + "\(LogFormat.seconds(records.last!.ms - first.ms)), first at \(LogFormat.timeOfDay(first.ms)) UTC"]
-        var table = TextTable(["+ms", "zone", "tick", "type", "epoch", "from→to", "position", "detail"])
+        var table = TextTable(["+ms", "zone", "tick", "type", "epoch", "from→to", "position", "detail"], right: [0, 2, 4])
         for r in records {
             table.add(["\(r.ms - first.ms)", r.zone, "\(r.tick)", r.type, r.epoch.map { "\($0)" } ?? "-",
                        r.routeText, LogFormat.position(r.x, r.y), r.detailText])

@@ -19,6 +19,9 @@ extension ZoneSimulation {
             deaths: UInt16(clamping: p.deaths), name: names[id] ?? "", coins: carriedCoins(of: id))
     }
 
+    /// Where a coin is in this zone's table, if it is here at all.
+    public func coinIndex(_ id: UInt32) -> Int? { indexOfCoin[id] }
+
     /// Installs a player handed over by a neighbour, with the coins it carries (they join this zone's table).
     public mutating func install(_ t: PlayerTransfer) {
         precondition(indexOfPlayer[t.player] == nil, "player \(t.player) already in zone")

@@ -20,12 +20,16 @@ struct ClusterSecret {
         return t
     }
 
-    /// Constant-time comparison of the token's MAC with the one it should carry.
+    /// Whether the token carries the MAC it should, compared in constant time.
     func verify(_ token: AttachToken) -> Bool {
-        let expected = mac(token.signedBytes)
-        guard token.mac.count == expected.count else { return false }
+        ClusterSecret.equal(token.mac, mac(token.signedBytes))
+    }
+
+    /// Constant-time equality of two MACs.
+    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
         var diff: UInt8 = 0
-        for (a, b) in zip(token.mac, expected) { diff |= a ^ b }
+        for (x, y) in zip(a, b) { diff |= x ^ y }
         return diff == 0
     }
 

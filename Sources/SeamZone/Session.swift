@@ -79,4 +79,6 @@ struct OwnedPlayer {
     /// Neighbour zone indices the client was told to keep a standby connection to.
     var standbys: Set<Int> = []
     var inputs = InputQueue()
+    /// When this zone took the player (accept or resume): a player with no connection by then + 5 s leaves.
+    var acceptedNanos: UInt64 = 0
 }

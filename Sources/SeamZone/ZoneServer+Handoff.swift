@@ -11,6 +11,8 @@ extension ZoneServer {
     func manageHandoffs() {
         let now = config.clock.nowNanos()
         let band = config.borderBand
+        var gone: [UInt32] = []
+        defer { for id in gone { leave(player: id, reason: "disconnected") } }
         for i in simulation.players.indices {
             let player = simulation.players[i]
             let id = player.id
@@ -24,6 +26,7 @@ extension ZoneServer {
                 // The neighbour is gone: resume, skipping an epoch so any copy it still holds is fenced.
                 record.epoch = epoch + 1
                 record.handoff = .none
+                record.acceptedNanos = now
                 owned[id] = record
                 knownEpoch[id] = max(knownEpoch[id] ?? 0, record.epoch)
                 simulation.setFrozen(false, player: id)
@@ -32,6 +35,11 @@ extension ZoneServer {
                 continue
             case .none:
                 break
+            }
+            // A player whose client never attached (it vanished mid-handoff) leaves after a grace period.
+            if record.slot == nil {
+                if now - record.acceptedNanos > 5_000_000_000 { gone.append(id) }
+                continue
             }
             let position = player.position
             // Standby connections: open in the band, drop with a margin past it (no churn along a border).
@@ -78,6 +86,10 @@ extension ZoneServer {
             sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest), to: index)
             return
         }
+        guard owned[t.player] == nil else { return reject(.staleEpoch, "player is already owned here at epoch \(owned[t.player]!.epoch)") }
+        guard t.coins.allSatisfy({ simulation.coinIndex($0) == nil }) else {
+            return reject(.staleEpoch, "a carried coin is already in this zone")
+        }
         guard t.digest == digest else { return reject(.unknown, "state digest does not match the offer's") }
         guard !stopping else { return reject(.shuttingDown, "zone is shutting down") }
         if let known = knownEpoch[t.player], t.epoch <= known {
@@ -89,6 +101,7 @@ extension ZoneServer {
         guard simulation.players.count < config.capacity else { return reject(.full, "zone is full") }
         simulation.install(t)
         var record = OwnedPlayer(slot: nil, epoch: t.epoch)
+        record.acceptedNanos = config.clock.nowNanos()
         record.inputs.lastApplied = t.lastInputSequence
         record.inputs.newestReceived = t.lastInputSequence
         // The client still has its connection to the old owner: count it as a standby there.
@@ -155,6 +168,7 @@ extension ZoneServer {
         default: return
         }
         record.handoff = .none
+        record.acceptedNanos = config.clock.nowNanos()
         owned[id] = record
         simulation.setFrozen(false, player: id)
         simulation.pushInside(id)
@@ -171,8 +185,14 @@ extension ZoneServer {
             return refuse(peer, .badToken, "token is for zone index \(token.zoneIndex), this is \(config.zone.index)")
         }
         guard token.expiresMs >= nowMs else { return refuse(peer, .badToken, "token expired") }
-        guard usedNonces[token.nonce] == nil else { return refuse(peer, .badToken, "token already used") }
-        usedNonces[token.nonce] = token.expiresMs
+        let replayKey = UInt64(token.player) << 32 | UInt64(token.nonce)
+        guard usedNonces[replayKey] == nil else { return refuse(peer, .badToken, "token already used") }
+        if token.purpose == .redirect, owned[token.player] == nil, handedOff[token.player] == nil,
+            knownEpoch[token.player] == nil
+        {
+            return refuse(peer, .badToken, "redirect for a player this zone never took")
+        }
+        usedNonces[replayKey] = token.expiresMs
         sessions[peer.slot].playerId = token.player
         sessions[peer.slot].phase = .standby
         send(.attached(player: token.player, zoneIndex: UInt16(config.zone.index)), to: peer)

@@ -42,6 +42,8 @@ extension ZoneServer {
         links[index]?.downSinceNanos = config.clock.nowNanos()
         if wasUp { logger.notice("link to neighbour \(links[index]!.zone.id) lost; its border closes") }
         for (id, p) in owned {
+            // The client's standby to that zone is gone with it: tell it again once the link is back.
+            owned[id]?.standbys.remove(index)
             if case .offered(let to, let epoch, _) = p.handoff, to == index {
                 owned[id]?.handoff = .inDoubt(to: to, epoch: epoch, sinceNanos: config.clock.nowNanos())
                 counters.handoffsInDoubt += 1
@@ -94,7 +96,7 @@ extension ZoneServer {
     }
 
     private func linkHello(from index: Int, mac: [UInt8], peer: Peer) {
-        guard links[index] != nil, mac == secret.linkProof(from: index, to: config.zone.index) else {
+        guard links[index] != nil, ClusterSecret.equal(mac, secret.linkProof(from: index, to: config.zone.index)) else {
             counters.refusedBadToken += 1
             journal(.refuse(peer: peer.address.description, code: "badToken", message: "link hello from zone \(index) with a bad proof"))
             logger.warning("refused a link from \(peer.address) claiming zone \(index): bad proof or not a neighbour")

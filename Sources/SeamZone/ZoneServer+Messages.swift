@@ -120,6 +120,7 @@ extension ZoneServer {
         sessions[slot].ackTick = max(sessions[slot].ackTick, input.ackTick)
         let id = sessions[slot].playerId
         if var p = owned[id] {
+            guard p.slot == slot else { return }
             p.inputs.receive(newestSequence: input.newestSequence, commands: input.commands,
                              frozen: p.handoff != .none)
             owned[id] = p

@@ -26,8 +26,8 @@ public final class ZoneServer {
     var knownEpoch: [UInt32: UInt32] = [:]
     var links: [Int: NeighbourLink] = [:]
     let secret: ClusterSecret
-    var usedNonces: [UInt32: UInt64] = [:]
-    var nextNonce: UInt32
+    /// Tokens already used, by player << 32 | nonce, with their expiry (forgotten once expired).
+    var usedNonces: [UInt64: UInt64] = [:]
     var linkWriter = ByteWriter(capacity: 1400)
     var nextPlayerSerial: UInt32 = 1
     var simEvents: [SimEvent] = []
@@ -49,7 +49,6 @@ public final class ZoneServer {
         self.logger = logger
         host = try NetHost(bind: config.bind, peerLimit: config.peerLimit, channelLimit: Wire.channelCount)
         secret = ClusterSecret(config.secret.count >= 16 ? config.secret : ClusterSecret.random())
-        nextNonce = UInt32.random(in: 1...UInt32.max / 2)
         for (index, address) in config.neighbours {
             guard let spec = config.map.zones.first(where: { $0.index == index }) else { continue }
             links[index] = NeighbourLink(zone: spec, address: address,
@@ -165,11 +164,12 @@ public final class ZoneServer {
         for id in simulation.players.map(\.id) {
             switch owned[id]?.handoff {
             case .offered(let to, let epoch, _), .inDoubt(let to, let epoch, _):
+                // The neighbour may hold the player and its coins already: release them, do not drop them.
                 journalHandoff("abort", player: id, epoch: epoch, to: to, reason: "zone stopped during the handoff")
+                simulation.release(id)
             default:
-                break
+                simulation.removePlayer(id: id)
             }
-            simulation.removePlayer(id: id)
             owned[id] = nil
             counters.leaves += 1
             journal(.leave(player: id, reason: "shutdown"))

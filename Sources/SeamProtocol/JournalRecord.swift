@@ -18,6 +18,9 @@ public enum JournalEvent: Equatable, Sendable {
     case refuse(peer: String, code: String, message: String)
     /// The zone stopped serving.
     case stop(reason: String)
+    /// The link to neighbour `neighbour` came up or went down (`state`: "up" or "down"); while it is down
+    /// the border with it is a wall.
+    case link(neighbour: String, state: String)
     /// A handoff phase of `player` between zones `from` (owner) and `to`: standby, offer, accept, commit,
     /// reject, abort, in_doubt, resolve. `digest` is the player's state digest (offer and accept), `reason`
     /// says why for reject, abort and resolve.
@@ -38,6 +41,7 @@ public enum JournalEvent: Equatable, Sendable {
         case .refuse: "refuse"
         case .stop: "stop"
         case .handoff(let phase, _, _, _, _, _, _, _, _): phase
+        case .link: "link"
         }
     }
 }
@@ -99,6 +103,11 @@ public struct JournalRecord: Equatable, Sendable {
         case .stop(let reason):
             out += ",\"reason\":"
             JSON.string(reason, to: &out)
+        case .link(let neighbour, let state):
+            out += ",\"neighbour\":"
+            JSON.string(neighbour, to: &out)
+            out += ",\"state\":"
+            JSON.string(state, to: &out)
         case .handoff(_, let player, let epoch, let from, let to, let x, let y, let digest, let reason):
             out += ",\"player\":\(player),\"epoch\":\(epoch),\"from\":"
             JSON.string(from, to: &out)

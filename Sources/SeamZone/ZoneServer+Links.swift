@@ -40,7 +40,10 @@ extension ZoneServer {
         links[index]?.up = false
         links[index]?.ghosts.removeAll()
         links[index]?.downSinceNanos = config.clock.nowNanos()
-        if wasUp { logger.notice("link to neighbour \(links[index]!.zone.id) lost; its border closes") }
+        if wasUp {
+            logger.notice("link to neighbour \(links[index]!.zone.id) lost; its border closes")
+            journal(.link(neighbour: links[index]!.zone.id, state: "down"))
+        }
         for (id, p) in owned {
             // The client's standby to that zone is gone with it: tell it again once the link is back.
             owned[id]?.standbys.remove(index)
@@ -112,6 +115,7 @@ extension ZoneServer {
         links[index]?.up = true
         links[index]?.downSinceNanos = nil
         logger.notice("link to neighbour \(links[index]!.zone.id) up")
+        journal(.link(neighbour: links[index]!.zone.id, state: "up"))
         // Ask about every player left in doubt with this neighbour.
         for (id, p) in owned {
             if case .inDoubt(let to, let epoch, _) = p.handoff, to == index {

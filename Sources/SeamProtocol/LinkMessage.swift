@@ -8,6 +8,9 @@ public enum RejectReason: UInt8, Sendable {
     case shuttingDown = 4
     /// Answer to a Query: the receiver does not own the player at that epoch.
     case unknown = 5
+    /// The offer is older than half the dead-neighbour timeout: the sender may already have resumed the
+    /// player, so taking it now could make two owners.
+    case expired = 6
 }
 
 /// Zone ↔ zone messages over a neighbour link (an ENet connection between two zones' hosts).
@@ -16,8 +19,8 @@ public enum LinkMessage: Equatable, Sendable {
     case hello(zoneIndex: UInt16, mac: [UInt8])
     /// Players of the sender inside the border band it shares with the receiver, this tick.
     case ghosts(tick: UInt32, entities: [EntityState])
-    /// Take this player: its full state at epoch `transfer.epoch`.
-    case offer(PlayerTransfer, digest: UInt64)
+    /// Take this player: its full state at epoch `transfer.epoch`, sent at `sentMs` (wall clock, ms).
+    case offer(PlayerTransfer, digest: UInt64, sentMs: UInt64)
     case accept(player: UInt32, epoch: UInt32, digest: UInt64)
     case reject(player: UInt32, epoch: UInt32, reason: RejectReason)
     /// Inputs the old owner received for a player after it froze it, forwarded to the new owner.
@@ -41,9 +44,10 @@ public enum LinkMessage: Equatable, Sendable {
             for e in entities {
                 w.u32(e.id); w.u16(e.x); w.u16(e.y); w.i16(e.vx); w.i16(e.vy); w.u8(e.health); w.u8(e.flags)
             }
-        case .offer(let t, let digest):
+        case .offer(let t, let digest, let sentMs):
             w.u8(Tag.offer.rawValue); t.encodeState(into: &w)
             w.u32(UInt32(truncatingIfNeeded: digest)); w.u32(UInt32(truncatingIfNeeded: digest >> 32))
+            w.u32(UInt32(truncatingIfNeeded: sentMs)); w.u32(UInt32(truncatingIfNeeded: sentMs >> 32))
         case .accept(let player, let epoch, let digest):
             w.u8(Tag.accept.rawValue); w.u32(player); w.u32(epoch)
             w.u32(UInt32(truncatingIfNeeded: digest)); w.u32(UInt32(truncatingIfNeeded: digest >> 32))
@@ -88,7 +92,8 @@ public enum LinkMessage: Equatable, Sendable {
         case .offer:
             let t = try PlayerTransfer.decodeState(&r)
             let low = UInt64(try r.u32("digest")), high = UInt64(try r.u32("digest"))
-            message = .offer(t, digest: high << 32 | low)
+            let sentLow = UInt64(try r.u32("sent ms")), sentHigh = UInt64(try r.u32("sent ms"))
+            message = .offer(t, digest: high << 32 | low, sentMs: sentHigh << 32 | sentLow)
         case .accept:
             let player = try r.u32("player"), epoch = try r.u32("epoch")
             let low = UInt64(try r.u32("digest")), high = UInt64(try r.u32("digest"))

@@ -60,6 +60,14 @@ public final class ClusterUnderTest: @unchecked Sendable {
 
     public func port(_ mapPort: Int) -> UInt16 { UInt16(mapPort + portOffset) }
 
+    /// The process id of a zone, from the cluster's "ID=HOST:PORT (pid N)" start line.
+    public func pid(of zone: String) -> Int32? {
+        guard let range = text.range(of: "\(zone)=") else { return nil }
+        let rest = text[range.upperBound...]
+        guard let pidRange = rest.range(of: "(pid ") else { return nil }
+        return Int32(rest[pidRange.upperBound...].prefix { $0.isNumber })
+    }
+
     @discardableResult
     public func stop() -> String {
         if process.isRunning { process.terminate() }

@@ -67,7 +67,7 @@ extension ZoneServer {
             owned[id] = record
             knownEpoch[id] = transfer.epoch
             let digest = transfer.digest
-            sendLink(.offer(transfer, digest: digest), to: target.index)
+            sendLink(.offer(transfer, digest: digest, sentMs: now / 1_000_000), to: target.index)
             journalHandoff("offer", player: id, epoch: transfer.epoch, to: target.index, digest: digest, reason: nil)
         }
     }
@@ -75,7 +75,7 @@ extension ZoneServer {
     var deadNanos: UInt64 { UInt64(config.deadAfterSeconds * 1e9) }
 
     /// A neighbour offers us a player.
-    func receiveOffer(_ t: PlayerTransfer, digest: UInt64, from index: Int) {
+    func receiveOffer(_ t: PlayerTransfer, digest: UInt64, sentMs: UInt64, from index: Int) {
         func reject(_ reason: RejectReason, _ why: String) {
             sendLink(.reject(player: t.player, epoch: t.epoch, reason: reason), to: index)
             journal(.handoff(phase: "reject", player: t.player, epoch: t.epoch, from: zoneId(index), to: config.zone.id,
@@ -91,6 +91,12 @@ extension ZoneServer {
             return reject(.staleEpoch, "a carried coin is already in this zone")
         }
         guard t.digest == digest else { return reject(.unknown, "state digest does not match the offer's") }
+        // The fence against two owners: the sender resumes an in-doubt player only after `deadAfter`, so an
+        // offer older than half of that is refused (zones share a clock: one machine, or NTP).
+        let ageMs = config.clock.nowNanos() / 1_000_000 &- sentMs
+        guard ageMs <= UInt64(config.deadAfterSeconds * 500) || sentMs > config.clock.nowNanos() / 1_000_000 else {
+            return reject(.expired, "offer is \(ageMs) ms old; the sender may have resumed the player")
+        }
         guard !stopping else { return reject(.shuttingDown, "zone is shutting down") }
         if let known = knownEpoch[t.player], t.epoch <= known {
             return reject(.staleEpoch, "epoch \(t.epoch) is not newer than \(known)")

@@ -29,6 +29,7 @@ extension ZoneServer {
 
     /// Our outgoing link connected: introduce ourselves.
     func linkConnected(_ index: Int, peer: Peer) {
+        peer.setTimeout(limit: 8, minimumMs: 1000, maximumMs: 2000)
         sendLink(.hello(zoneIndex: UInt16(config.zone.index), mac: secret.linkProof(from: config.zone.index, to: index)),
                  slot: peer.slot)
     }
@@ -75,8 +76,8 @@ extension ZoneServer {
         case .ghosts(_, let entities):
             let tick = simulation.tick
             for e in entities { links[index]?.ghosts[e.id] = (e, tick) }
-        case .offer(let transfer, let digest):
-            receiveOffer(transfer, digest: digest, from: index)
+        case .offer(let transfer, let digest, let sentMs):
+            receiveOffer(transfer, digest: digest, sentMs: sentMs, from: index)
         case .accept(let player, let epoch, _):
             receiveAccept(player: player, epoch: epoch, from: index)
         case .reject(let player, let epoch, let reason):
@@ -114,6 +115,8 @@ extension ZoneServer {
         }
         links[index]?.up = true
         links[index]?.downSinceNanos = nil
+        // A neighbour that stops answering is noticed within two seconds, not ENet's default 5 to 30.
+        peer.setTimeout(limit: 8, minimumMs: 1000, maximumMs: 2000)
         logger.notice("link to neighbour \(links[index]!.zone.id) up")
         journal(.link(neighbour: links[index]!.zone.id, state: "up"))
         // Ask about every player left in doubt with this neighbour.

@@ -28,7 +28,7 @@ import Testing
         for m: LinkMessage in [
             .hello(zoneIndex: 2, mac: Array(repeating: 7, count: 16)),
             .ghosts(tick: 55, entities: [EntityState(id: 1, x: 2, y: 3, vx: -4, vy: 5, health: 100, flags: 1)]),
-            .offer(Self.transfer, digest: Self.transfer.digest),
+            .offer(Self.transfer, digest: Self.transfer.digest, sentMs: 1_795_000_000_123),
             .accept(player: 1, epoch: 2, digest: 0xFFEE_DDCC_BBAA_9988),
             .reject(player: 1, epoch: 2, reason: .staleEpoch),
             .inputs(player: 1, newestSequence: 10, commands: [InputCommand(moveX: 1), InputCommand(moveY: -1)]),

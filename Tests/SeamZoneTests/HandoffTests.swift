@@ -3,6 +3,9 @@ import SeamNet
 import SeamProtocol
 import SeamTesting
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Handoffs between real zone processes of a real `seam cluster`, driven by a hand-written client.
 @Suite(.serialized) struct HandoffTests {
@@ -85,6 +88,51 @@ import Testing
         #expect(records(west, "accept").contains { $0["epoch"] as? Int == 3 })
         #expect(records(east, "commit").contains { $0["epoch"] as? Int == 3 })
         #expect(records(west, "abort").isEmpty && records(east, "abort").isEmpty)
+    }
+
+    /// The receiving zone freezes (SIGSTOP) after the client's standby attached and before the offer, so the
+    /// link fails between offer and accept. The owner must keep the player in doubt, resume it only after
+    /// declaring the neighbour dead, at a skipped epoch, and the neighbour, woken up, must not take it.
+    @Test func aLinkCutBetweenOfferAndAcceptNeverMakesTwoOwners() throws {
+        let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1,
+                                           extra: ["--zone-arg=--dead-after=2"])
+        let eastPid = try #require(cluster.pid(of: "east"))
+        let client = try TestClient()
+        try client.connect(port: cluster.port(7101))
+        try client.send(.hello(version: Wire.version, name: "walker"))
+        let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
+        client.clearReceived()
+        let walker = WalkingClient(zone: welcome.zoneIndex, client: client)
+        var ticks = 0
+        while walker.connections[1] == nil && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
+        try #require(walker.connections[1] != nil, "a standby connection to east was offered")
+        // Stop east just before the player crosses, so the offer goes out before the link is seen to fail.
+        ticks = 0
+        while (walker.positions.last ?? 0) < 31 && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
+        kill(eastPid, SIGSTOP)
+        defer { kill(eastPid, SIGCONT) }
+        // Walk into east: west offers, nobody answers, the link times out, west declares east dead (2 s).
+        let inDoubtResolved = { cluster.wait(timeout: 0.01) { _ in
+            ((try? cluster.journal("west")) ?? []).contains { $0["type"] as? String == "resolve" }
+        } }
+        ticks = 0
+        while !inDoubtResolved() && ticks < 400 { try walker.step(moveX: 127); ticks += 1 }
+        kill(eastPid, SIGCONT)
+        // East wakes up with the old offer in its socket; walk on for a while so it is processed.
+        for _ in 0..<60 { try walker.step(moveX: 127) }
+        cluster.stop()
+
+        let id = Int(welcome.playerId)
+        let west = try cluster.journal("west").filter { $0["player"] as? Int == id }
+        let east = try cluster.journal("east").filter { $0["player"] as? Int == id }
+        func has(_ j: [[String: Any]], _ type: String, epoch: Int) -> Bool {
+            j.contains { $0["type"] as? String == type && $0["epoch"] as? Int == epoch }
+        }
+        #expect(has(west, "offer", epoch: 2))
+        #expect(has(west, "in_doubt", epoch: 2))
+        #expect(has(west, "resolve", epoch: 3), "resumed at a skipped epoch")
+        #expect(!has(east, "accept", epoch: 2), "east never took the player at the epoch west gave up")
+        #expect(!walker.owners.contains { $0.zone == 1 && $0.epoch == 2 })
     }
 
     @Test func aBorderWithADownNeighbourIsAWall() throws {

@@ -25,7 +25,7 @@ public enum JournalEvent: Equatable, Sendable {
     /// reject, abort, in_doubt, resolve. `digest` is the player's state digest (offer and accept), `reason`
     /// says why for reject, abort and resolve.
     case handoff(phase: String, player: UInt32, epoch: UInt32, from: String, to: String, x: Double, y: Double,
-                 digest: UInt64?, reason: String?)
+                 digest: UInt64?, reason: String?, coins: Int? = nil)
 
     public var typeName: String {
         switch self {
@@ -40,7 +40,7 @@ public enum JournalEvent: Equatable, Sendable {
         case .digest: "digest"
         case .refuse: "refuse"
         case .stop: "stop"
-        case .handoff(let phase, _, _, _, _, _, _, _, _): phase
+        case .handoff(let phase, _, _, _, _, _, _, _, _, _): phase
         case .link: "link"
         }
     }
@@ -108,7 +108,7 @@ public struct JournalRecord: Equatable, Sendable {
             JSON.string(neighbour, to: &out)
             out += ",\"state\":"
             JSON.string(state, to: &out)
-        case .handoff(_, let player, let epoch, let from, let to, let x, let y, let digest, let reason):
+        case .handoff(_, let player, let epoch, let from, let to, let x, let y, let digest, let reason, let coins):
             out += ",\"player\":\(player),\"epoch\":\(epoch),\"from\":"
             JSON.string(from, to: &out)
             out += ",\"to\":"
@@ -122,6 +122,7 @@ public struct JournalRecord: Equatable, Sendable {
                 out += ",\"reason\":"
                 JSON.string(reason, to: &out)
             }
+            if let coins { out += ",\"coins\":\(coins)" }
         }
         out += "}\n"
     }

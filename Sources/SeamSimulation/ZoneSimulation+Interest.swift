@@ -1,8 +1,8 @@
 import SeamWorld
 
 extension ZoneSimulation {
-    /// The `limit` nearest other players within the view radius of player `index`, nearest first, as
-    /// (index, squared distance). An index at or past `players.count` is the ghost `index - players.count`.
+    /// The `limit` nearest other players within the view radius of player `index`, in no particular order,
+    /// as (index, squared distance); ties at the cut are broken by the lower index. An index at or past `players.count` is the ghost `index - players.count`.
     ///
     /// Searches the grid ring by ring outwards from the player's cell and stops once `limit` players are
     /// known and no cell further out can hold a nearer one; a bounded max-heap keeps the best `limit`.
@@ -39,7 +39,8 @@ extension ZoneSimulation {
             if edge * edge > r2 { break }
             if out.count == limit, let worst = out.first, worst.distanceSquared <= edge * edge { break }
         }
-        out.sort { $0.distanceSquared < $1.distanceSquared || ($0.distanceSquared == $1.distanceSquared && $0.index < $1.index) }
+        // No final sort: the heap already holds exactly the `limit` nearest, and a snapshot's order carries
+        // no meaning (clients key entities by id). Sorting here cost 7% of a busy zone's CPU.
 
         // Max-heap on (distance, index) in `out`, holding at most `limit` entries.
         func consider(_ j: Int) {

@@ -117,7 +117,7 @@ extension ZoneServer {
         handedOff[t.player] = nil
         counters.handoffsIn += 1
         journal(.handoff(phase: "accept", player: t.player, epoch: t.epoch, from: zoneId(index), to: config.zone.id,
-                         x: t.x, y: t.y, digest: digest, reason: nil))
+                         x: t.x, y: t.y, digest: digest, reason: nil, coins: t.coins.count))
         sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest), to: index)
         if let slot = sessions.indices.first(where: { sessions[$0].phase == .standby && sessions[$0].playerId == t.player }) {
             bindOwner(slot: slot, player: t.player)
@@ -148,12 +148,13 @@ extension ZoneServer {
         default: return
         }
         let position = simulation.player(id)?.position ?? .zero
+        let coins = simulation.player(id)?.coinCount ?? 0
         simulation.release(id)
         owned[id] = nil
         handedOff[id] = index
         counters.handoffsOut += 1
         journal(.handoff(phase: "commit", player: id, epoch: epoch, from: config.zone.id, to: zoneId(index),
-                         x: position.x, y: position.y, digest: nil, reason: nil))
+                         x: position.x, y: position.y, digest: nil, reason: nil, coins: coins))
         if let pending = record.inputs.unapplied() {
             sendLink(.inputs(player: id, newestSequence: pending.newest, commands: pending.commands), to: index)
         }

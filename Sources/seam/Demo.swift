@@ -89,6 +89,10 @@ struct JournalCheck {
         var totals: [Int: [String: Int]] = [:]
         var offers = Set<String>()
         var resolved = Set<String>()
+        // Coins of a carrier between accept (in the new zone) and commit (in the old one) are in both
+        // zones' digests: a digest at tick T counts them twice when accept.tick < T <= commit.tick.
+        var acceptTick: [String: Int] = [:]
+        var commitTick: [String: (tick: Int, coins: Int)] = [:]
         var records = 0
         for zone in zones {
             let path = (directory as NSString).appendingPathComponent("\(zone).jsonl")
@@ -109,7 +113,11 @@ struct JournalCheck {
                 let key = "\(obj["player"] ?? "")@\(obj["epoch"] ?? "")"
                 switch type {
                 case "offer": offers.insert(key)
-                case "commit", "abort": resolved.insert(key)
+                case "accept": acceptTick[key] = obj["tick"] as? Int
+                case "commit":
+                    resolved.insert(key)
+                    if let t = obj["tick"] as? Int, let c = obj["coins"] as? Int, c > 0 { commitTick[key] = (t, c) }
+                case "abort": resolved.insert(key)
                 case "digest":
                     if let tick = obj["tick"] as? Int, let g = obj["coins_ground"] as? Int, let c = obj["coins_carried"] as? Int {
                         totals[tick, default: [:]][zone] = g + c
@@ -120,11 +128,20 @@ struct JournalCheck {
         }
         let unresolved = offers.subtracting(resolved)
         let complete = totals.filter { $0.value.count == zones.count }
-        let off = complete.filter { $0.value.values.reduce(0, +) != coins }
+        var inFlight: [Int: Int] = [:]
+        for (key, commit) in commitTick {
+            guard let accepted = acceptTick[key] else { continue }
+            for tick in complete.keys where accepted < tick && tick <= commit.tick { inFlight[tick, default: 0] += commit.coins }
+        }
+        let off = complete.filter { $0.value.values.reduce(0, +) - (inFlight[$0.key] ?? 0) != coins }
+        let flying = inFlight.values.filter { $0 > 0 }.count
         lines.append("journal check: \(records) records, \(offers.count) handoffs, \(unresolved.count) unresolved; "
-                     + "coins conserved at \(complete.count - off.count) of \(complete.count) cluster-wide digests (\(coins) coins)"
-                     + (off.isEmpty ? "" : "; \(off.count) with a coin in flight"))
-        if !unresolved.isEmpty { ok = false }
-        if complete.isEmpty { ok = false }
+                     + "coins conserved at \(complete.count - off.count) of \(complete.count) cluster-wide digests (\(coins) coins"
+                     + (flying > 0 ? "; \(flying) digests counted a carrier between accept and commit, subtracted)" : ")"))
+        if !unresolved.isEmpty || !off.isEmpty || complete.isEmpty { ok = false }
+        for (tick, zonesAtTick) in off.sorted(by: { $0.key < $1.key }).prefix(3) {
+            lines.append("journal check: coins NOT conserved at tick \(tick): \(zonesAtTick.values.reduce(0, +)) counted, "
+                         + "\(inFlight[tick] ?? 0) in flight, \(coins) expected")
+        }
     }
 }

@@ -34,7 +34,9 @@ import Testing
             }
             brute.sort { a, b in a.d2 < b.d2 || (a.d2 == b.d2 && a.index < b.index) }
             let expected: [Int] = brute.prefix(limit).map { $0.index }
-            let got: [Int] = found.map { $0.index }
+            let got: [Int] = found.sorted { a, b in
+                a.distanceSquared < b.distanceSquared || (a.distanceSquared == b.distanceSquared && a.index < b.index)
+            }.map { $0.index }
             #expect(got == expected)
         }
     }

@@ -25,7 +25,10 @@ public enum JournalEvent: Equatable, Sendable {
     /// reject, abort, in_doubt, resolve. `digest` is the player's state digest (offer and accept), `reason`
     /// says why for reject, abort and resolve.
     case handoff(phase: String, player: UInt32, epoch: UInt32, from: String, to: String, x: Double, y: Double,
-                 digest: UInt64?, reason: String?, coins: Int? = nil)
+                 digest: UInt64?, reason: String?, coins: Int? = nil, coinIds: [UInt32]? = nil)
+    /// Where every owned, alive, unfrozen player stands, once per second (with the digest), so a checker
+    /// can bound each player's speed between samples.
+    case positions([PlayerPosition])
 
     public var typeName: String {
         switch self {
@@ -40,7 +43,8 @@ public enum JournalEvent: Equatable, Sendable {
         case .digest: "digest"
         case .refuse: "refuse"
         case .stop: "stop"
-        case .handoff(let phase, _, _, _, _, _, _, _, _, _): phase
+        case .handoff(let phase, _, _, _, _, _, _, _, _, _, _): phase
+        case .positions: "positions"
         case .link: "link"
         }
     }
@@ -108,7 +112,18 @@ public struct JournalRecord: Equatable, Sendable {
             JSON.string(neighbour, to: &out)
             out += ",\"state\":"
             JSON.string(state, to: &out)
-        case .handoff(_, let player, let epoch, let from, let to, let x, let y, let digest, let reason, let coins):
+        case .positions(let list):
+            out += ",\"players\":["
+            for (k, p) in list.enumerated() {
+                if k > 0 { out += "," }
+                out += "[\(p.player),"
+                JSON.number(p.x, to: &out)
+                out += ","
+                JSON.number(p.y, to: &out)
+                out += "]"
+            }
+            out += "]"
+        case .handoff(_, let player, let epoch, let from, let to, let x, let y, let digest, let reason, let coins, let coinIds):
             out += ",\"player\":\(player),\"epoch\":\(epoch),\"from\":"
             JSON.string(from, to: &out)
             out += ",\"to\":"
@@ -123,6 +138,7 @@ public struct JournalRecord: Equatable, Sendable {
                 JSON.string(reason, to: &out)
             }
             if let coins { out += ",\"coins\":\(coins)" }
+            if let coinIds { out += ",\"coin_ids\":[" + coinIds.map(String.init).joined(separator: ",") + "]" }
         }
         out += "}\n"
     }
@@ -168,5 +184,15 @@ enum JSON {
         if frac < 100 { out += "0" }
         if frac < 10 { out += "0" }
         out += "\(frac)"
+    }
+}
+
+/// A player's position in a `positions` record.
+public struct PlayerPosition: Equatable, Sendable {
+    public var player: UInt32
+    public var x: Double
+    public var y: Double
+    public init(player: UInt32, x: Double, y: Double) {
+        self.player = player; self.x = x; self.y = y
     }
 }

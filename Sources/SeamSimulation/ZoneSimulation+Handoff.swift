@@ -57,6 +57,23 @@ extension ZoneSimulation {
         players.removeLast()
     }
 
+    /// Puts a copy of every coin the player carries on the ground where it stands, without an event.
+    /// Only for fault injection (`duplicate-coin`): it breaks coin conservation on purpose.
+    public mutating func dropSilently(_ id: UInt32) {
+        guard let i = indexOfPlayer[id] else { return }
+        let at = zone.rect.clamp(players[i].position, margin: config.playerRadius)
+        for c in coins.indices where coins[c].place == .carried(by: id) {
+            coins[c].place = .ground(at)
+        }
+        players[i].coinCount = 0
+    }
+
+    /// Moves a player by `offset` within the territory, without an event. Only for fault injection.
+    public mutating func teleport(_ id: UInt32, by offset: Vec2) {
+        guard let i = indexOfPlayer[id] else { return }
+        players[i].position = zone.rect.clamp(players[i].position + offset, margin: config.playerRadius)
+    }
+
     /// Moves a player back inside the territory (after a refused handoff, the border is a wall).
     public mutating func pushInside(_ id: UInt32) {
         guard let i = indexOfPlayer[id] else { return }

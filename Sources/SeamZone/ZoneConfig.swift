@@ -31,6 +31,8 @@ public struct ZoneConfig: Sendable {
     public var hysteresis: Double = 2
     /// A neighbour whose link has been down this long is declared dead: its in-doubt players resume.
     public var deadAfterSeconds: Double = 5
+    /// Faults to inject, to prove the referee catches them. Empty in any real run.
+    public var faults: Set<ZoneFault> = []
     /// Standby connections per owned player, on top of `capacity`, reserved as peer slots.
     public var standbySlots: Int?
 
@@ -51,4 +53,21 @@ public struct ZoneConfig: Sendable {
     var peerLimit: Int {
         min(4095, capacity + (standbySlots ?? (neighbours.isEmpty ? 0 : capacity)) + neighbours.count + ZoneConfig.spareSlots)
     }
+}
+
+/// A deliberate bug a zone can be started with (`seam zone --fault NAME`), each breaking one invariant the
+/// referee must catch. Off by default; never for a real run.
+public enum ZoneFault: String, CaseIterable, Sendable {
+    /// On commit, the player's coins also stay on the ground here: coins duplicated at the border.
+    case duplicateCoin = "duplicate-coin"
+    /// Accepts from neighbours are ignored: no commit, the player stays frozen here, lost in the handoff.
+    case dropCommit = "drop-commit"
+    /// After an offer the player resumes at once instead of waiting: live in two zones.
+    case resumeEarly = "resume-early"
+    /// Every 3 seconds one player jumps 12 tiles without a record.
+    case teleport
+    /// Every hit is applied and journaled twice.
+    case doubleDamage = "double-damage"
+    /// Every kill is credited and journaled twice.
+    case doubleKill = "double-kill"
 }

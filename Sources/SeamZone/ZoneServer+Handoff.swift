@@ -69,6 +69,12 @@ extension ZoneServer {
             let digest = transfer.digest
             sendLink(.offer(transfer, digest: digest, sentMs: now / 1_000_000), to: target.index)
             journalHandoff("offer", player: id, epoch: transfer.epoch, to: target.index, digest: digest, reason: nil)
+            if config.faults.contains(.resumeEarly) {
+                // Fault: carry on without waiting for the answer; the neighbour will own the player too.
+                record.handoff = .none
+                owned[id] = record
+                simulation.setFrozen(false, player: id)
+            }
         }
     }
 
@@ -117,7 +123,7 @@ extension ZoneServer {
         handedOff[t.player] = nil
         counters.handoffsIn += 1
         journal(.handoff(phase: "accept", player: t.player, epoch: t.epoch, from: zoneId(index), to: config.zone.id,
-                         x: t.x, y: t.y, digest: digest, reason: nil, coins: t.coins.count))
+                         x: t.x, y: t.y, digest: digest, reason: nil, coins: t.coins.count, coinIds: t.coins))
         sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest), to: index)
         if let slot = sessions.indices.first(where: { sessions[$0].phase == .standby && sessions[$0].playerId == t.player }) {
             bindOwner(slot: slot, player: t.player)
@@ -141,6 +147,8 @@ extension ZoneServer {
     /// inputs go to the new owner, and its client gets a redirect as a fallback.
     func receiveAccept(player id: UInt32, epoch: UInt32, from index: Int) {
         guard let record = owned[id] else { return }
+        // Fault: the commit is lost; the player stays frozen here forever while the neighbour owns it.
+        if config.faults.contains(.dropCommit) { return }
         switch record.handoff {
         case .offered(let to, let e, _) where to == index && e == epoch: break
         case .inDoubt(let to, let e, _) where to == index && e == epoch:
@@ -148,13 +156,18 @@ extension ZoneServer {
         default: return
         }
         let position = simulation.player(id)?.position ?? .zero
-        let coins = simulation.player(id)?.coinCount ?? 0
+        let coinIds = simulation.carriedCoins(of: id)
+        let coins = coinIds.count
+        if config.faults.contains(.duplicateCoin) {
+            // Fault: the coins stay here on the ground as well as leaving with the player.
+            simulation.dropSilently(id)
+        }
         simulation.release(id)
         owned[id] = nil
         handedOff[id] = index
         counters.handoffsOut += 1
         journal(.handoff(phase: "commit", player: id, epoch: epoch, from: config.zone.id, to: zoneId(index),
-                         x: position.x, y: position.y, digest: nil, reason: nil, coins: coins))
+                         x: position.x, y: position.y, digest: nil, reason: nil, coins: coins, coinIds: coinIds))
         if let pending = record.inputs.unapplied() {
             sendLink(.inputs(player: id, newestSequence: pending.newest, commands: pending.commands), to: index)
         }

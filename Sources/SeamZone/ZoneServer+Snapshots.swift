@@ -17,11 +17,18 @@ extension ZoneServer {
                 journal(.drop(player: player, coin: coin, x: at.x, y: at.y, cause: cause))
             case .hit(let shooter, let target, let shot, let damage, let health):
                 journal(.hit(shooter: shooter, target: target, shot: shot, damage: damage, health: health))
+                if config.faults.contains(.doubleDamage) {
+                    journal(.hit(shooter: shooter, target: target, shot: shot, damage: damage, health: health))
+                }
                 post(.hitConfirmed(shot: shot, target: target, damage: UInt8(clamping: damage)), to: shooter)
                 post(.damaged(shooter: shooter, health: UInt8(clamping: health)), to: target)
             case .kill(let killer, let victim, let shot):
                 journal(.kill(killer: killer, victim: victim, shot: shot))
                 post(.killCredited(victim: victim), to: killer)
+                if config.faults.contains(.doubleKill) {
+                    journal(.kill(killer: killer, victim: victim, shot: shot))
+                    post(.killCredited(victim: victim), to: killer)
+                }
             case .died(let player, let killer, let respawnTick):
                 post(.died(killer: killer, respawnTick: UInt32(truncatingIfNeeded: respawnTick)), to: player)
             case .respawn(let player, let at):

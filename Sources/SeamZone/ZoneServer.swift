@@ -138,6 +138,13 @@ public final class ZoneServer {
         host.flush()
         if tick % UInt64(config.simulation.tickRate) == 0 {
             maintainLinks()
+            journalPositions()
+            if config.faults.contains(.teleport), tick % UInt64(3 * config.simulation.tickRate) == 0,
+                let victim = simulation.players.first(where: { $0.alive && !$0.frozen })
+            {
+                let dx: Double = victim.position.x < config.zone.rect.center.x ? 12 : -12
+                simulation.teleport(victim.id, by: Vec2(x: dx, y: 0))
+            }
             let d = simulation.digest
             journal(.digest(players: d.players, coinsGround: d.coinsGround, coinsCarried: d.coinsCarried))
             journal?.flush()
@@ -183,6 +190,14 @@ public final class ZoneServer {
         journal(.digest(players: d.players, coinsGround: d.coinsGround, coinsCarried: d.coinsCarried))
         journal(.stop(reason: "stopped"))
         journal?.flush()
+    }
+
+    /// Every owned, alive, unfrozen player's position, once per second, for the referee's speed check.
+    func journalPositions() {
+        guard journal != nil else { return }
+        let list = simulation.players.filter { $0.alive && !$0.frozen }
+            .map { PlayerPosition(player: $0.id, x: $0.position.x, y: $0.position.y) }
+        if !list.isEmpty { journal(.positions(list)) }
     }
 
     func journal(_ event: JournalEvent) {

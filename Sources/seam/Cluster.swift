@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeamWorld
+import SeamZone
 
 extension Seam {
     struct Cluster: ParsableCommand {
@@ -39,17 +40,32 @@ extension Seam {
         @Option(help: "Extra argument passed to every `seam zone` (repeatable), e.g. --zone-arg=--hysteresis=3.")
         var zoneArg: [String] = []
 
+        @Option(help: "Inject a fault into one zone, NAME@ZONE (repeatable), to test the referee; see `seam zone --help`.")
+        var fault: [String] = []
+
         func validate() throws {
             guard (0...60000).contains(portOffset) else { throw ValidationError("--port-offset must be in 0...60000") }
             guard (1...4000).contains(capacity) else { throw ValidationError("--capacity must be in 1...4000") }
+            for f in fault {
+                let parts = f.split(separator: "@")
+                guard parts.count == 2, ZoneFault(rawValue: String(parts[0])) != nil else {
+                    throw ValidationError("--fault must be NAME@ZONE with NAME one of \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", ")); got '\(f)'")
+                }
+            }
         }
 
         func run() throws {
             let gameMap = try loadMap(map)
+            var perZone: [String: [String]] = [:]
+            for f in fault {
+                let parts = f.split(separator: "@").map(String.init)
+                _ = try findZone(parts[1], in: gameMap, path: map)
+                perZone[parts[1], default: []] += ["--fault", parts[0]]
+            }
             installStopHandlers()
             let zones = try ZoneProcesses(
                 map: gameMap, mapPath: map, host: host, portOffset: portOffset, capacity: capacity,
-                statusInterval: statusInterval, journal: journal, extra: zoneArg, output: .prefixed)
+                statusInterval: statusInterval, journal: journal, extra: zoneArg, perZone: perZone, output: .prefixed)
             let children = zones.children
             print("cluster of map \(gameMap.name): \(children.count) zones started \(zones.summary)")
             fflush(nil)

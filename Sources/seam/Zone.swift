@@ -56,6 +56,11 @@ extension Seam {
         @Option(help: "Seconds a neighbour's link may be down before it is declared dead (in-doubt players resume).")
         var deadAfter: Double = 5
 
+        @Option(help: ArgumentHelp(
+            "Inject a fault, to test the referee (repeatable; never in a real run): \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", ")).",
+            discussion: "duplicate-coin: coins also stay behind at a commit; drop-commit: accepts are ignored (player lost); resume-early: the player resumes right after its offer (two owners); teleport: a player jumps 12 tiles every 3 s; double-damage: every hit journaled twice; double-kill: every kill credited twice."))
+        var fault: [String] = []
+
         @OptionGroup var log: LogOptions
 
         func validate() throws {
@@ -65,6 +70,9 @@ extension Seam {
             guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
             guard hysteresis > 0, hysteresis < 8 else { throw ValidationError("--hysteresis must be in (0, 8) tiles") }
             guard deadAfter > 0 else { throw ValidationError("--dead-after must be positive") }
+            for f in fault where ZoneFault(rawValue: f) == nil {
+                throw ValidationError("unknown --fault '\(f)'; known: \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             for n in neighbor where !n.contains("=") {
                 throw ValidationError("--neighbor must look like ID=HOST:PORT, got '\(n)'")
             }
@@ -88,6 +96,10 @@ extension Seam {
             config.statusInterval = statusInterval
             config.hysteresis = hysteresis
             config.deadAfterSeconds = deadAfter
+            config.faults = Set(fault.compactMap(ZoneFault.init(rawValue:)))
+            if !config.faults.isEmpty {
+                logger.warning("FAULTS INJECTED: \(fault.joined(separator: ", ")) — this zone is broken on purpose")
+            }
             var given: [String: NetAddress] = [:]
             for n in neighbor {
                 let parts = n.split(separator: "=", maxSplits: 1).map(String.init)

@@ -18,7 +18,7 @@ final class ZoneProcesses {
     private(set) var children: [(zone: ZoneSpec, process: Process)] = []
 
     init(map: GameMap, mapPath: String, host: String, portOffset: Int, capacity: Int, statusInterval: Double,
-         journal: String?, extra: [String], output: Output) throws {
+         journal: String?, extra: [String], perZone: [String: [String]] = [:], output: Output) throws {
         self.map = map
         self.host = host
         self.portOffset = portOffset
@@ -33,7 +33,7 @@ final class ZoneProcesses {
                         "--status-interval", String(statusInterval)]
             if let journal { args += ["--journal", journal] }
             for n in map.neighbours(of: z) { args += ["--neighbor", "\(n.id)=\(host):\(n.port + portOffset)"] }
-            args += extra
+            args += extra + (perZone[z.id] ?? [])
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
             p.arguments = args

@@ -123,7 +123,7 @@ extension Swarm {
             bots[i].switchFromNanos = bots[i].lastSnapshotNanos
             // The new owner's view starts over: its ticks are the same clock, but keep only fresh frames.
             stats.handoffs += 1
-        case .attached:
+        case .attached, .record:
             break
         }
     }

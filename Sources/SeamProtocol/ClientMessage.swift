@@ -42,6 +42,9 @@ public enum ClientMessage: Equatable, Sendable {
     case leave(reason: UInt8)
     /// Instead of Hello on a standby or redirect connection: attach to a player with a zone-signed token.
     case attach(version: UInt16, token: AttachToken)
+    /// Instead of Hello: stream this zone's journal records to me (the referee). `proof` is
+    /// HMAC-SHA256(secret, "seam-observe" + zone index u16 LE), first 16 bytes.
+    case observe(version: UInt16, zoneIndex: UInt16, proof: [UInt8])
 
     public func encode(into w: inout ByteWriter) {
         switch self {
@@ -70,6 +73,13 @@ public enum ClientMessage: Equatable, Sendable {
             w.raw(Wire.magic)
             w.u16(version)
             token.encode(into: &w)
+        case .observe(let version, let zone, let proof):
+            precondition(proof.count == AttachToken.macSize)
+            w.u8(MessageType.observe.rawValue)
+            w.raw(Wire.magic)
+            w.u16(version)
+            w.u16(zone)
+            w.raw(proof)
         }
     }
 
@@ -124,6 +134,14 @@ public enum ClientMessage: Equatable, Sendable {
             let token = try AttachToken.decode(&r)
             try r.expectEnd("attach")
             return .attach(version: version, token: token)
+        case .observe:
+            let magic = try r.raw(4, "magic")
+            guard magic == Wire.magic else { throw DecodeError("bad magic, expected 'SEAM'", at: 1) }
+            let version = try r.u16("version")
+            let zone = try r.u16("zone index")
+            let proof = try r.raw(AttachToken.macSize, "proof")
+            try r.expectEnd("observe")
+            return .observe(version: version, zoneIndex: zone, proof: proof)
         default:
             throw DecodeError("unknown client message type 0x\(String(type, radix: 16))", at: 0)
         }

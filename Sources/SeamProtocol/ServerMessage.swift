@@ -39,6 +39,8 @@ public enum ServerMessage: Equatable, Sendable {
     case redirect(ZoneEndpoint, token: AttachToken)
     /// A standby or redirect Attach succeeded.
     case attached(player: UInt32, zoneIndex: UInt16)
+    /// To an observer: one journal record, its JSON line (UTF-8, no newline) as the rest of the message.
+    case record(json: String)
 
     public func encode(into w: inout ByteWriter) {
         switch self {
@@ -68,6 +70,8 @@ public enum ServerMessage: Equatable, Sendable {
             w.u8(MessageType.redirect.rawValue); endpoint.encode(into: &w); token.encode(into: &w)
         case .attached(let player, let zone):
             w.u8(MessageType.attached.rawValue); w.u32(player); w.u16(zone)
+        case .record(let json):
+            w.u8(MessageType.record.rawValue); w.raw(Array(json.utf8))
         }
     }
 
@@ -122,6 +126,10 @@ public enum ServerMessage: Equatable, Sendable {
             let m = ServerMessage.attached(player: try r.u32("player"), zoneIndex: try r.u16("zone index"))
             try r.expectEnd("attached")
             return m
+        case .record:
+            let body = try r.raw(r.remaining, "record")
+            guard let json = String(validating: body, as: UTF8.self) else { throw DecodeError("record is not UTF-8", at: 1) }
+            return .record(json: json)
         default:
             throw DecodeError("unknown zone message type 0x\(String(type, radix: 16))", at: 0)
         }

@@ -25,6 +25,7 @@ public enum MessageType: UInt8, Sendable {
     case input = 0x02
     case leave = 0x03
     case attach = 0x04
+    case observe = 0x05
     case welcome = 0x81
     case refuse = 0x82
     case snapshot = 0x83
@@ -34,6 +35,7 @@ public enum MessageType: UInt8, Sendable {
     case owner = 0x87
     case redirect = 0x88
     case attached = 0x89
+    case record = 0x8A
 }
 
 /// Why a zone refused or dropped a peer: sent in a Refuse message before the disconnect.

@@ -3,10 +3,10 @@ import Foundation
 import SeamProtocol
 
 /// The cluster's shared secret: signs attach tokens and proves neighbour links (HMAC-SHA256, 16 bytes kept).
-struct ClusterSecret {
+public struct ClusterSecret {
     let key: SymmetricKey
 
-    init(_ bytes: [UInt8]) {
+    public init(_ bytes: [UInt8]) {
         key = SymmetricKey(data: bytes)
     }
 
@@ -31,6 +31,11 @@ struct ClusterSecret {
         var diff: UInt8 = 0
         for (x, y) in zip(a, b) { diff |= x ^ y }
         return diff == 0
+    }
+
+    /// Proof that an observer (the referee) knows the secret, bound to the zone it observes.
+    public func observerProof(zone: Int) -> [UInt8] {
+        mac(Array("seam-observe".utf8) + [UInt8(zone & 0xff), UInt8(zone >> 8)])
     }
 
     /// Proof that the sender of a link Hello knows the secret, bound to both ends.

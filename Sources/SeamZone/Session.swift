@@ -14,6 +14,8 @@ struct Session {
         case standby
         /// A neighbour zone's link.
         case link
+        /// A referee streaming this zone's journal records.
+        case observer
         /// Refused or leaving: further messages are ignored until the disconnect event.
         case closing
     }

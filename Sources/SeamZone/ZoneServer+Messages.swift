@@ -26,6 +26,7 @@ extension ZoneServer {
             }
         case .disconnect(let peer, _):
             let session = sessions[peer.slot]
+            observers.removeAll { $0 == peer.slot }
             if session.phase == .link || linkIndex(ofSlot: peer.slot) != nil {
                 linkLost(slot: peer.slot)
             } else if session.playerId != 0, var p = owned[session.playerId], p.slot == peer.slot {
@@ -90,6 +91,28 @@ extension ZoneServer {
                 return
             }
             attach(peer, token: token)
+        case .observe(let version, let zoneIndex, let proof):
+            guard channel == Wire.controlChannel else {
+                refuse(peer, .wrongChannel, "Observe must arrive on channel \(Wire.controlChannel)")
+                return
+            }
+            guard version == Wire.version else {
+                refuse(peer, .wrongVersion, "protocol version \(version) is not supported; this zone speaks \(Wire.version)")
+                return
+            }
+            guard phase == .connected else {
+                refuse(peer, .unexpected, "Observe on a connection that is already attached")
+                return
+            }
+            guard Int(zoneIndex) == config.zone.index,
+                ClusterSecret.equal(proof, secret.observerProof(zone: config.zone.index))
+            else {
+                refuse(peer, .badToken, "observer proof is not valid for zone \(config.zone.id)")
+                return
+            }
+            sessions[peer.slot].phase = .observer
+            observers.append(peer.slot)
+            logger.notice("observer \(peer.address) attached")
         case .input(let input):
             guard channel == Wire.stateChannel else {
                 refuse(peer, .wrongChannel, "Input must arrive on channel \(Wire.stateChannel)")

@@ -25,6 +25,8 @@ public final class ZoneServer {
     /// Newest epoch seen for each player (owned, offered, accepted): a lower one is stale.
     var knownEpoch: [UInt32: UInt32] = [:]
     var links: [Int: NeighbourLink] = [:]
+    /// Peer slots of referees streaming the journal live.
+    var observers: [Int] = []
     let secret: ClusterSecret
     /// Tokens already used, by player << 32 | nonce, with their expiry (forgotten once expired).
     var usedNonces: [UInt64: UInt64] = [:]
@@ -201,9 +203,15 @@ public final class ZoneServer {
     }
 
     func journal(_ event: JournalEvent) {
-        guard let journal else { return }
+        guard journal != nil || !observers.isEmpty else { return }
         let ms = Int64(config.clock.nowNanos() / 1_000_000)
-        journal.append(JournalRecord(zone: config.zone.id, tick: simulation.tick, timeMs: ms, event: event))
+        let record = JournalRecord(zone: config.zone.id, tick: simulation.tick, timeMs: ms, event: event)
+        journal?.append(record)
+        guard !observers.isEmpty else { return }
+        var line = ""
+        record.appendJSONLine(to: &line)
+        line.removeLast()
+        for slot in observers { send(.record(json: line), to: host.peer(slot: slot)) }
     }
 
     private func makeStatus(traffic: TrafficCounters, since last: TrafficCounters, seconds: Double) -> ZoneStatus {

@@ -15,10 +15,12 @@ import Testing
         let attach = ClientMessage.attach(version: Wire.version, token: Self.token)
         #expect(try ClientMessage.decode(attach.encoded()) == attach)
         #expect(attach.encoded().count == 1 + 4 + 2 + AttachToken.wireSize)
+        let observe = ClientMessage.observe(version: Wire.version, zoneIndex: 2, proof: Array(0..<16))
+        #expect(try ClientMessage.decode(observe.encoded()) == observe)
         for m: ServerMessage in [
             .standby(Self.endpoint, token: Self.token), .standbyDrop(zoneIndex: 2),
             .owner(player: 9, epoch: 4, tick: 1234, zoneIndex: 1), .redirect(Self.endpoint, token: Self.token),
-            .attached(player: 9, zoneIndex: 1),
+            .attached(player: 9, zoneIndex: 1), .record(json: "{\"type\":\"digest\",\"zone\":\"west\"}"),
         ] {
             #expect(try ServerMessage.decode(m.encoded()) == m)
         }

@@ -30,6 +30,7 @@ import Testing
             case .owner: 0x87
             case .redirect: 0x88
             case .attached: 0x89
+            case .record: 0x8A
             }
             #expect(m.encoded()[0] == expected)
         }

@@ -1,0 +1,255 @@
+import Foundation
+
+/// One player's entry of a `positions` record: `[id, x, y]`.
+public struct PlayerPosition: Equatable, Sendable {
+    public var player: UInt32
+    public var x: Double
+    public var y: Double
+
+    public init(player: UInt32, x: Double, y: Double) {
+        self.player = player; self.x = x; self.y = y
+    }
+}
+
+/// Why a journal line is not a record the referee can use.
+public struct MalformedRecord: Error, Equatable, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// A journal record as the referee sees it: the common fields and every field any record type may carry
+/// (nil when the record has none). Build one from a parsed JSON object with `init(object:source:)`, or from
+/// a raw line with `init(line:source:)`. Only the fields the referee needs are kept; unknown keys are
+/// ignored and unknown record types are accepted (and ignored by the checks).
+public struct RefereeRecord: Equatable, Sendable {
+    public var type: String
+    public var zone: String
+    public var tick: UInt64
+    public var ms: Int64
+    /// Where the record came from (`file:line`), shown with the evidence; nil for records fed live.
+    public var source: String?
+
+    public var player: UInt32?
+    public var epoch: UInt32?
+    public var from: String?
+    public var to: String?
+    public var x: Double?
+    public var y: Double?
+    /// The state digest of offer, accept and reject (parsed from its hex string).
+    public var digest: UInt64?
+    public var reason: String?
+    /// `coins` of start (coins the zone owns at load) and of accept/commit (coins carried across).
+    public var coins: Int?
+    /// `coin_ids` of accept/commit: the ids of the coins the player carries.
+    public var coinIDs: [UInt32]?
+    public var coin: UInt32?
+    public var cause: String?
+    public var shooter: UInt32?
+    public var target: UInt32?
+    public var shot: UInt32?
+    public var damage: Int?
+    public var health: Int?
+    public var killer: UInt32?
+    public var victim: UInt32?
+    /// `players` of a digest (a count).
+    public var playerCount: Int?
+    public var coinsGround: Int?
+    public var coinsCarried: Int?
+    /// `players` of a positions record.
+    public var positions: [PlayerPosition]?
+    /// `tick_rate` of start.
+    public var tickRate: Int?
+    public var map: String?
+    public var neighbour: String?
+    public var state: String?
+
+    public init(type: String, zone: String, tick: UInt64, ms: Int64, source: String? = nil) {
+        self.type = type; self.zone = zone; self.tick = tick; self.ms = ms; self.source = source
+    }
+
+    /// The handoff phases (their `type` is the phase name).
+    public static let handoffPhases: Set<String> = [
+        "standby", "offer", "accept", "commit", "reject", "abort", "in_doubt", "resolve",
+    ]
+
+    /// Parses one journal line (without its newline).
+    public init(line: some Collection<UInt8>, source: String? = nil) throws(MalformedRecord) {
+        let any: Any
+        do {
+            any = try JSONSerialization.jsonObject(with: Data(line), options: [])
+        } catch {
+            throw MalformedRecord("not JSON")
+        }
+        guard let object = any as? [String: Any] else { throw MalformedRecord("not a JSON object") }
+        try self.init(object: object, source: source)
+    }
+
+    /// Reads a record from a parsed JSON object (as `JSONSerialization` gives it, or built by hand with
+    /// Swift `Int`, `Double`, `String` and arrays). Throws when a common field or a field the record's type
+    /// needs is missing or has the wrong type.
+    public init(object o: [String: Any], source: String? = nil) throws(MalformedRecord) {
+        guard let type = o["type"] as? String else { throw MalformedRecord("no \"type\"") }
+        guard let zone = o["zone"] as? String else { throw MalformedRecord("no \"zone\"") }
+        guard let tick = Self.int(o["tick"]), tick >= 0 else { throw MalformedRecord("no \"tick\"") }
+        guard let ms = Self.int(o["ms"]) else { throw MalformedRecord("no \"ms\"") }
+        self.init(type: type, zone: zone, tick: UInt64(tick), ms: ms, source: source)
+
+        func id(_ key: String) throws(MalformedRecord) -> UInt32 {
+            guard let v = Self.int(o[key]), v >= 0, v <= Int64(UInt32.max) else {
+                throw MalformedRecord("\(type) without a valid \"\(key)\"")
+            }
+            return UInt32(v)
+        }
+        func integer(_ key: String) throws(MalformedRecord) -> Int {
+            guard let v = Self.int(o[key]) else { throw MalformedRecord("\(type) without a valid \"\(key)\"") }
+            return Int(v)
+        }
+        func number(_ key: String) throws(MalformedRecord) -> Double {
+            guard let v = Self.double(o[key]) else { throw MalformedRecord("\(type) without a valid \"\(key)\"") }
+            return v
+        }
+        func text(_ key: String) throws(MalformedRecord) -> String {
+            guard let v = o[key] as? String else { throw MalformedRecord("\(type) without a valid \"\(key)\"") }
+            return v
+        }
+
+        switch type {
+        case "start":
+            coins = try integer("coins")
+            tickRate = Self.int(o["tick_rate"]).map { Int($0) }
+            map = o["map"] as? String
+        case "join", "respawn":
+            player = try id("player"); x = try number("x"); y = try number("y")
+        case "leave":
+            player = try id("player"); reason = o["reason"] as? String
+        case "pickup", "drop":
+            player = try id("player"); coin = try id("coin"); x = try number("x"); y = try number("y")
+            cause = o["cause"] as? String
+        case "hit":
+            shooter = try id("shooter"); target = try id("target"); shot = try id("shot")
+            damage = Self.int(o["damage"]).map { Int($0) }
+            health = try integer("health")
+        case "kill":
+            killer = try id("killer"); victim = try id("victim"); shot = try id("shot")
+        case "digest":
+            playerCount = Self.int(o["players"]).map { Int($0) }
+            coinsGround = try integer("coins_ground"); coinsCarried = try integer("coins_carried")
+        case "positions":
+            guard let list = o["players"] as? [Any] else { throw MalformedRecord("positions without \"players\"") }
+            var entries: [PlayerPosition] = []
+            entries.reserveCapacity(list.count)
+            for item in list {
+                guard let triple = item as? [Any], triple.count == 3,
+                      let p = Self.int(triple[0]), p >= 0, p <= Int64(UInt32.max),
+                      let px = Self.double(triple[1]), let py = Self.double(triple[2])
+                else { throw MalformedRecord("positions entry is not [id, x, y]") }
+                entries.append(PlayerPosition(player: UInt32(p), x: px, y: py))
+            }
+            positions = entries
+        case "stop":
+            reason = o["reason"] as? String
+        case "link":
+            neighbour = o["neighbour"] as? String; state = o["state"] as? String
+        case "refuse":
+            reason = o["message"] as? String
+        default:
+            guard Self.handoffPhases.contains(type) else { break }
+            player = try id("player"); epoch = try id("epoch")
+            from = try text("from"); to = try text("to")
+            x = try number("x"); y = try number("y")
+            reason = o["reason"] as? String
+            if let hex = o["digest"] {
+                guard let s = hex as? String, let d = UInt64(s, radix: 16) else {
+                    throw MalformedRecord("\(type) with a digest that is not a hex string")
+                }
+                digest = d
+            }
+            if o["coins"] != nil { coins = try integer("coins") }
+            if let raw = o["coin_ids"] {
+                guard let list = raw as? [Any] else { throw MalformedRecord("\(type) with \"coin_ids\" not a list") }
+                var ids: [UInt32] = []
+                for item in list {
+                    guard let v = Self.int(item), v >= 0, v <= Int64(UInt32.max) else {
+                        throw MalformedRecord("\(type) with a bad coin id")
+                    }
+                    ids.append(UInt32(v))
+                }
+                coinIDs = ids
+            }
+        }
+    }
+
+    static func int(_ value: Any?) -> Int64? {
+        switch value {
+        case let v as Int: return Int64(v)
+        case let v as Int64: return v
+        case let v as Int32: return Int64(v)
+        case let v as UInt32: return Int64(v)
+        case let v as UInt64: return v <= UInt64(Int64.max) ? Int64(v) : nil
+        case let v as Double: return v.rounded() == v && abs(v) < 9e18 ? Int64(v) : nil
+        case let v as NSNumber:
+            if CFNumberIsFloatType(v) {
+                let d = v.doubleValue
+                return d.rounded() == d && abs(d) < 9e18 ? Int64(d) : nil
+            }
+            return v.int64Value
+        default: return nil
+        }
+    }
+
+    static func double(_ value: Any?) -> Double? {
+        switch value {
+        case let v as Double: return v.isFinite ? v : nil
+        case let v as Int: return Double(v)
+        case let v as Int64: return Double(v)
+        case let v as Float: return Double(v)
+        case let v as NSNumber: return v.doubleValue
+        default: return nil
+        }
+    }
+
+    // MARK: Evidence
+
+    /// The record as a JSON object with the journal's keys. With `onlyPlayer`, a positions record keeps only
+    /// that player's entry (evidence stays small). `source` (`file:line`) is added when known.
+    public func jsonValue(onlyPlayer: UInt32? = nil) -> RefereeJSON {
+        var o: [String: RefereeJSON] = [
+            "type": .string(type), "zone": .string(zone), "tick": .int(Int64(tick)), "ms": .int(ms),
+        ]
+        func put(_ key: String, _ v: UInt32?) { if let v { o[key] = .int(Int64(v)) } }
+        func put(_ key: String, _ v: Int?) { if let v { o[key] = .int(Int64(v)) } }
+        func put(_ key: String, _ v: String?) { if let v { o[key] = .string(v) } }
+        func put(_ key: String, _ v: Double?) { if let v { o[key] = .number(v) } }
+        put("player", player); put("epoch", epoch); put("from", from); put("to", to)
+        put("x", x); put("y", y)
+        if let digest { o["digest"] = .string(String(digest, radix: 16)) }
+        if type == "refuse" { put("message", reason) } else { put("reason", reason) }
+        put("coins", coins)
+        if let coinIDs { o["coin_ids"] = .array(coinIDs.map { .int(Int64($0)) }) }
+        put("coin", coin); put("cause", cause)
+        put("shooter", shooter); put("target", target); put("shot", shot)
+        put("damage", damage); put("health", health)
+        put("killer", killer); put("victim", victim)
+        put("players", playerCount)
+        put("coins_ground", coinsGround); put("coins_carried", coinsCarried)
+        if let positions {
+            let kept = onlyPlayer.map { p in positions.filter { $0.player == p } } ?? positions
+            o["players"] = .array(kept.map { .array([.int(Int64($0.player)), .number($0.x), .number($0.y)]) })
+        }
+        put("tick_rate", tickRate); put("map", map); put("neighbour", neighbour); put("state", state)
+        put("source", source)
+        return .object(o)
+    }
+
+    /// A copy fit to keep as evidence: a positions record reduced to one player's entry.
+    func evidenceCopy(player: UInt32? = nil) -> RefereeRecord {
+        guard let positions else { return self }
+        var copy = self
+        copy.positions = player.map { p in positions.filter { $0.player == p } } ?? []
+        return copy
+    }
+
+    /// "zone tick N" for explanations.
+    var place: String { "\(zone) at tick \(tick)" }
+}

@@ -189,11 +189,8 @@ public struct RefereeRecord: Equatable, Sendable {
         case let v as UInt64: return v <= UInt64(Int64.max) ? Int64(v) : nil
         case let v as Double: return v.rounded() == v && abs(v) < 9e18 ? Int64(v) : nil
         case let v as NSNumber:
-            if CFNumberIsFloatType(v) {
-                let d = v.doubleValue
-                return d.rounded() == d && abs(d) < 9e18 ? Int64(d) : nil
-            }
-            return v.int64Value
+            let i = v.int64Value
+            return Double(i) == v.doubleValue ? i : nil
         default: return nil
         }
     }

@@ -43,12 +43,14 @@ let package = Package(
         ),
         // Reading journals: timelines, per-border statistics, following live files.
         .target(name: "SeamLogs", dependencies: ["SeamProtocol"]),
+        // The independent checker: invariants over journal records, offline or live.
+        .target(name: "SeamReferee", dependencies: ["SeamProtocol", "SeamNet"]),
         // Test support: free ports, a manual clock, zone processes started and stopped by tests.
         .target(name: "SeamTesting", dependencies: ["SeamWorld", "SeamNet", "SeamProtocol"]),
         .executableTarget(
             name: "seam",
             dependencies: [
-                "SeamZone", "SeamBots", "SeamWorld", "SeamProtocol", "SeamLogs",
+                "SeamZone", "SeamBots", "SeamWorld", "SeamProtocol", "SeamLogs", "SeamReferee", "SeamNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,6 +65,7 @@ let package = Package(
         ),
         .testTarget(name: "SeamCLITests", dependencies: ["SeamTesting"]),
         .testTarget(name: "SeamLogsTests", dependencies: ["SeamLogs", "SeamTesting"]),
+        .testTarget(name: "SeamRefereeTests", dependencies: ["SeamReferee"]),
     ],
     swiftLanguageModes: [.v6]
 )

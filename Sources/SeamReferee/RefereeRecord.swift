@@ -247,6 +247,13 @@ public struct RefereeRecord: Equatable, Sendable {
         return copy
     }
 
+    /// A copy of a positions record holding only one entry, built without scanning the others.
+    func withSinglePosition(_ player: UInt32, x: Double, y: Double) -> RefereeRecord {
+        var copy = self
+        copy.positions = [PlayerPosition(player: player, x: x, y: y)]
+        return copy
+    }
+
     /// "zone tick N" for explanations.
     var place: String { "\(zone) at tick \(tick)" }
 }

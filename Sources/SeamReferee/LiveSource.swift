@@ -1,0 +1,107 @@
+import Foundation
+import SeamNet
+import SeamProtocol
+
+/// The referee's live input: an observer connection to every zone, their records merged into one stream.
+///
+/// Records of one zone arrive in order, but zones are independent: a record is held back `delayMs` after
+/// its own timestamp so that records of other zones with earlier timestamps can still arrive, then released
+/// in stream order (the order `JournalSource` gives offline). `lagMs` says how far behind the zones the
+/// checker is.
+public final class LiveSource {
+    /// A zone to observe, with the proof of the cluster secret it expects (see `ClusterSecret.observerProof`).
+    public struct Zone: Sendable {
+        public var id: String
+        public var index: Int
+        public var address: NetAddress
+        public var proof: [UInt8]
+        public init(id: String, index: Int, address: NetAddress, proof: [UInt8]) {
+            self.id = id; self.index = index; self.address = address; self.proof = proof
+        }
+    }
+
+    struct Connection {
+        var zone: Zone
+        var peer: Peer?
+        var observing = false
+        var lastAttemptMs: Int64 = .min
+    }
+
+    let host: NetHost
+    let delayMs: Int64
+    var connections: [Connection]
+    var pending: [RefereeRecord] = []
+    var writer = ByteWriter(capacity: 32)
+    /// Records that could not be parsed, and refusals from zones, as sentences.
+    public private(set) var problems: [String] = []
+    public private(set) var received = 0
+    /// Wall-clock milliseconds between the newest record released and now.
+    public private(set) var lagMs: Int64 = 0
+
+    public init(zones: [Zone], delayMs: Int = 300) throws(NetError) {
+        host = try NetHost(bind: nil, peerLimit: max(1, zones.count), channelLimit: Wire.channelCount)
+        self.delayMs = Int64(delayMs)
+        connections = zones.map { Connection(zone: $0) }
+    }
+
+    public var observing: Int { connections.filter(\.observing).count }
+
+    /// Connects what is not connected (once a second), services the network for up to `timeoutMs`, and
+    /// returns the records whose hold-back time has passed, in stream order.
+    public func poll(timeoutMs: UInt32, nowMs: Int64) -> [RefereeRecord] {
+        for i in connections.indices where connections[i].peer == nil && nowMs - connections[i].lastAttemptMs >= 1000 {
+            connections[i].lastAttemptMs = nowMs
+            connections[i].peer = try? host.connect(to: connections[i].zone.address, channels: Wire.channelCount)
+        }
+        try? host.service(timeoutMs: timeoutMs) { event in handle(event) }
+        return release(upTo: nowMs - delayMs, nowMs: nowMs)
+    }
+
+    /// Everything still held back, in stream order (at the end of a run).
+    public func drain(nowMs: Int64) -> [RefereeRecord] {
+        release(upTo: .max, nowMs: nowMs)
+    }
+
+    private func release(upTo watermark: Int64, nowMs: Int64) -> [RefereeRecord] {
+        guard !pending.isEmpty else { return [] }
+        pending.sort(by: JournalSource.comesBefore)
+        let cut = pending.firstIndex { $0.ms > watermark } ?? pending.count
+        let ready = Array(pending[..<cut])
+        pending.removeFirst(cut)
+        if let last = ready.last { lagMs = max(0, nowMs - last.ms) }
+        return ready
+    }
+
+    private func handle(_ event: NetEvent) {
+        switch event {
+        case .connect(let peer, _):
+            guard let i = connections.firstIndex(where: { $0.peer == peer }) else { return }
+            writer.reset()
+            ClientMessage.observe(version: Wire.version, zoneIndex: UInt16(connections[i].zone.index),
+                                  proof: connections[i].zone.proof).encode(into: &writer)
+            try? peer.send(writer.bytes, channel: Wire.controlChannel, delivery: .reliable)
+            connections[i].observing = true
+        case .disconnect(let peer, _):
+            guard let i = connections.firstIndex(where: { $0.peer == peer }) else { return }
+            connections[i].peer = nil
+            connections[i].observing = false
+        case .receive(let peer, _, let bytes):
+            guard let i = connections.firstIndex(where: { $0.peer == peer }) else { return }
+            switch try? ServerMessage.decode(bytes) {
+            case .record(let json):
+                received += 1
+                guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+                    let record = try? RefereeRecord(object: object, source: connections[i].zone.id)
+                else {
+                    problems.append("zone \(connections[i].zone.id) sent a record that does not parse")
+                    return
+                }
+                pending.append(record)
+            case .refuse(let code, let message):
+                problems.append("zone \(connections[i].zone.id) refused the referee: \(code): \(message)")
+            default:
+                break
+            }
+        }
+    }
+}

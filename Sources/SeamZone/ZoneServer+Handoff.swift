@@ -58,7 +58,8 @@ extension ZoneServer {
                 owned[id] = record
             }
             // Trigger: inside a neighbour's territory by more than the hysteresis.
-            guard player.alive, let target = config.map.zone(containing: position), target.index != config.zone.index,
+            guard player.alive, !faultResumed.contains(id), let target = config.map.zone(containing: position),
+                target.index != config.zone.index,
                 config.zone.rect.distance(to: position) > config.hysteresis, links[target.index]?.up == true,
                 let transfer = simulation.transfer(of: id, epoch: record.epoch + 1, lastInputSequence: record.inputs.lastApplied)
             else { continue }
@@ -70,9 +71,11 @@ extension ZoneServer {
             sendLink(.offer(transfer, digest: digest, sentMs: now / 1_000_000), to: target.index)
             journalHandoff("offer", player: id, epoch: transfer.epoch, to: target.index, digest: digest, reason: nil)
             if config.faults.contains(.resumeEarly) {
-                // Fault: carry on without waiting for the answer; the neighbour will own the player too.
+                // Fault: carry on without waiting for the answer (and never offer it again); the neighbour
+                // will own the player too.
                 record.handoff = .none
                 owned[id] = record
+                faultResumed.insert(id)
                 simulation.setFrozen(false, player: id)
             }
         }

@@ -25,6 +25,8 @@ public final class ZoneServer {
     /// Newest epoch seen for each player (owned, offered, accepted): a lower one is stale.
     var knownEpoch: [UInt32: UInt32] = [:]
     var links: [Int: NeighbourLink] = [:]
+    /// Players the `resume-early` fault let go on after their offer (never offered again).
+    var faultResumed: Set<UInt32> = []
     /// Peer slots of referees streaming the journal live.
     var observers: [Int] = []
     let secret: ClusterSecret

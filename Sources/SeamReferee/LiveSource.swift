@@ -24,7 +24,7 @@ public final class LiveSource {
         var zone: Zone
         var peer: Peer?
         var observing = false
-        var lastAttemptMs: Int64 = .min
+        var lastAttemptMs: Int64 = 0
     }
 
     let host: NetHost
@@ -68,7 +68,8 @@ public final class LiveSource {
         let cut = pending.firstIndex { $0.ms > watermark } ?? pending.count
         let ready = Array(pending[..<cut])
         pending.removeFirst(cut)
-        if let last = ready.last { lagMs = max(0, nowMs - last.ms) }
+        // A replayed `start` record is old by design: it does not say how far behind the stream is.
+        if let last = ready.last(where: { $0.type != "start" }) { lagMs = max(0, nowMs - last.ms) }
         return ready
     }
 

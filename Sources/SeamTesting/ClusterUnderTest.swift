@@ -12,7 +12,11 @@ public final class ClusterUnderTest: @unchecked Sendable {
 
     /// Starts `seam cluster` on the map with a port offset whose ports are all free, and waits until every
     /// zone reports its neighbour links up (at most `timeout` seconds).
+    /// The cluster secret given to the zones (hex), so a test can observe them live.
+    public let secret: String
+
     public init(map: String, ports: [Int], links: Int, extra: [String] = [], timeout: Double = 30) throws {
+        secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         journalDirectory = SeamProcess.temporaryDirectory("cluster")
         portOffset = try ClusterUnderTest.freeOffset(for: ports)
         let p = Process()
@@ -22,6 +26,7 @@ public final class ClusterUnderTest: @unchecked Sendable {
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
+        p.environment = ProcessInfo.processInfo.environment.merging(["SEAM_SECRET": secret]) { $1 }
         try p.run()
         process = p
         let handle = pipe.fileHandleForReading

@@ -24,25 +24,47 @@ public enum SeamProcess {
     }
 
     /// Runs `seam ARGS` to completion, killing it after `timeout` seconds (a failing test, not a hang).
-    public static func run(_ arguments: [String], timeout: Double = 60, directory: String? = nil) throws -> Result {
+    public static func run(_ arguments: [String], timeout: Double = 60, directory: String? = nil,
+                           environment: [String: String] = [:]) throws -> Result {
+        try start(arguments, directory: directory, environment: environment).wait(timeout: timeout)
+    }
+
+    /// Starts `seam ARGS` without waiting for it.
+    public static func start(_ arguments: [String], directory: String? = nil,
+                             environment: [String: String] = [:]) throws -> Running {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe()
         let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let collector = OutputCollector(out: out.fileHandleForReading, err: err.fileHandleForReading)
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(20_000) }
-        if p.isRunning {
-            p.terminate()
+        return Running(process: p, collector: OutputCollector(out: out.fileHandleForReading, err: err.fileHandleForReading))
+    }
+
+    /// A started `seam` process.
+    public final class Running: @unchecked Sendable {
+        let process: Process
+        let collector: OutputCollector
+        init(process: Process, collector: OutputCollector) {
+            self.process = process
+            self.collector = collector
         }
-        p.waitUntilExit()
-        let (o, e) = collector.finish()
-        return Result(status: p.terminationStatus, stdout: o, stderr: e)
+
+        /// Waits for the exit, killing the process after `timeout` seconds (a failing test, not a hang).
+        public func wait(timeout: Double = 60) -> Result {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            let (o, e) = collector.finish()
+            return Result(status: process.terminationStatus, stdout: o, stderr: e)
+        }
     }
 
     /// The repository root, found from this file's path.

@@ -112,6 +112,13 @@ extension ZoneServer {
             }
             sessions[peer.slot].phase = .observer
             observers.append(peer.slot)
+            if let start = startRecord {
+                // What the zone started with, so the observer can check conservation from here on.
+                var line = ""
+                start.appendJSONLine(to: &line)
+                line.removeLast()
+                send(.record(json: line), to: peer)
+            }
             logger.notice("observer \(peer.address) attached")
         case .input(let input):
             guard channel == Wire.stateChannel else {

@@ -27,6 +27,8 @@ public final class ZoneServer {
     var links: [Int: NeighbourLink] = [:]
     /// Players the `resume-early` fault let go on after their offer (never offered again).
     var faultResumed: Set<UInt32> = []
+    /// The zone's `start` record, replayed to each observer that attaches later.
+    var startRecord: JournalRecord?
     /// Peer slots of referees streaming the journal live.
     var observers: [Int] = []
     let secret: ClusterSecret
@@ -205,9 +207,10 @@ public final class ZoneServer {
     }
 
     func journal(_ event: JournalEvent) {
-        guard journal != nil || !observers.isEmpty else { return }
         let ms = Int64(config.clock.nowNanos() / 1_000_000)
         let record = JournalRecord(zone: config.zone.id, tick: simulation.tick, timeMs: ms, event: event)
+        if case .start = event { startRecord = record }
+        guard journal != nil || !observers.isEmpty else { return }
         journal?.append(record)
         guard !observers.isEmpty else { return }
         var line = ""

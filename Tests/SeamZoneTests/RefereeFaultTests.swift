@@ -103,4 +103,30 @@ import Testing
         #expect(v.verdict == "violations")
         #expect(v.invariants == [invariant], "\(fault): \(v.invariants) \(v.raw)")
     }
+
+    /// The live referee observes the running zones over ENet: clean on a clean run, and it names a fault
+    /// while it happens.
+    @Test(arguments: [(nil as String?, nil as String?), ("double-kill", "kill-once")])
+    func theLiveRefereeSeesWhatTheJournalsShow(fault: String?, invariant: String?) throws {
+        let extra = fault.map { ["--fault", "\($0)@east"] } ?? []
+        let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1, extra: extra)
+        let report = SeamProcess.temporaryDirectory("live") + "/report.json"
+        let live = try SeamProcess.start(
+            ["referee", "--live", "--map", SeamProcess.mapPath("duel"), "--port-offset", String(cluster.portOffset),
+             "--duration", "9", "--status-interval", "2", "--report", report],
+            environment: ["SEAM_SECRET": cluster.secret])
+        try bots(cluster, count: 40, seconds: 4, behavior: "fight=60,border-dance=40")
+        let result = live.wait(timeout: 30)
+        cluster.stop()
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        let names = Set(((json["violations"] as? [[String: Any]]) ?? []).compactMap { $0["invariant"] as? String })
+        #expect(result.stdout.contains("observing 2/2 zones"), "\(result.stdout) \(result.stderr)")
+        if let invariant {
+            #expect(names == [invariant], "\(names)")
+            #expect(result.status == 1)
+        } else {
+            #expect(names.isEmpty, "\(names) \(result.stdout)")
+            #expect(result.status == 0)
+        }
+    }
 }

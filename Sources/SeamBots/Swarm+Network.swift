@@ -79,20 +79,17 @@ extension Swarm {
             }
         case .snapshot(let s):
             guard fromOwner, bots[i].phase == .playing else { return }
-            stats.snapshots += 1
-            stats.snapshotBytes += bytes.count
-            if let from = bots[i].switchFromNanos {
-                stats.handoffGap.record((nowNanos &- from) / 1_000_000)
-                bots[i].switchFromNanos = nil
+            accept(s, bytes: bytes.count, bot: i)
+        case .delta(let header, let raw):
+            guard fromOwner, bots[i].phase == .playing else { return }
+            guard let baseline = bots[i].frames[Int(header.baselineTick) % 32], baseline.tick == header.baselineTick,
+                let s = try? raw.withUnsafeBytes({ try DeltaCodec.apply($0, baseline: baseline) })
+            else {
+                stats.deltaFailures += 1
+                return
             }
-            bots[i].lastSnapshotNanos = nowNanos
-            guard s.tick > bots[i].newestTick || bots[i].view.newestTick == nil else { return }
-            bots[i].newestTick = s.tick
-            bots[i].newestTickNanos = nowNanos
-            bots[i].position = Vec2(x: Quantize.position(s.me.x), y: Quantize.position(s.me.y))
-            bots[i].alive = s.me.flags & EntityFlags.alive != 0
-            bots[i].view.add(tick: s.tick, entities: s.entities)
-            bots[i].coins = s.coins
+            stats.deltaSnapshots += 1
+            accept(s, bytes: bytes.count, bot: i)
         case .events(let events):
             guard fromOwner else { return }
             for e in events {
@@ -121,11 +118,36 @@ extension Swarm {
             bots[i].epoch = epoch
             if let zone = config.map.zones.first(where: { $0.index == Int(zoneIndex) }) { bots[i].zone = zone }
             bots[i].switchFromNanos = bots[i].lastSnapshotNanos
+            // Baselines were the old owner's: ask the new one for a full snapshot.
+            bots[i].ackTick = 0
+            for k in bots[i].frames.indices { bots[i].frames[k] = nil }
             // The new owner's view starts over: its ticks are the same clock, but keep only fresh frames.
             stats.handoffs += 1
         case .attached, .record:
             break
         }
+    }
+
+    /// A snapshot from the owner, full or rebuilt from a delta: the bot's truth until the next one.
+    private func accept(_ s: Snapshot, bytes: Int, bot i: Int) {
+        stats.snapshots += 1
+        stats.snapshotBytes += bytes
+        stats.snapshotBytesMax = max(stats.snapshotBytesMax, bytes)
+        stats.snapshotEntities += s.entities.count
+        if let from = bots[i].switchFromNanos {
+            stats.handoffGap.record((nowNanos &- from) / 1_000_000)
+            bots[i].switchFromNanos = nil
+        }
+        bots[i].lastSnapshotNanos = nowNanos
+        bots[i].frames[Int(s.tick) % 32] = SnapshotFrame(tick: s.tick, entities: s.entities, coins: s.coins)
+        if s.tick > bots[i].ackTick || bots[i].ackTick == 0 { bots[i].ackTick = s.tick }
+        guard s.tick > bots[i].newestTick || bots[i].view.newestTick == nil else { return }
+        bots[i].newestTick = s.tick
+        bots[i].newestTickNanos = nowNanos
+        bots[i].position = Vec2(x: Quantize.position(s.me.x), y: Quantize.position(s.me.y))
+        bots[i].alive = s.me.flags & EntityFlags.alive != 0
+        bots[i].view.add(tick: s.tick, entities: s.entities)
+        bots[i].coins = s.coins
     }
 
     /// Opens a connection to a neighbour zone and attaches with the token once connected.

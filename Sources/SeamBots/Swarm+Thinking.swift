@@ -31,7 +31,7 @@ extension Swarm {
         bots[i].recent.insert(command, at: 0)
         if bots[i].recent.count > config.inputRedundancy { bots[i].recent.removeLast() }
         writer.reset()
-        let message = InputMessage(ackTick: bots[i].newestTick, newestSequence: bots[i].sequence,
+        let message = InputMessage(ackTick: bots[i].ackTick, newestSequence: bots[i].sequence,
                                    commands: bots[i].recent)
         ClientMessage.input(message).encode(into: &writer)
         try? bots[i].peer?.send(writer.bytes, channel: Wire.stateChannel, delivery: .unreliable)

@@ -26,10 +26,18 @@ public enum SwarmReport {
             "bytes_in_per_bot_per_s": round3(s.bytesInPerBotPerSecond),
             "bytes_out_per_bot_per_s": round3(s.bytesOutPerBotPerSecond),
             "connected_bot_seconds": round3(s.connectedBotSeconds),
+            "snapshot": [
+                "bytes_mean": round3(s.snapshots > 0 ? Double(s.snapshotBytes) / Double(s.snapshots) : 0),
+                "entities_mean": round3(s.snapshots > 0 ? Double(s.snapshotEntities) / Double(s.snapshots) : 0),
+            ],
             "snapshots": [
                 "received": s.snapshots,
                 "per_bot_per_s": round3(s.connectedBotSeconds > 0 ? Double(s.snapshots) / s.connectedBotSeconds : 0),
                 "bytes_mean": round3(s.snapshots > 0 ? Double(s.snapshotBytes) / Double(s.snapshots) : 0),
+                "bytes_max": s.snapshotBytesMax,
+                "entities_mean": round3(s.snapshots > 0 ? Double(s.snapshotEntities) / Double(s.snapshots) : 0),
+                "deltas": s.deltaSnapshots,
+                "delta_failures": s.deltaFailures,
                 "malformed": s.malformedFromZone,
             ],
             "shots": ["fired": s.shotsFired, "confirmed": s.shotsConfirmed],

@@ -15,6 +15,11 @@ public struct SwarmStats: Sendable {
     public var coinsPicked = 0
     public var snapshots = 0
     public var snapshotBytes = 0
+    public var snapshotBytesMax = 0
+    public var snapshotEntities = 0
+    public var deltaSnapshots = 0
+    /// Deltas whose baseline the bot no longer had (or never had): skipped, never applied to a wrong frame.
+    public var deltaFailures = 0
     public var malformedFromZone = 0
     /// Owner switches (handoffs) the bots followed.
     public var handoffs = 0

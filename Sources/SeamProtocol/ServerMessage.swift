@@ -39,6 +39,9 @@ public enum ServerMessage: Equatable, Sendable {
     case redirect(ZoneEndpoint, token: AttachToken)
     /// A standby or redirect Attach succeeded.
     case attached(player: UInt32, zoneIndex: UInt16)
+    /// A snapshot as a delta against a frame the client acknowledged: the header is read here, the rest
+    /// needs the baseline (`DeltaCodec.apply` on `bytes`, the whole message).
+    case delta(DeltaCodec.Header, bytes: [UInt8])
     /// To an observer: one journal record, its JSON line (UTF-8, no newline) as the rest of the message.
     case record(json: String)
 
@@ -72,6 +75,8 @@ public enum ServerMessage: Equatable, Sendable {
             w.u8(MessageType.attached.rawValue); w.u32(player); w.u16(zone)
         case .record(let json):
             w.u8(MessageType.record.rawValue); w.raw(Array(json.utf8))
+        case .delta(_, let bytes):
+            w.raw(bytes)
         }
     }
 
@@ -126,6 +131,9 @@ public enum ServerMessage: Equatable, Sendable {
             let m = ServerMessage.attached(player: try r.u32("player"), zoneIndex: try r.u16("zone index"))
             try r.expectEnd("attached")
             return m
+        case .delta:
+            let header = try DeltaCodec.header(bytes)
+            return .delta(header, bytes: Array(bytes))
         case .record:
             let body = try r.raw(r.remaining, "record")
             guard let json = String(validating: body, as: UTF8.self) else { throw DecodeError("record is not UTF-8", at: 1) }

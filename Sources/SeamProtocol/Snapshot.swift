@@ -97,7 +97,11 @@ public struct SnapshotWriter {
         writer.u16(0)
     }
 
+    /// The entity written last.
+    public private(set) var lastEntity = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)
+
     public mutating func entity(_ e: EntityState) {
+        lastEntity = e
         writer.u32(e.id); writer.u16(e.x); writer.u16(e.y); writer.i16(e.vx); writer.i16(e.vy)
         writer.u8(e.health); writer.u8(e.flags)
         entityCount += 1

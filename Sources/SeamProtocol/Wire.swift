@@ -36,6 +36,7 @@ public enum MessageType: UInt8, Sendable {
     case redirect = 0x88
     case attached = 0x89
     case record = 0x8A
+    case delta = 0x8B
 }
 
 /// Why a zone refused or dropped a peer: sent in a Refuse message before the disconnect.

@@ -26,6 +26,11 @@ struct Session {
     var ackTick: UInt32 = 0
     /// Events for this player's next Events message.
     var outbox: [GameEvent] = []
+    /// The snapshots sent on this connection, by tick modulo `frameHistory`: baselines for deltas.
+    var frames: [SnapshotFrame?] = []
+
+    /// A delta's baseline must be at most this many ticks old (1.6 s at 20 Hz); older means a full snapshot.
+    static let frameHistory = 32
 
     mutating func reset() {
         self = Session()

@@ -20,6 +20,8 @@ public struct ZoneConfig: Sendable {
     public var statusInterval: Double = 5
     /// Per-snapshot byte budget; at most `Wire.maximumSnapshotBytes` so a snapshot is one datagram.
     public var snapshotBudget: Int = 1200
+    /// Delta-encode snapshots against the newest one the client acknowledged (`--no-delta` turns it off).
+    public var deltas = true
     public var clock: any NanoClock = SystemClock()
     /// Neighbour zones (by map index) and where their zone servers listen. Links and handoffs go only to these.
     public var neighbours: [Int: NetAddress] = [:]

@@ -22,6 +22,8 @@ public struct ZoneCounters: Sendable, Equatable {
     public var skippedTicks: UInt64 = 0
     public var snapshotsSent: UInt64 = 0
     public var snapshotBytes: UInt64 = 0
+    /// Snapshots sent as deltas (the rest were full).
+    public var deltasSent: UInt64 = 0
     public var sendFailures = 0
 
     public init() {}

@@ -147,7 +147,9 @@ extension ZoneServer {
     /// Inputs on an owner connection are queued; on the old owner's connection after a handoff they are
     /// forwarded to the new owner; on a standby connection before the switch they are ignored.
     private func receiveInput(_ input: InputMessage, slot: Int) {
-        sessions[slot].ackTick = max(sessions[slot].ackTick, input.ackTick)
+        // The newest acknowledgement wins (the state channel drops older packets): a client that lost its
+        // baselines, e.g. after a change of owner, acknowledges 0 to ask for a full snapshot.
+        sessions[slot].ackTick = input.ackTick
         let id = sessions[slot].playerId
         if var p = owned[id] {
             guard p.slot == slot else { return }

@@ -74,14 +74,15 @@ extension ZoneServer {
         let id = sessions[slot].playerId
         guard let index = simulation.index(of: id), let record = owned[id], record.slot == slot else { return }
         let p = simulation.players[index]
-        snapshotWriter.begin(
-            tick: tick, lastInputSequence: record.inputs.lastApplied,
-            me: SelfState(
-                x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
-                vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
-                health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
-                coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
-                deaths: UInt16(clamping: p.deaths)))
+        let me = SelfState(
+            x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
+            vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
+            health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
+            coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
+            deaths: UInt16(clamping: p.deaths))
+        snapshotWriter.begin(tick: tick, lastInputSequence: record.inputs.lastApplied, me: me)
+        snapEntities.removeAll(keepingCapacity: true)
+        snapCoins.removeAll(keepingCapacity: true)
         simulation.visibleCoins(from: p.position, into: &visibleCoins)
         // Keep room for the coin count and a few nearby coins; players fill the rest.
         let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
@@ -105,18 +106,39 @@ extension ZoneServer {
                         health: UInt8(clamping: g.health),
                         flags: (g.alive ? EntityFlags.alive : 0) | EntityFlags.ghost))
             }
+            snapEntities.append(snapshotWriter.lastEntity)
         }
         snapshotWriter.beginCoins()
         for c in visibleCoins {
             guard snapshotWriter.count + CoinView.wireSize <= budget else { break }
-            snapshotWriter.coin(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
+            let coin = CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y))
+            snapshotWriter.coin(coin)
+            snapCoins.append(coin)
         }
         snapshotWriter.finish()
+        // Remember what was sent, then send the delta against the client's acknowledged frame when it is
+        // smaller than the full snapshot (it nearly always is), else the full one.
+        let frame = SnapshotFrame(tick: tick, entities: snapEntities, coins: snapCoins)
+        let history = Session.frameHistory
+        if sessions[slot].frames.count != history { sessions[slot].frames = Array(repeating: nil, count: history) }
+        var bytes = snapshotWriter.writer.bytes
+        let ack = sessions[slot].ackTick
+        if config.deltas, ack != 0, tick &- ack < UInt32(history), let baseline = sessions[slot].frames[Int(ack) % history],
+            baseline.tick == ack
+        {
+            DeltaCodec.encode(tick: tick, lastInputSequence: record.inputs.lastApplied, me: me, entities: snapEntities,
+                              coins: snapCoins, baseline: baseline, into: &deltaWriter)
+            if deltaWriter.count < bytes.count {
+                bytes = deltaWriter.bytes
+                counters.deltasSent += 1
+            }
+        }
+        sessions[slot].frames[Int(tick) % history] = frame
         let peer = host.peer(slot: slot)
         do {
-            try peer.send(snapshotWriter.writer.bytes, channel: Wire.stateChannel, delivery: .unreliable)
+            try peer.send(bytes, channel: Wire.stateChannel, delivery: .unreliable)
             counters.snapshotsSent += 1
-            counters.snapshotBytes += UInt64(snapshotWriter.count)
+            counters.snapshotBytes += UInt64(bytes.count)
         } catch {
             counters.sendFailures += 1
         }

@@ -38,6 +38,9 @@ public final class ZoneServer {
     var nextPlayerSerial: UInt32 = 1
     var simEvents: [SimEvent] = []
     var snapshotWriter = SnapshotWriter()
+    var deltaWriter = ByteWriter(capacity: Wire.maximumSnapshotBytes + 64)
+    var snapEntities: [EntityState] = []
+    var snapCoins: [CoinView] = []
     var eventWriter = ByteWriter(capacity: 512)
     var visible: [(index: Int, distanceSquared: Double)] = []
     var visibleCoins: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []

@@ -40,6 +40,9 @@ extension Seam {
         @Option(help: "Extra argument passed to every `seam zone` (repeatable), e.g. --zone-arg=--hysteresis=3.")
         var zoneArg: [String] = []
 
+        @Flag(help: "Every zone sends full snapshots only, never deltas.")
+        var noDelta = false
+
         @Option(help: "Inject a fault into one zone, NAME@ZONE (repeatable), to test the referee; see `seam zone --help`.")
         var fault: [String] = []
 
@@ -65,7 +68,8 @@ extension Seam {
             installStopHandlers()
             let zones = try ZoneProcesses(
                 map: gameMap, mapPath: map, host: host, portOffset: portOffset, capacity: capacity,
-                statusInterval: statusInterval, journal: journal, extra: zoneArg, perZone: perZone, output: .prefixed)
+                statusInterval: statusInterval, journal: journal, extra: zoneArg + (noDelta ? ["--no-delta"] : []),
+                perZone: perZone, output: .prefixed)
             let children = zones.children
             print("cluster of map \(gameMap.name): \(children.count) zones started \(zones.summary)")
             fflush(nil)

@@ -56,6 +56,9 @@ extension Seam {
         @Option(help: "Seconds a neighbour's link may be down before it is declared dead (in-doubt players resume).")
         var deadAfter: Double = 5
 
+        @Flag(help: "Send full snapshots only, never deltas (to measure what deltas save).")
+        var noDelta = false
+
         @Option(help: ArgumentHelp(
             "Inject a fault, to test the referee (repeatable; never in a real run): \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", ")).",
             discussion: "duplicate-coin: coins also stay behind at a commit; drop-commit: accepts are ignored (player lost); resume-early: the player resumes right after its offer (two owners); teleport: a player jumps 12 tiles every 3 s; double-damage: every hit journaled twice; double-kill: every kill credited twice."))
@@ -97,6 +100,7 @@ extension Seam {
             config.hysteresis = hysteresis
             config.deadAfterSeconds = deadAfter
             config.faults = Set(fault.compactMap(ZoneFault.init(rawValue:)))
+            config.deltas = !noDelta
             if !config.faults.isEmpty {
                 logger.warning("FAULTS INJECTED: \(fault.joined(separator: ", ")) — this zone is broken on purpose")
             }

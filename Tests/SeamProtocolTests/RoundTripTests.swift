@@ -31,6 +31,7 @@ import Testing
             case .redirect: 0x88
             case .attached: 0x89
             case .record: 0x8A
+            case .delta: 0x8B
             }
             #expect(m.encoded()[0] == expected)
         }

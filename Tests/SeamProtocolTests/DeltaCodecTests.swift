@@ -1,0 +1,111 @@
+import SeamProtocol
+import SeamTesting
+import Testing
+
+/// Delta snapshots: decode(encode(x, baseline), baseline) == x for random states, and a wrong or missing
+/// baseline is refused instead of corrupting the view.
+@Suite struct DeltaCodecTests {
+    static let me = SelfState(x: 100, y: 200, vx: 3, vy: -4, health: 75, flags: 1, coins: 2, kills: 1, deaths: 0)
+
+    func randomEntity(_ id: UInt32, _ rng: inout SplitMix64) -> EntityState {
+        EntityState(id: id, x: UInt16.random(in: 0...65535, using: &rng), y: UInt16.random(in: 0...65535, using: &rng),
+                    vx: Int16.random(in: -2000...2000, using: &rng), vy: Int16.random(in: -2000...2000, using: &rng),
+                    health: UInt8.random(in: 0...100, using: &rng), flags: UInt8.random(in: 0...3, using: &rng))
+    }
+
+    /// `next` is `base` moved on: some entities gone, some new, the rest changed in random ways.
+    func evolve(_ base: [EntityState], _ rng: inout SplitMix64, nextId: inout UInt32) -> [EntityState] {
+        var out: [EntityState] = []
+        for var e in base {
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0: continue  // gone
+            case 1...5:  // a small move
+                e.x = UInt16(clamping: Int(e.x) + Int.random(in: -128...127, using: &rng))
+                e.y = UInt16(clamping: Int(e.y) + Int.random(in: -128...127, using: &rng))
+            case 6: e.x = UInt16.random(in: 0...65535, using: &rng)  // a jump
+            case 7: e.vx = Int16.random(in: -2000...2000, using: &rng); e.health = UInt8.random(in: 0...100, using: &rng)
+            default: break  // unchanged
+            }
+            out.append(e)
+        }
+        for _ in 0..<Int.random(in: 0...5, using: &rng) {
+            out.append(randomEntity(nextId, &rng))
+            nextId += 1
+        }
+        out.shuffle(using: &rng)
+        return out
+    }
+
+    @Test func roundTripOnRandomStatesAndBaselines() throws {
+        var rng = SplitMix64(seed: 2024)
+        var nextId: UInt32 = 1
+        for round in 0..<300 {
+            let count = Int.random(in: 0...80, using: &rng)
+            var base: [EntityState] = []
+            for _ in 0..<count { base.append(randomEntity(nextId, &rng)); nextId += 1 }
+            let baseCoins = (0..<Int.random(in: 0...12, using: &rng)).map {
+                CoinView(id: UInt32($0 * 3 + 1), x: UInt16.random(in: 0...9000, using: &rng), y: 7)
+            }
+            var coins = baseCoins.filter { _ in Bool.random(using: &rng) }
+            if Bool.random(using: &rng), !coins.isEmpty { coins[0].x &+= 64 }  // a coin dropped elsewhere
+            coins.append(CoinView(id: 999, x: 5, y: 5))
+            let baseline = SnapshotFrame(tick: UInt32(round), entities: base, coins: baseCoins)
+            let current = evolve(base, &rng, nextId: &nextId)
+            var w = ByteWriter()
+            DeltaCodec.encode(tick: UInt32(round + 2), lastInputSequence: 77, me: Self.me, entities: current, coins: coins,
+                              baseline: baseline, into: &w)
+            let decoded = try w.bytes.withUnsafeBytes { try DeltaCodec.apply($0, baseline: baseline) }
+            #expect(decoded.tick == UInt32(round + 2))
+            #expect(decoded.lastInputSequence == 77)
+            #expect(decoded.me == Self.me)
+            #expect(decoded.entities == current.sorted { $0.id < $1.id })
+            #expect(decoded.coins == coins.sorted { $0.id < $1.id })
+            // And the header decodes through ServerMessage as a delta.
+            guard case .delta(let header, _) = try ServerMessage.decode(w.bytes) else {
+                Issue.record("not decoded as a delta")
+                continue
+            }
+            #expect(header.baselineTick == UInt32(round))
+        }
+    }
+
+    @Test func aDeltaOfMovingEntitiesIsSeveralTimesSmallerThanTheFullSnapshot() throws {
+        var rng = SplitMix64(seed: 9)
+        let base = (1...80).map { randomEntity(UInt32($0), &rng) }
+        let moved = base.map { e -> EntityState in
+            var m = e
+            m.x = UInt16(clamping: Int(e.x) + 19)  // 0.3 tile: one tick at full speed
+            m.y = UInt16(clamping: Int(e.y) - 7)
+            return m
+        }
+        let full = Snapshot(tick: 2, lastInputSequence: 1, me: Self.me, entities: moved, coins: []).encoded()
+        var w = ByteWriter()
+        DeltaCodec.encode(tick: 2, lastInputSequence: 1, me: Self.me, entities: moved, coins: [],
+                          baseline: SnapshotFrame(tick: 1, entities: base, coins: []), into: &w)
+        #expect(full.count >= 4 * w.count, "full \(full.count) bytes, delta \(w.count) bytes")
+    }
+
+    @Test func aWrongOrMissingBaselineIsRefusedNeverApplied() throws {
+        var rng = SplitMix64(seed: 5)
+        let base = (1...20).map { randomEntity(UInt32($0), &rng) }
+        let baseline = SnapshotFrame(tick: 10, entities: base, coins: [])
+        var w = ByteWriter()
+        DeltaCodec.encode(tick: 12, lastInputSequence: 1, me: Self.me, entities: base, coins: [], baseline: baseline, into: &w)
+        // Same tick, other content (e.g. another zone's snapshot of that tick): the checksum refuses it.
+        var other = base
+        other[3].x &+= 1
+        #expect(throws: DecodeError.self) {
+            _ = try w.bytes.withUnsafeBytes { try DeltaCodec.apply($0, baseline: SnapshotFrame(tick: 10, entities: other, coins: [])) }
+        }
+        // Another tick: refused.
+        #expect(throws: DecodeError.self) {
+            _ = try w.bytes.withUnsafeBytes { try DeltaCodec.apply($0, baseline: SnapshotFrame(tick: 9, entities: base, coins: [])) }
+        }
+        // Every truncation is refused.
+        for n in 0..<w.count {
+            #expect(throws: DecodeError.self) {
+                _ = try Array(w.bytes.prefix(n)).withUnsafeBytes { try DeltaCodec.apply($0, baseline: baseline) }
+            }
+        }
+    }
+}

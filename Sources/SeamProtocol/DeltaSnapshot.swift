@@ -35,11 +35,42 @@ public struct SnapshotFrame: Equatable, Sendable {
 /// Delta snapshots (message `0x8B`): the entities and coins of a snapshot encoded against a baseline frame
 /// the client acknowledged. See docs/PROTOCOL.md, "Delta snapshot".
 public enum DeltaCodec {
-    /// Entity change bits, 4 per kept baseline entity.
-    static let smallMove: UInt8 = 1      // dx, dy as i8 (1/64 tile)
-    static let absoluteMove: UInt8 = 2   // x, y as u16
-    static let velocity: UInt8 = 4       // vx, vy as i16
-    static let status: UInt8 = 8         // health u8, flags u8
+    /// Entity change bits, 4 per kept baseline entity. Positions are sent as a residual against the
+    /// position predicted from the baseline and the (new) velocity: `1` alone, i4 pair in one byte; `1|2`,
+    /// i8 pair; `2` alone, absolute u16 pair. `4`: velocity as an i8 pair of deltas. `8`: an extension
+    /// byte follows, `1` velocity absolute (i16 pair), `2` health and flags.
+    static let residual: UInt8 = 1
+    static let wide: UInt8 = 2
+    static let velocityStep: UInt8 = 4
+    static let extended: UInt8 = 8
+    static let extVelocity: UInt8 = 1
+    static let extStatus: UInt8 = 2
+
+    /// Where an entity would be after `ticks` at velocity (vx, vy): position units are 1/64 tile,
+    /// velocity 1/256 tile/s, a tick 1/20 s, so a tick moves vx / 80 units (rounded half away from zero).
+    static func predict(_ x: UInt16, _ v: Int16, ticks: UInt32) -> Int {
+        let n = Int(v) * Int(min(ticks, 64))
+        return Int(x) + (n >= 0 ? (n + 40) / 80 : -((-n + 40) / 80))
+    }
+
+    /// What a kept entity's change costs: its mask nibble, extension byte, and fields in wire order.
+    static func change(_ old: EntityState, _ new: EntityState, ticks: UInt32) -> (mask: UInt8, ext: UInt8) {
+        var mask: UInt8 = 0, ext: UInt8 = 0
+        if old.vx != new.vx || old.vy != new.vy {
+            let dvx = Int(new.vx) - Int(old.vx), dvy = Int(new.vy) - Int(old.vy)
+            if (-128...127).contains(dvx) && (-128...127).contains(dvy) { mask |= velocityStep } else { ext |= extVelocity }
+        }
+        let rx = Int(new.x) - predict(old.x, new.vx, ticks: ticks)
+        let ry = Int(new.y) - predict(old.y, new.vy, ticks: ticks)
+        if rx != 0 || ry != 0 {
+            if (-8...7).contains(rx) && (-8...7).contains(ry) { mask |= residual }
+            else if (-128...127).contains(rx) && (-128...127).contains(ry) { mask |= residual | wide }
+            else { mask |= wide }
+        }
+        if old.health != new.health || old.flags != new.flags { ext |= extStatus }
+        if ext != 0 { mask |= extended }
+        return (mask, ext)
+    }
 
     /// Bytes before the entity section: type, tick, baseline tick, baseline checksum, input sequence, self.
     public static let headerSize = 1 + 4 + 4 + 2 + 4 + SelfState.wireSize
@@ -73,20 +104,33 @@ public enum DeltaCodec {
             }
         }
         w.raw(removed)
+        let ticks = tick &- baseline.tick
         var masks = [UInt8](repeating: 0, count: (kept.count + 1) / 2)
+        var changes: [(mask: UInt8, ext: UInt8)] = []
+        changes.reserveCapacity(kept.count)
         for (k, pair) in kept.enumerated() {
-            let m = mask(pair.old, pair.new)
-            masks[k / 2] |= k % 2 == 0 ? m : m << 4
+            let c = change(pair.old, pair.new, ticks: ticks)
+            changes.append(c)
+            masks[k / 2] |= k % 2 == 0 ? c.mask : c.mask << 4
         }
         w.raw(masks)
-        for pair in kept {
-            let m = mask(pair.old, pair.new)
-            if m & smallMove != 0 {
-                w.i8(Int8(Int(pair.new.x) - Int(pair.old.x))); w.i8(Int8(Int(pair.new.y) - Int(pair.old.y)))
+        for (k, pair) in kept.enumerated() {
+            let (m, ext) = changes[k]
+            if m & extended != 0 { w.u8(ext) }
+            if m & velocityStep != 0 {
+                w.i8(Int8(Int(pair.new.vx) - Int(pair.old.vx))); w.i8(Int8(Int(pair.new.vy) - Int(pair.old.vy)))
             }
-            if m & absoluteMove != 0 { w.u16(pair.new.x); w.u16(pair.new.y) }
-            if m & velocity != 0 { w.i16(pair.new.vx); w.i16(pair.new.vy) }
-            if m & status != 0 { w.u8(pair.new.health); w.u8(pair.new.flags) }
+            if ext & extVelocity != 0 { w.i16(pair.new.vx); w.i16(pair.new.vy) }
+            let rx = Int(pair.new.x) - predict(pair.old.x, pair.new.vx, ticks: ticks)
+            let ry = Int(pair.new.y) - predict(pair.old.y, pair.new.vy, ticks: ticks)
+            if m & residual != 0 && m & wide == 0 {
+                w.u8(UInt8(rx & 0x0F) | UInt8(ry & 0x0F) << 4)
+            } else if m & residual != 0 {
+                w.i8(Int8(rx)); w.i8(Int8(ry))
+            } else if m & wide != 0 {
+                w.u16(pair.new.x); w.u16(pair.new.y)
+            }
+            if ext & extStatus != 0 { w.u8(pair.new.health); w.u8(pair.new.flags) }
         }
         w.u16(UInt16(added.count))
         for e in added {
@@ -115,17 +159,6 @@ public enum DeltaCodec {
         w.raw(goneCoins)
         w.u16(UInt16(newCoins.count))
         for c in newCoins { w.u32(c.id); w.u16(c.x); w.u16(c.y) }
-    }
-
-    static func mask(_ old: EntityState, _ new: EntityState) -> UInt8 {
-        var m: UInt8 = 0
-        if old.x != new.x || old.y != new.y {
-            let dx = Int(new.x) - Int(old.x), dy = Int(new.y) - Int(old.y)
-            m |= (-128...127).contains(dx) && (-128...127).contains(dy) ? smallMove : absoluteMove
-        }
-        if old.vx != new.vx || old.vy != new.vy { m |= velocity }
-        if old.health != new.health || old.flags != new.flags { m |= status }
-        return m
     }
 
     /// The header of a delta message: enough to find the baseline.
@@ -171,17 +204,32 @@ public enum DeltaCodec {
         let masks = try r.raw((keptIndices.count + 1) / 2, "change masks")
         var entities: [EntityState] = []
         entities.reserveCapacity(base.count + 8)
+        let ticks = h.tick &- h.baselineTick
         for (k, i) in keptIndices.enumerated() {
             let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
             var e = base[i]
-            if m & smallMove != 0 && m & absoluteMove != 0 { throw DecodeError("both move kinds set", at: r.offset) }
-            if m & smallMove != 0 {
-                e.x = UInt16(clamping: Int(e.x) + Int(try r.i8("dx")))
-                e.y = UInt16(clamping: Int(e.y) + Int(try r.i8("dy")))
+            let ext = m & extended != 0 ? try r.u8("extension") : 0
+            if m & velocityStep != 0 && ext & extVelocity != 0 {
+                throw DecodeError("both velocity kinds set", at: r.offset)
             }
-            if m & absoluteMove != 0 { e.x = try r.u16("x"); e.y = try r.u16("y") }
-            if m & velocity != 0 { e.vx = try r.i16("vx"); e.vy = try r.i16("vy") }
-            if m & status != 0 { e.health = try r.u8("health"); e.flags = try r.u8("flags") }
+            if m & velocityStep != 0 {
+                e.vx = Int16(clamping: Int(e.vx) + Int(try r.i8("dvx")))
+                e.vy = Int16(clamping: Int(e.vy) + Int(try r.i8("dvy")))
+            }
+            if ext & extVelocity != 0 { e.vx = try r.i16("vx"); e.vy = try r.i16("vy") }
+            let px = predict(e.x, e.vx, ticks: ticks), py = predict(e.y, e.vy, ticks: ticks)
+            if m & residual != 0 && m & wide == 0 {
+                let b = try r.u8("residual")
+                let rx = Int(Int8(bitPattern: b << 4) >> 4), ry = Int(Int8(bitPattern: b & 0xF0) >> 4)
+                e.x = UInt16(clamping: px + rx); e.y = UInt16(clamping: py + ry)
+            } else if m & residual != 0 {
+                e.x = UInt16(clamping: px + Int(try r.i8("dx"))); e.y = UInt16(clamping: py + Int(try r.i8("dy")))
+            } else if m & wide != 0 {
+                e.x = try r.u16("x"); e.y = try r.u16("y")
+            } else {
+                e.x = UInt16(clamping: px); e.y = UInt16(clamping: py)
+            }
+            if ext & extStatus != 0 { e.health = try r.u8("health"); e.flags = try r.u8("flags") }
             entities.append(e)
         }
         let addedCount = Int(try r.u16("added count"))

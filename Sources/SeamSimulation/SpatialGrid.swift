@@ -8,6 +8,9 @@ public struct SpatialGrid: Sendable {
     public let rows: Int
     private var cellStart: [Int32]
     private var items: [Int32]
+    /// Positions in the same order as `items` (grouped by cell), so a search reads contiguous memory
+    /// instead of jumping around the player array: at 4,000 players that was most of the tick.
+    private var itemPositions: [Vec2] = []
     private var cellOfItem: [Int32] = []
 
     public init(width: Int, height: Int, cellSize: Double) {
@@ -38,10 +41,13 @@ public struct SpatialGrid: Sendable {
         for c in 1..<cellStart.count { cellStart[c] += cellStart[c - 1] }
         items.removeAll(keepingCapacity: true)
         items.append(contentsOf: repeatElement(0, count: count))
+        itemPositions.removeAll(keepingCapacity: true)
+        itemPositions.append(contentsOf: repeatElement(.zero, count: count))
         var fill = cellStart
         for i in 0..<count {
             let c = Int(cellOfItem[i])
             items[Int(fill[c])] = Int32(i)
+            itemPositions[Int(fill[c])] = position(i)
             fill[c] += 1
         }
     }
@@ -68,11 +74,12 @@ public struct SpatialGrid: Sendable {
         (min(max(Int(p.x / cellSize), 0), columns - 1), min(max(Int(p.y / cellSize), 0), rows - 1))
     }
 
-    /// Calls `visit` with every item in one cell; cells outside the grid hold nothing.
+    /// Calls `visit` with every item in one cell and the position it had at the rebuild; cells outside the
+    /// grid hold nothing.
     @inline(__always)
-    public func forEachItem(column: Int, row: Int, _ visit: (Int) -> Void) {
+    public func forEachItem(column: Int, row: Int, _ visit: (Int, Vec2) -> Void) {
         guard column >= 0, column < columns, row >= 0, row < rows else { return }
         let c = row * columns + column
-        for k in Int(cellStart[c])..<Int(cellStart[c + 1]) { visit(Int(items[k])) }
+        for k in Int(cellStart[c])..<Int(cellStart[c + 1]) { visit(Int(items[k]), itemPositions[k]) }
     }
 }

@@ -21,15 +21,15 @@ extension ZoneSimulation {
         let maxRing = Int((config.viewRadius / size).rounded(.up)) + 1
         for ring in 0...maxRing {
             if ring == 0 {
-                grid.forEachItem(column: cx, row: cy) { j in consider(j) }
+                grid.forEachItem(column: cx, row: cy) { j, at in consider(j, at) }
             } else {
                 for x in (cx - ring)...(cx + ring) {
-                    grid.forEachItem(column: x, row: cy - ring) { j in consider(j) }
-                    grid.forEachItem(column: x, row: cy + ring) { j in consider(j) }
+                    grid.forEachItem(column: x, row: cy - ring) { j, at in consider(j, at) }
+                    grid.forEachItem(column: x, row: cy + ring) { j, at in consider(j, at) }
                 }
                 for y in (cy - ring + 1)...(cy + ring - 1) {
-                    grid.forEachItem(column: cx - ring, row: y) { j in consider(j) }
-                    grid.forEachItem(column: cx + ring, row: y) { j in consider(j) }
+                    grid.forEachItem(column: cx - ring, row: y) { j, at in consider(j, at) }
+                    grid.forEachItem(column: cx + ring, row: y) { j, at in consider(j, at) }
                 }
             }
             // Nearest any point of the next ring can be: the distance to the edge of the block searched.
@@ -43,11 +43,12 @@ extension ZoneSimulation {
         // no meaning (clients key entities by id). Sorting here cost 7% of a busy zone's CPU.
 
         // Max-heap on (distance, index) in `out`, holding at most `limit` entries.
-        func consider(_ j: Int) {
-            // Between steps (a snapshot sent at once after a handoff) players may have come or gone since
-            // the grid was built: skip indices that no longer exist.
+        // Positions come from the grid (as of its rebuild at the last step, which is also when snapshots are
+        // built); between steps (a snapshot sent at once after a handoff) players may have come or gone
+        // since: skip indices that no longer exist.
+        func consider(_ j: Int, _ at: Vec2) {
             guard j != index, j < total else { return }
-            let d2 = ((j < owned ? players[j].position : ghosts[j - owned].position) - me).lengthSquared
+            let d2 = (at - me).lengthSquared
             guard d2 <= r2 else { return }
             if out.count < limit {
                 out.append((j, d2))

@@ -22,6 +22,8 @@ public struct ZoneCounters: Sendable, Equatable {
     public var skippedTicks: UInt64 = 0
     public var snapshotsSent: UInt64 = 0
     public var snapshotBytes: UInt64 = 0
+    /// Times the zone shrank its snapshots' entity limit under load.
+    public var degradations = 0
     /// Snapshots sent as deltas (the rest were full).
     public var deltasSent: UInt64 = 0
     public var sendFailures = 0
@@ -49,6 +51,8 @@ public struct ZoneStatus: Sendable {
     public var bytesOutPerSecond: Double
     public var coinsGround: Int
     public var coinsCarried: Int
+    /// Most others a snapshot carries now (128 = not degrading).
+    public var entityLimit = 128
 
     /// One line a person can read at a glance.
     public var line: String {
@@ -58,5 +62,6 @@ public struct ZoneStatus: Sendable {
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
             + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted)"
+            + (entityLimit < 128 ? " DEGRADING (entity limit \(entityLimit))" : "")
     }
 }

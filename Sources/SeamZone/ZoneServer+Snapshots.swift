@@ -86,7 +86,9 @@ extension ZoneServer {
         simulation.visibleCoins(from: p.position, into: &visibleCoins)
         // Keep room for the coin count and a few nearby coins; players fill the rest.
         let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
-        let room = (budget - snapshotWriter.count - coinReserve) / EntityState.wireSize
+        // Under load the zone shrinks how many others each snapshot carries (the nearest stay) before its
+        // ticks overrun; `entityLimit` is restored as the load falls (see `adaptLoad`).
+        let room = min((budget - snapshotWriter.count - coinReserve) / EntityState.wireSize, entityLimit)
         simulation.visiblePlayers(from: index, limit: max(0, room), into: &visible)
         for (j, _) in visible {
             guard snapshotWriter.count + EntityState.wireSize + coinReserve <= budget else { break }

@@ -46,6 +46,10 @@ public final class ZoneServer {
     var visibleCoins: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []
     var tickTimes: [Double] = []
     var refusalLogBudget = 20
+    /// Most other players a snapshot carries now; below `entityLimitMax` while the zone is degrading.
+    var entityLimit = ZoneServer.entityLimitMax
+    /// More than fit a 1,200-byte full snapshot, so only the byte budget limits it normally.
+    static let entityLimitMax = 128
     /// Set once shutdown begins: new connections are refused.
     var stopping = false
 
@@ -100,6 +104,7 @@ public final class ZoneServer {
             let ended = clock.nowNanos()
             tickTimes.append(Double(ended - began) / 1e6)
             if ended > worldClock.start(of: nextTick + 1) { counters.overruns += 1 }
+            adaptLoad(workNanos: ended - began)
             if nextTick % statusEvery == 0 {
                 let traffic = host.traffic
                 let seconds = max(1e-9, Double(ended - lastStatusNanos) / 1e9)
@@ -201,6 +206,30 @@ public final class ZoneServer {
         journal?.flush()
     }
 
+    /// Graceful degradation: when a tick's work takes more than 60% of the tick period the per-snapshot
+    /// entity limit shrinks by a fifth (never below 16, the nearest always kept); below 35% it grows back
+    /// by a tenth. Changes are journaled as `load` records and counted, so a degrading zone says so.
+    func adaptLoad(workNanos: UInt64) {
+        let share = Double(workNanos) / Double(worldClock.tickNanos)
+        let full = ZoneServer.entityLimitMax
+        let before = entityLimit
+        if share > 0.6 {
+            entityLimit = max(16, entityLimit * 4 / 5)
+        } else if share < 0.35 && entityLimit < full {
+            entityLimit = min(full, entityLimit + max(1, entityLimit / 10))
+        }
+        guard entityLimit != before else { return }
+        if entityLimit < before { counters.degradations += 1 }
+        if entityLimit == full || before == full || entityLimit == 16 {
+            journal(.load(entityLimit: entityLimit, tickWorkMs: Double(workNanos) / 1e6))
+        }
+        if entityLimit < full && before == full {
+            logger.notice("degrading: tick work \(Int(share * 100))% of the period; snapshots carry at most \(entityLimit) others")
+        } else if entityLimit == full {
+            logger.notice("load back to normal: snapshots carry up to \(full) others again")
+        }
+    }
+
     /// Every owned, alive, unfrozen player's position, once per second, for the referee's speed check.
     func journalPositions() {
         guard journal != nil else { return }
@@ -234,6 +263,6 @@ public final class ZoneServer {
             tickMaxMs: sorted.last ?? 0,
             bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,
             bytesOutPerSecond: Double(traffic.bytesSent - last.bytesSent) / seconds,
-            coinsGround: d.coinsGround, coinsCarried: d.coinsCarried)
+            coinsGround: d.coinsGround, coinsCarried: d.coinsCarried, entityLimit: entityLimit)
     }
 }

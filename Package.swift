@@ -56,7 +56,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SeamNetTests", dependencies: ["SeamNet", "SeamTesting"]),
-        .testTarget(name: "SeamProtocolTests", dependencies: ["SeamProtocol", "SeamTesting"]),
+        .testTarget(name: "SeamProtocolTests", dependencies: ["SeamProtocol", "SeamTesting", "SeamWorld"]),
         .testTarget(name: "SeamWorldTests", dependencies: ["SeamWorld", "SeamTesting"]),
         .testTarget(name: "SeamSimulationTests", dependencies: ["SeamSimulation", "SeamWorld", "SeamTesting"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import SeamWorld
 /// What a bot tries to do. Seeded, so a run can be reproduced.
 public enum Behavior: String, CaseIterable, Sendable, Codable {
     /// Walk to random points of its zone.

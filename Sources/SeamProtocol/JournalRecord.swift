@@ -151,8 +151,9 @@ public struct JournalRecord: Equatable, Sendable {
 }
 
 /// The little JSON writing the journal needs, without Foundation on the hot path.
-enum JSON {
-    static func string(_ s: String, to out: inout String) {
+public enum JSON {
+    /// Appends `s` as a JSON string literal, escaping quotes, backslashes and control characters.
+    public static func string(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -1,3 +1,4 @@
+import SeamProtocol
 /// A JSON value as the referee writes it: reports and evidence. Objects are written with sorted keys, so
 /// two reports of the same input are byte for byte equal.
 public enum RefereeJSON: Equatable, Sendable {
@@ -81,24 +82,8 @@ public enum RefereeJSON: Equatable, Sendable {
         return "\(sign)\(a / 1000).\(fracText)"
     }
 
+    /// JSON string literal: the journal's own writer, so both escape alike.
     static func quote(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        JSON.string(s, to: &out)
     }
 }

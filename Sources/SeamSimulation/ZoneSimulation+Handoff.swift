@@ -47,14 +47,7 @@ extension ZoneSimulation {
         guard let i = indexOfPlayer[id] else { return }
         coins.removeAll { $0.place == .carried(by: id) }
         reindexCoins()
-        indexOfPlayer[id] = nil
-        names[id] = nil
-        let last = players.count - 1
-        if i != last {
-            players.swapAt(i, last)
-            indexOfPlayer[players[i].id] = i
-        }
-        players.removeLast()
+        removeFromTable(at: i)
     }
 
     /// Puts a copy of every coin the player carries on the ground where it stands, without an event.

@@ -71,6 +71,12 @@ public struct ZoneSimulation: Sendable {
     public mutating func removePlayer(id: UInt32) {
         guard let i = indexOfPlayer[id] else { return }
         dropCoins(of: i, cause: "leave")
+        removeFromTable(at: i)
+    }
+
+    /// Removes player `i` from the tables (swap with the last, O(1)); its coins are the caller's business.
+    mutating func removeFromTable(at i: Int) {
+        let id = players[i].id
         indexOfPlayer[id] = nil
         names[id] = nil
         let last = players.count - 1

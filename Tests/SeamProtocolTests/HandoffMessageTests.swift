@@ -1,3 +1,4 @@
+import SeamWorld
 import SeamProtocol
 import SeamTesting
 import Testing

@@ -1,3 +1,4 @@
+import SeamWorld
 import SeamTesting
 import Testing
 @testable import SeamProtocol

@@ -1,6 +1,6 @@
-/// A tiny seeded generator (SplitMix64) so randomized tests see the same values on every run.
+/// A small, fast, seedable generator: a bot, a map generator or a test each seed their own, so runs reproduce.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
+    private var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -10,3 +10,4 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 }
+

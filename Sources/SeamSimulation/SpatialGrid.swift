@@ -3,9 +3,11 @@ import SeamWorld
 /// A uniform grid over the map, rebuilt from scratch every tick with a counting sort: O(items + cells),
 /// no allocation once warm. Queries visit only the cells a circle's bounding box touches.
 public struct SpatialGrid: Sendable {
-    public let cellSize: Double
-    public let columns: Int
-    public let rows: Int
+    public private(set) var cellSize: Double
+    public private(set) var columns: Int
+    public private(set) var rows: Int
+    private let width: Int
+    private let height: Int
     private var cellStart: [Int32]
     private var items: [Int32]
     /// Positions in the same order as `items` (grouped by cell), so a search reads contiguous memory
@@ -15,6 +17,8 @@ public struct SpatialGrid: Sendable {
 
     public init(width: Int, height: Int, cellSize: Double) {
         precondition(cellSize > 0)
+        self.width = width
+        self.height = height
         self.cellSize = cellSize
         columns = max(1, Int((Double(width) / cellSize).rounded(.up)))
         rows = max(1, Int((Double(height) / cellSize).rounded(.up)))
@@ -27,6 +31,17 @@ public struct SpatialGrid: Sendable {
         let cx = min(max(Int(p.x / cellSize), 0), columns - 1)
         let cy = min(max(Int(p.y / cellSize), 0), rows - 1)
         return cy * columns + cx
+    }
+
+    /// Changes the cell size (the next rebuild uses it). Keeping a few items per cell keeps searches
+    /// proportional to what they find as a crowd gets denser.
+    public mutating func resize(cellSize newSize: Double) {
+        precondition(newSize > 0)
+        guard newSize != cellSize else { return }
+        cellSize = newSize
+        columns = max(1, Int((Double(width) / newSize).rounded(.up)))
+        rows = max(1, Int((Double(height) / newSize).rounded(.up)))
+        cellStart = Array(repeating: 0, count: columns * rows + 1)
     }
 
     /// Rebuilds the grid from `positions`; item `i` is `positions[i]`.

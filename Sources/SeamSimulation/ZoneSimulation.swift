@@ -114,6 +114,7 @@ public struct ZoneSimulation: Sendable {
         respawnDue()
         move()
         let owned = players.count
+        grid.resize(cellSize: ZoneSimulation.cellSize(items: owned + ghosts.count, area: zone.rect.area, view: config.viewRadius))
         grid.rebuild(count: owned + ghosts.count) { $0 < owned ? players[$0].position : ghosts[$0 - owned].position }
         shoot()
         pickUpCoins()
@@ -264,6 +265,15 @@ public struct ZoneSimulation: Sendable {
                 events.append(.pickup(player: players[j].id, coin: coins[c].id, at: at))
             }
         }
+    }
+
+    /// A cell size for about three items per cell at the zone's current density, in whole tiles from 2 up
+    /// to a quarter of the view radius (the fixed size before crowds were measured), so the grid is not
+    /// resized for every player who joins.
+    static func cellSize(items: Int, area: Int, view: Double) -> Double {
+        guard items > 0 else { return view / 4 }
+        let ideal = (3 * Double(area) / Double(items)).squareRoot()
+        return min(max(ideal.rounded(.down), 2), view / 4)
     }
 
     // MARK: Digest

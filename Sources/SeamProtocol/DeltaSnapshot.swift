@@ -79,7 +79,14 @@ public enum DeltaCodec {
     /// against `baseline`.
     public static func encode(tick: UInt32, lastInputSequence: UInt32, me: SelfState, entities: [EntityState],
                               coins: [CoinView], baseline: SnapshotFrame, into w: inout ByteWriter) {
-        let current = SnapshotFrame(tick: tick, entities: entities, coins: coins)
+        encode(SnapshotFrame(tick: tick, entities: entities, coins: coins), lastInputSequence: lastInputSequence,
+               me: me, baseline: baseline, into: &w)
+    }
+
+    /// The same, from a frame already sorted (the zone keeps it as the next baseline anyway).
+    public static func encode(_ current: SnapshotFrame, lastInputSequence: UInt32, me: SelfState,
+                              baseline: SnapshotFrame, into w: inout ByteWriter) {
+        let tick = current.tick
         w.reset()
         w.u8(MessageType.delta.rawValue)
         w.u32(tick); w.u32(baseline.tick); w.u16(baseline.checksum); w.u32(lastInputSequence)

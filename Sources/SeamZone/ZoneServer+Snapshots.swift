@@ -128,8 +128,8 @@ extension ZoneServer {
         if config.deltas, ack != 0, tick &- ack < UInt32(history), let baseline = sessions[slot].frames[Int(ack) % history],
             baseline.tick == ack
         {
-            DeltaCodec.encode(tick: tick, lastInputSequence: record.inputs.lastApplied, me: me, entities: snapEntities,
-                              coins: snapCoins, baseline: baseline, into: &deltaWriter)
+            DeltaCodec.encode(frame, lastInputSequence: record.inputs.lastApplied, me: me, baseline: baseline,
+                              into: &deltaWriter)
             if deltaWriter.count < bytes.count {
                 bytes = deltaWriter.bytes
                 counters.deltasSent += 1

@@ -1,3 +1,4 @@
+import Foundation
 import SeamWorld
 /// What a bot tries to do. Seeded, so a run can be reproduced.
 public enum Behavior: String, CaseIterable, Sendable, Codable {
@@ -67,5 +68,3 @@ public struct BehaviorMix: Sendable, Equatable, CustomStringConvertible {
         return out
     }
 }
-
-import Foundation

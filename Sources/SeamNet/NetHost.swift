@@ -151,3 +151,19 @@ extension NetHost {
         _ = poll(&fds, nfds_t(fds.count), timeoutMs)
     }
 }
+
+extension NetHost {
+    /// An offset under which every one of `ports` can be bound on this machine right now (tried at random
+    /// in 10,000...40,000, 50 times), so a cluster can run beside another on ports nobody holds.
+    public static func freePortOffset(for ports: [Int]) -> Int? {
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            let offset = Int.random(in: 10_000...40_000, using: &g)
+            let free = ports.allSatisfy { port in
+                (try? NetHost(bind: NetAddress(host: 0, port: UInt16(clamping: port + offset)), peerLimit: 1)) != nil
+            }
+            if free { return offset }
+        }
+        return nil
+    }
+}

@@ -64,6 +64,14 @@ public struct JournalRecord: Equatable, Sendable {
         self.zone = zone; self.tick = tick; self.timeMs = timeMs; self.event = event
     }
 
+    /// The record as one JSON line without its newline (what an observer's Record message carries).
+    public var jsonLine: String {
+        var line = ""
+        appendJSONLine(to: &line)
+        line.removeLast()
+        return line
+    }
+
     /// Appends the record as one JSON line, newline included.
     public func appendJSONLine(to out: inout String) {
         out += "{\"type\":\""

@@ -18,7 +18,8 @@ public final class ClusterUnderTest: @unchecked Sendable {
     public init(map: String, ports: [Int], links: Int, extra: [String] = [], timeout: Double = 30) throws {
         secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         journalDirectory = SeamProcess.temporaryDirectory("cluster")
-        portOffset = try ClusterUnderTest.freeOffset(for: ports)
+        guard let offset = NetHost.freePortOffset(for: ports) else { throw TestSetupError("no free port range found") }
+        portOffset = offset
         let p = Process()
         p.executableURL = URL(fileURLWithPath: SeamProcess.binary)
         p.arguments = ["cluster", "--map", SeamProcess.mapPath(map), "--journal", journalDirectory,
@@ -97,18 +98,5 @@ public final class ClusterUnderTest: @unchecked Sendable {
             }
             return obj
         }
-    }
-
-    /// A port offset under which every one of `ports` can be bound right now.
-    static func freeOffset(for ports: [Int]) throws -> Int {
-        var g = SystemRandomNumberGenerator()
-        for _ in 0..<50 {
-            let offset = Int.random(in: 10_000...40_000, using: &g)
-            let free = ports.allSatisfy { port in
-                (try? NetHost(bind: NetAddress(host: 0, port: UInt16(port + offset)), peerLimit: 1)) != nil
-            }
-            if free { return offset }
-        }
-        throw TestSetupError("no free port range found")
     }
 }

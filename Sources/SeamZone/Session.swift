@@ -74,7 +74,7 @@ struct OwnedPlayer {
     enum Handoff: Equatable {
         case none
         /// Frozen and offered to `to` at `epoch`, waiting for its answer.
-        case offered(to: Int, epoch: UInt32, atNanos: UInt64)
+        case offered(to: Int, epoch: UInt32)
         /// The link to `to` failed before it answered: neither resume nor release until it is known.
         case inDoubt(to: Int, epoch: UInt32, sinceNanos: UInt64)
     }

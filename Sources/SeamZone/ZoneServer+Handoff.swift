@@ -64,7 +64,7 @@ extension ZoneServer {
                 let transfer = simulation.transfer(of: id, epoch: record.epoch + 1, lastInputSequence: record.inputs.lastApplied)
             else { continue }
             simulation.setFrozen(true, player: id)
-            record.handoff = .offered(to: target.index, epoch: transfer.epoch, atNanos: now)
+            record.handoff = .offered(to: target.index, epoch: transfer.epoch)
             owned[id] = record
             knownEpoch[id] = transfer.epoch
             let digest = transfer.digest
@@ -156,7 +156,7 @@ extension ZoneServer {
         // Fault: the commit is lost; the player stays frozen here forever while the neighbour owns it.
         if config.faults.contains(.dropCommit) { return }
         switch record.handoff {
-        case .offered(let to, let e, _) where to == index && e == epoch: break
+        case .offered(let to, let e) where to == index && e == epoch: break
         case .inDoubt(let to, let e, _) where to == index && e == epoch:
             journalHandoff("resolve", player: id, epoch: epoch, to: index, reason: "neighbour confirmed it took the player")
         default: return
@@ -188,7 +188,7 @@ extension ZoneServer {
     func receiveReject(player id: UInt32, epoch: UInt32, reason: RejectReason, from index: Int) {
         guard var record = owned[id] else { return }
         switch record.handoff {
-        case .offered(let to, let e, _) where to == index && e == epoch: break
+        case .offered(let to, let e) where to == index && e == epoch: break
         case .inDoubt(let to, let e, _) where to == index && e == epoch:
             journalHandoff("resolve", player: id, epoch: record.epoch, to: index, reason: "neighbour did not take the player")
         default: return

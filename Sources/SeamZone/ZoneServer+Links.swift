@@ -48,7 +48,7 @@ extension ZoneServer {
         for (id, p) in owned {
             // The client's standby to that zone is gone with it: tell it again once the link is back.
             owned[id]?.standbys.remove(index)
-            if case .offered(let to, let epoch, _) = p.handoff, to == index {
+            if case .offered(let to, let epoch) = p.handoff, to == index {
                 owned[id]?.handoff = .inDoubt(to: to, epoch: epoch, sinceNanos: config.clock.nowNanos())
                 counters.handoffsInDoubt += 1
                 journalHandoff("in_doubt", player: id, epoch: epoch, to: to, reason: "link lost before the answer")

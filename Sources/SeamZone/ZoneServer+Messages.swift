@@ -64,46 +64,16 @@ extension ZoneServer {
         }
         switch message {
         case .hello(let version, let name):
-            guard channel == Wire.controlChannel else {
-                refuse(peer, .wrongChannel, "Hello must arrive on channel \(Wire.controlChannel)")
-                return
-            }
-            guard version == Wire.version else {
-                refuse(peer, .wrongVersion, "protocol version \(version) is not supported; this zone speaks \(Wire.version)")
-                return
-            }
-            guard phase == .connected else {
-                refuse(peer, .unexpected, "Hello sent twice")
-                return
-            }
+            guard opening("Hello", version: version, channel: channel, phase: phase, peer: peer,
+                          again: "Hello sent twice") else { return }
             join(peer, name: name)
         case .attach(let version, let token):
-            guard channel == Wire.controlChannel else {
-                refuse(peer, .wrongChannel, "Attach must arrive on channel \(Wire.controlChannel)")
-                return
-            }
-            guard version == Wire.version else {
-                refuse(peer, .wrongVersion, "protocol version \(version) is not supported; this zone speaks \(Wire.version)")
-                return
-            }
-            guard phase == .connected else {
-                refuse(peer, .unexpected, "Attach on a connection that is already attached")
-                return
-            }
+            guard opening("Attach", version: version, channel: channel, phase: phase, peer: peer,
+                          again: "Attach on a connection that is already attached") else { return }
             attach(peer, token: token)
         case .observe(let version, let zoneIndex, let proof):
-            guard channel == Wire.controlChannel else {
-                refuse(peer, .wrongChannel, "Observe must arrive on channel \(Wire.controlChannel)")
-                return
-            }
-            guard version == Wire.version else {
-                refuse(peer, .wrongVersion, "protocol version \(version) is not supported; this zone speaks \(Wire.version)")
-                return
-            }
-            guard phase == .connected else {
-                refuse(peer, .unexpected, "Observe on a connection that is already attached")
-                return
-            }
+            guard opening("Observe", version: version, channel: channel, phase: phase, peer: peer,
+                          again: "Observe on a connection that is already attached") else { return }
             guard Int(zoneIndex) == config.zone.index,
                 ClusterSecret.equal(proof, secret.observerProof(zone: config.zone.index))
             else {
@@ -114,10 +84,7 @@ extension ZoneServer {
             observers.append(peer.slot)
             if let start = startRecord {
                 // What the zone started with, so the observer can check conservation from here on.
-                var line = ""
-                start.appendJSONLine(to: &line)
-                line.removeLast()
-                send(.record(json: line), to: peer)
+                send(.record(json: start.jsonLine), to: peer)
             }
             logger.notice("observer \(peer.address) attached")
         case .input(let input):
@@ -142,6 +109,25 @@ extension ZoneServer {
             if phase == .playing { sessions[peer.slot].leaveReason = "left" }
             peer.disconnectLater()
         }
+    }
+
+    /// The checks every opening message (Hello, Attach, Observe) passes: control channel, protocol version,
+    /// a connection that has not opened yet. Refuses and returns false otherwise.
+    private func opening(_ name: String, version: UInt16, channel: UInt8, phase: Session.Phase, peer: Peer,
+                         again: String) -> Bool {
+        guard channel == Wire.controlChannel else {
+            refuse(peer, .wrongChannel, "\(name) must arrive on channel \(Wire.controlChannel)")
+            return false
+        }
+        guard version == Wire.version else {
+            refuse(peer, .wrongVersion, "protocol version \(version) is not supported; this zone speaks \(Wire.version)")
+            return false
+        }
+        guard phase == .connected else {
+            refuse(peer, .unexpected, again)
+            return false
+        }
+        return true
     }
 
     /// Inputs on an owner connection are queued; on the old owner's connection after a handoff they are
@@ -193,14 +179,12 @@ extension ZoneServer {
 
     /// The player leaves the world: out of the simulation (its coins drop), out of the tables.
     func leave(player id: UInt32, reason: String) {
-        guard let p = owned[id] else { return }
+        guard owned[id] != nil else { return }
         simulation.removePlayer(id: id)
         owned[id] = nil
         counters.leaves += 1
         journal(.leave(player: id, reason: reason))
         dispatchSimulationEvents()
-        // Standby connections at neighbours close when the client disconnects from them.
-        _ = p
     }
 
     /// Tells the peer why, disconnects it once the reason is delivered, counts and journals the refusal.

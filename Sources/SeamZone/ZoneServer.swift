@@ -184,7 +184,7 @@ public final class ZoneServer {
         // Every player still here leaves now, its coins dropped where it stands.
         for id in simulation.players.map(\.id) {
             switch owned[id]?.handoff {
-            case .offered(let to, let epoch, _), .inDoubt(let to, let epoch, _):
+            case .offered(let to, let epoch), .inDoubt(let to, let epoch, _):
                 // The neighbour may hold the player and its coins already: release them, do not drop them.
                 journalHandoff("abort", player: id, epoch: epoch, to: to, reason: "zone stopped during the handoff")
                 simulation.release(id)
@@ -245,9 +245,7 @@ public final class ZoneServer {
         guard journal != nil || !observers.isEmpty else { return }
         journal?.append(record)
         guard !observers.isEmpty else { return }
-        var line = ""
-        record.appendJSONLine(to: &line)
-        line.removeLast()
+        let line = record.jsonLine
         for slot in observers { send(.record(json: line), to: host.peer(slot: slot)) }
     }
 

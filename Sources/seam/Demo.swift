@@ -47,7 +47,9 @@ extension Seam {
             let journalDir = (out as NSString).appendingPathComponent("journal")
             try? FileManager.default.removeItem(atPath: journalDir)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let offset = ZoneProcesses.freeOffset(for: gameMap)
+            guard let offset = NetHost.freePortOffset(for: gameMap.zones.map(\.port)) else {
+                throw CLIError("no free range of ports found for the zones")
+            }
             let zones = try ZoneProcesses(
                 map: gameMap, mapPath: map, host: "127.0.0.1", portOffset: offset,
                 capacity: min(4000, bots + 100), statusInterval: 5, journal: journalDir, extra: [],
@@ -55,8 +57,10 @@ extension Seam {
             defer { zones.stop() }
             print("\(gameMap.zones.count) zones of \(gameMap.name) started: \(zones.summary); journals in \(journalDir)")
             fflush(nil)
-            // Let the zones bind and link before the first bot connects.
-            usleep(1_500_000)
+            // The first bot connects once every zone listens and every link is up.
+            if let missing = zones.waitUntilReady(logs: out, timeout: 15) {
+                throw CLIError("the zones did not come up: \(missing); see \(out)/zone-*.log")
+            }
             installStopHandlers()
             var config = SwarmConfig(
                 map: gameMap, targets: gameMap.zones.map { .init(zone: $0, address: zones.address(of: $0)) },

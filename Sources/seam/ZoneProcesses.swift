@@ -70,22 +70,32 @@ final class ZoneProcesses {
             .joined(separator: ", ")
     }
 
+    /// Waits until every zone logged in `directory` reports it listens and its links are up (each link is
+    /// reported by both of its zones), at most `timeout` seconds. Returns what is still missing, or nil.
+    func waitUntilReady(logs directory: String, timeout: Double) -> String? {
+        let links = map.zones.reduce(0) { $0 + map.neighbours(of: $1).count }
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            var listening = 0
+            var up = 0
+            for (zone, process) in children {
+                guard process.isRunning else { return "zone \(zone.id) exited with status \(process.terminationStatus)" }
+                let path = (directory as NSString).appendingPathComponent("zone-\(zone.id).log")
+                let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                if text.contains("listening on ") { listening += 1 }
+                up += text.split(separator: "\n").filter { $0.contains("link to neighbour ") && $0.hasSuffix(" up") }.count
+            }
+            if listening == children.count && up >= links { return nil }
+            if Date() >= deadline {
+                return "\(listening) of \(children.count) zones listening, \(up) of \(links) link ends up after \(Int(timeout)) s"
+            }
+            usleep(50_000)
+        }
+    }
+
     /// Stops every child with SIGTERM and waits for it.
     func stop() {
         for (_, p) in children where p.isRunning { p.terminate() }
         for (_, p) in children { p.waitUntilExit() }
-    }
-
-    /// A port offset under which every zone's port is free on this machine.
-    static func freeOffset(for map: GameMap) -> Int {
-        var g = SystemRandomNumberGenerator()
-        for _ in 0..<50 {
-            let offset = Int.random(in: 10_000...40_000, using: &g)
-            let free = map.zones.allSatisfy { z in
-                (try? NetHost(bind: NetAddress(host: 0, port: UInt16(z.port + offset)), peerLimit: 1)) != nil
-            }
-            if free { return offset }
-        }
-        return 0
     }
 }

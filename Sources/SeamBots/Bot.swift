@@ -63,6 +63,8 @@ struct Bot {
     var sequence: UInt32 = 0
     var recent: [InputCommand] = []
     var lastShotSequence: UInt32 = 0
+    /// Shots the bot saw hit (by input sequence), waiting for the zone's confirmation; true if on a ghost.
+    var clientHits: [UInt32: Bool] = [:]
 
     init(index: Int, behavior: Behavior, zone: ZoneSpec, hostIndex: Int, seed: UInt64) {
         self.index = index

@@ -10,6 +10,15 @@ struct InterpolationBuffer {
         var entities: [EntityState] = []
     }
 
+    /// One entity as the bot sees it at the render time.
+    struct Rendered {
+        var id: UInt32
+        var position: Vec2
+        var alive: Bool
+        /// Owned by a neighbour zone (shown here from the border band).
+        var ghost: Bool
+    }
+
     /// Oldest first; at most `capacity` frames.
     private(set) var frames: [Frame] = []
     static let capacity = 4
@@ -27,7 +36,7 @@ struct InterpolationBuffer {
 
     /// Entities as seen at `renderTick` (fractional). Each one present in both bracketing frames is
     /// interpolated; one only in the newer frame appears as it is there.
-    func render(at renderTick: Double, into out: inout [(id: UInt32, position: Vec2, alive: Bool)]) {
+    func render(at renderTick: Double, into out: inout [Rendered]) {
         out.removeAll(keepingCapacity: true)
         guard let newest = frames.last else { return }
         var older: Frame? = nil
@@ -40,7 +49,7 @@ struct InterpolationBuffer {
             newer = frames[i + 1]
         }
         guard let from = older, from.tick != newer.tick else {
-            for e in newest.entities { out.append((e.id, position(e), e.flags & EntityFlags.alive != 0)) }
+            for e in newest.entities { out.append(rendered(e, at: position(e))) }
             return
         }
         let t = min(1, max(0, (renderTick - Double(from.tick)) / Double(newer.tick - from.tick)))
@@ -48,11 +57,15 @@ struct InterpolationBuffer {
             let p1 = position(e)
             if let prev = InterpolationBuffer.find(e.id, in: from.entities) {
                 let p0 = position(prev)
-                out.append((e.id, p0 + (p1 - p0) * t, e.flags & EntityFlags.alive != 0))
+                out.append(rendered(e, at: p0 + (p1 - p0) * t))
             } else {
-                out.append((e.id, p1, e.flags & EntityFlags.alive != 0))
+                out.append(rendered(e, at: p1))
             }
         }
+    }
+
+    private func rendered(_ e: EntityState, at p: Vec2) -> Rendered {
+        Rendered(id: e.id, position: p, alive: e.flags & EntityFlags.alive != 0, ghost: e.flags & EntityFlags.ghost != 0)
     }
 
     private func position(_ e: EntityState) -> Vec2 {

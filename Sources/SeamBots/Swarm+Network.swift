@@ -94,7 +94,12 @@ extension Swarm {
             guard fromOwner else { return }
             for e in events {
                 switch e {
-                case .hitConfirmed: stats.shotsConfirmed += 1
+                case .hitConfirmed(let shot, _, _):
+                    stats.shotsConfirmed += 1
+                    if let ghost = bots[i].clientHits.removeValue(forKey: shot) {
+                        stats.clientHitsConfirmed += 1
+                        if ghost { stats.borderClientHitsConfirmed += 1 }
+                    }
                 case .killCredited: stats.kills += 1
                 case .died: stats.deaths += 1
                 case .coinPicked: stats.coinsPicked += 1
@@ -146,7 +151,11 @@ extension Swarm {
         bots[i].newestTickNanos = nowNanos
         bots[i].position = Vec2(x: Quantize.position(s.me.x), y: Quantize.position(s.me.y))
         bots[i].alive = s.me.flags & EntityFlags.alive != 0
-        bots[i].view.add(tick: s.tick, entities: s.entities)
+        // The bot itself joins its view, so it aims from where it saw itself at the render time.
+        var seen = s.entities
+        seen.append(EntityState(id: bots[i].playerId, x: s.me.x, y: s.me.y, vx: s.me.vx, vy: s.me.vy,
+                                health: s.me.health, flags: s.me.flags))
+        bots[i].view.add(tick: s.tick, entities: seen)
         bots[i].coins = s.coins
     }
 

@@ -135,31 +135,61 @@ extension Swarm {
         return Double(bots[i].newestTick) + min(since, 1) - config.interpolationDelayTicks
     }
 
-    /// Chase the nearest visible living player, aim at where the bot sees it, fire when the gun is ready.
+    /// Chase the nearest visible living player, aim at where the bot sees it (its interpolated view, from
+    /// where the bot sees itself at the same time), fire when the gun is ready, and note whether the shot
+    /// hits in that view: the client's hit, which the zone should confirm.
     private func fight(_ i: Int) -> InputCommand {
-        bots[i].view.render(at: renderTick(i), into: &rendered)
-        let me = bots[i].position
-        var best: Vec2?
+        let time = renderTick(i)
+        bots[i].view.render(at: time, into: &rendered)
+        var me = bots[i].position
+        if let k = rendered.firstIndex(where: { $0.id == bots[i].playerId }) { me = rendered[k].position }
+        var best: InterpolationBuffer.Rendered?
         var bestD = Double.infinity
         for e in rendered where e.alive && e.id != bots[i].playerId {
             let d = (e.position - me).lengthSquared
             if d < bestD {
                 bestD = d
-                best = e.position
+                best = e
             }
         }
         guard let enemy = best else { return steer(i, toward: wanderTarget(i)) }
-        let toward = enemy - me
+        let toward = enemy.position - me
         let distance = toward.length
-        var command = distance > 6 ? steer(i, toward: enemy) : strafe(i, around: toward)
+        var command = distance > 6 ? steer(i, toward: enemy.position) : strafe(i, around: toward)
         command.aim = Quantize.angle(atan2(toward.y, toward.x))
         // The zone allows one shot per 5 ticks; firing only then keeps `shots.fired` equal to shots taken.
         if distance < 20 && bots[i].sequence + 1 >= bots[i].lastShotSequence + 5 {
+            let sequence = bots[i].sequence + 1
             command.buttons |= InputCommand.fire
-            bots[i].lastShotSequence = bots[i].sequence + 1
+            let whole = max(0, time.rounded(.down))
+            command.viewTick = UInt32(whole)
+            command.viewFraction = UInt8(min(255, ((time - whole) * 256).rounded(.down)))
+            bots[i].lastShotSequence = sequence
             stats.shotsFired += 1
+            if let ghost = seenHit(from: me, aim: command.aim, shooter: bots[i].playerId) {
+                stats.clientHits += 1
+                if ghost { stats.borderClientHits += 1 }
+                if bots[i].clientHits.count > 64 { bots[i].clientHits.removeAll() }
+                bots[i].clientHits[sequence] = ghost
+            }
         }
         return command
+    }
+
+    /// Whether a shot from `origin` at the quantized `aim` hits someone in the rendered view before a wall
+    /// or the end of its range, by the zone's rules (hit radius, range): nil for a miss, else whether the
+    /// first player hit is a ghost.
+    private func seenHit(from origin: Vec2, aim: UInt16, shooter: UInt32) -> Bool? {
+        let angle = Quantize.angle(aim)
+        let d = Vec2(x: cos(angle), y: sin(angle))
+        let limit = Raycast.wallDistance(map: config.map, from: origin, direction: d, maxDistance: Swarm.shotRange)
+        var first: (t: Double, ghost: Bool)?
+        for e in rendered where e.alive && e.id != shooter {
+            guard let t = Raycast.circleHit(from: origin, direction: d, center: e.position, radius: Swarm.hitRadius),
+                  t <= limit else { continue }
+            if first == nil || t < first!.t { first = (t, e.ghost) }
+        }
+        return first?.ghost
     }
 
     private func strafe(_ i: Int, around toward: Vec2) -> InputCommand {

@@ -16,7 +16,10 @@ public final class Swarm {
     /// `botOfSlot[host][peer slot]` is a bot index, or -1.
     var botOfSlot: [[Int]] = []
     var writer = ByteWriter(capacity: 64)
-    var rendered: [(id: UInt32, position: Vec2, alive: Bool)] = []
+    var rendered: [InterpolationBuffer.Rendered] = []
+    /// The zone's shot rules (SimulationConfig defaults), for judging hits in the bot's own view.
+    static let shotRange = 24.0
+    static let hitRadius = 0.45
     let tickNanos: UInt64
     var nowNanos: UInt64 = 0
     var refusalLogBudget = 10

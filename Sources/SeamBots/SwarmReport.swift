@@ -40,7 +40,15 @@ public enum SwarmReport {
                 "delta_failures": s.deltaFailures,
                 "malformed": s.malformedFromZone,
             ],
-            "shots": ["fired": s.shotsFired, "confirmed": s.shotsConfirmed],
+            "shots": [
+                "fired": s.shotsFired, "confirmed": s.shotsConfirmed, "client_hits": s.clientHits,
+                "client_hits_confirmed": s.clientHitsConfirmed,
+                "confirmed_per_client_hit": round3(s.clientHits > 0 ? Double(s.clientHitsConfirmed) / Double(s.clientHits) : 0),
+                "border": [
+                    "client_hits": s.borderClientHits, "client_hits_confirmed": s.borderClientHitsConfirmed,
+                    "confirmed_per_client_hit": round3(s.borderClientHits > 0 ? Double(s.borderClientHitsConfirmed) / Double(s.borderClientHits) : 0),
+                ],
+            ],
             "handoffs": [
                 "count": s.handoffs,
                 "failed": s.handoffsFailed,

@@ -10,6 +10,12 @@ public struct SwarmStats: Sendable {
     public var refused: [String: Int] = [:]
     public var shotsFired = 0
     public var shotsConfirmed = 0
+    /// Shots the bots saw as hits in their interpolated view, and how many of those the zones confirmed;
+    /// the same for targets that were ghosts (players of a neighbour zone seen across the border).
+    public var clientHits = 0
+    public var clientHitsConfirmed = 0
+    public var borderClientHits = 0
+    public var borderClientHitsConfirmed = 0
     public var kills = 0
     public var deaths = 0
     public var coinsPicked = 0

@@ -1,4 +1,4 @@
-/// One tick's worth of player intent. 5 bytes on the wire.
+/// One tick's worth of player intent. 10 bytes on the wire.
 public struct InputCommand: Equatable, Sendable {
     /// Movement direction, each axis -127...127 (scaled to -1...1; the length is clamped to 1).
     public var moveX: Int8
@@ -7,17 +7,42 @@ public struct InputCommand: Equatable, Sendable {
     public var aim: UInt16
     /// Bit 0: fire.
     public var buttons: UInt8
+    /// The world time the client was showing when it made this command (its interpolated view): tick
+    /// `viewTick` plus `viewFraction`/256 of a tick. A shot is judged against the world as it was then
+    /// (lag compensation), within the zone's trust window. 0 means "no claim": the zone uses its estimate.
+    public var viewTick: UInt32
+    public var viewFraction: UInt8
 
     public static let fire: UInt8 = 1
+    public static let wireSize = 10
 
-    public init(moveX: Int8 = 0, moveY: Int8 = 0, aim: UInt16 = 0, buttons: UInt8 = 0) {
+    public init(moveX: Int8 = 0, moveY: Int8 = 0, aim: UInt16 = 0, buttons: UInt8 = 0, viewTick: UInt32 = 0,
+                viewFraction: UInt8 = 0) {
         self.moveX = moveX
         self.moveY = moveY
         self.aim = aim
         self.buttons = buttons
+        self.viewTick = viewTick
+        self.viewFraction = viewFraction
+    }
+
+    /// The claimed view time in ticks (fractional), nil when the client made no claim.
+    public var viewTime: Double? {
+        viewTick == 0 ? nil : Double(viewTick) + Double(viewFraction) / 256
     }
 
     public var firing: Bool { buttons & InputCommand.fire != 0 }
+
+    /// Wire order: move x i8, move y i8, aim u16, buttons u8, view tick u32, view fraction u8.
+    func write(into w: inout ByteWriter) {
+        w.i8(moveX); w.i8(moveY); w.u16(aim); w.u8(buttons); w.u32(viewTick); w.u8(viewFraction)
+    }
+
+    static func read(_ r: inout ByteReader) throws(DecodeError) -> InputCommand {
+        InputCommand(moveX: try r.i8("move x"), moveY: try r.i8("move y"), aim: try r.u16("aim"),
+                     buttons: try r.u8("buttons"), viewTick: try r.u32("view tick"),
+                     viewFraction: try r.u8("view fraction"))
+    }
 }
 
 /// Client → zone: the newest inputs, newest first, with the newest one's sequence number.
@@ -59,12 +84,7 @@ public enum ClientMessage: Equatable, Sendable {
             w.u32(m.ackTick)
             w.u32(m.newestSequence)
             w.u8(UInt8(m.commands.count))
-            for c in m.commands {
-                w.i8(c.moveX)
-                w.i8(c.moveY)
-                w.u16(c.aim)
-                w.u8(c.buttons)
-            }
+            for c in m.commands { c.write(into: &w) }
         case .leave(let reason):
             w.u8(MessageType.leave.rawValue)
             w.u8(reason)
@@ -115,12 +135,7 @@ public enum ClientMessage: Equatable, Sendable {
             }
             var commands: [InputCommand] = []
             commands.reserveCapacity(count)
-            for _ in 0..<count {
-                commands.append(
-                    InputCommand(
-                        moveX: try r.i8("move x"), moveY: try r.i8("move y"), aim: try r.u16("aim"),
-                        buttons: try r.u8("buttons")))
-            }
+            for _ in 0..<count { commands.append(try InputCommand.read(&r)) }
             try r.expectEnd("input")
             return .input(InputMessage(ackTick: ack, newestSequence: newest, commands: commands))
         case .leave:

@@ -8,9 +8,15 @@ public enum JournalEvent: Equatable, Sendable {
     case pickup(player: UInt32, coin: UInt32, x: Double, y: Double)
     /// `cause`: "death" or "leave".
     case drop(player: UInt32, coin: UInt32, x: Double, y: Double, cause: String)
-    case hit(shooter: UInt32, target: UInt32, shot: UInt32, damage: Int, health: Int)
+    /// `from`: the zone the shot was fired in, when it is not this one (a cross-border hit).
+    case hit(shooter: UInt32, target: UInt32, shot: UInt32, damage: Int, health: Int, from: String? = nil)
     /// The kill and its credit to `killer`, exactly once per death.
-    case kill(killer: UInt32, victim: UInt32, shot: UInt32)
+    case kill(killer: UInt32, victim: UInt32, shot: UInt32, from: String? = nil)
+    /// A shot fired here hit a ghost; the hit was sent to the zone `to` that owns (or owned) the target.
+    case hitForward(shooter: UInt32, target: UInt32, shot: UInt32, to: String)
+    /// The answer to a forwarded hit, journaled by the shooter's zone: `outcome` is "applied", "killed"
+    /// (the shooter is credited with the kill here), "not owned", "in handoff" or "dead".
+    case hitResult(shooter: UInt32, target: UInt32, shot: UInt32, outcome: String, from: String)
     case respawn(player: UInt32, x: Double, y: Double)
     /// Periodic totals, every second of ticks.
     case digest(players: Int, coinsGround: Int, coinsCarried: Int)
@@ -41,6 +47,8 @@ public enum JournalEvent: Equatable, Sendable {
         case .drop: "drop"
         case .hit: "hit"
         case .kill: "kill"
+        case .hitForward: "hit_forward"
+        case .hitResult: "hit_result"
         case .respawn: "respawn"
         case .digest: "digest"
         case .refuse: "refuse"
@@ -99,10 +107,20 @@ public struct JournalRecord: Equatable, Sendable {
             JSON.position(x, y, to: &out)
             out += ",\"cause\":"
             JSON.string(cause, to: &out)
-        case .hit(let shooter, let target, let shot, let damage, let health):
+        case .hit(let shooter, let target, let shot, let damage, let health, let from):
             out += ",\"shooter\":\(shooter),\"target\":\(target),\"shot\":\(shot),\"damage\":\(damage),\"health\":\(health)"
-        case .kill(let killer, let victim, let shot):
+            if let from { out += ",\"from\":"; JSON.string(from, to: &out) }
+        case .kill(let killer, let victim, let shot, let from):
             out += ",\"killer\":\(killer),\"victim\":\(victim),\"shot\":\(shot)"
+            if let from { out += ",\"from\":"; JSON.string(from, to: &out) }
+        case .hitForward(let shooter, let target, let shot, let to):
+            out += ",\"shooter\":\(shooter),\"target\":\(target),\"shot\":\(shot),\"to\":"
+            JSON.string(to, to: &out)
+        case .hitResult(let shooter, let target, let shot, let outcome, let from):
+            out += ",\"shooter\":\(shooter),\"target\":\(target),\"shot\":\(shot),\"outcome\":"
+            JSON.string(outcome, to: &out)
+            out += ",\"from\":"
+            JSON.string(from, to: &out)
         case .respawn(let player, let x, let y):
             out += ",\"player\":\(player)"
             JSON.position(x, y, to: &out)

@@ -13,6 +13,60 @@ public enum RejectReason: UInt8, Sendable {
     case expired = 6
 }
 
+/// A shot fired in one zone that hit a player another zone owns (a ghost in the shooter's zone). The shot's
+/// unique id is (shooter, shot): the shooter's player id and the sequence number of the input that fired.
+public struct RemoteHit: Equatable, Hashable, Sendable {
+    public var shooter: UInt32
+    public var shot: UInt32
+    public var target: UInt32
+    public var damage: UInt8
+    /// Index of the zone the shot was fired in (where its result goes).
+    public var origin: UInt16
+    /// How many times the hit or its result was passed on because its player had been handed over (at most 2).
+    public var hops: UInt8
+
+    public init(shooter: UInt32, shot: UInt32, target: UInt32, damage: UInt8, origin: UInt16, hops: UInt8 = 0) {
+        self.shooter = shooter; self.shot = shot; self.target = target; self.damage = damage
+        self.origin = origin; self.hops = hops
+    }
+
+    public static let wireSize = 16
+    public static let maximumHops: UInt8 = 2
+
+    func write(into w: inout ByteWriter) {
+        w.u32(shooter); w.u32(shot); w.u32(target); w.u8(damage); w.u16(origin); w.u8(hops)
+    }
+
+    static func read(_ r: inout ByteReader) throws(DecodeError) -> RemoteHit {
+        RemoteHit(shooter: try r.u32("shooter"), shot: try r.u32("shot"), target: try r.u32("target"),
+                  damage: try r.u8("damage"), origin: try r.u16("origin zone"), hops: try r.u8("hops"))
+    }
+}
+
+/// What the target's owner did with a forwarded hit.
+public enum HitOutcome: UInt8, Sendable, CaseIterable {
+    /// Damage applied; the target lives.
+    case applied = 1
+    /// Damage applied and the target died: the shooter gets the kill credit.
+    case killed = 2
+    /// The zone does not own the target (it left, or was handed over and could not be followed).
+    case notOwned = 3
+    /// The target is frozen in a handoff; its state may not change until the handoff resolves.
+    case inHandoff = 4
+    /// The target was already dead.
+    case dead = 5
+
+    public var name: String {
+        switch self {
+        case .applied: "applied"
+        case .killed: "killed"
+        case .notOwned: "not owned"
+        case .inHandoff: "in handoff"
+        case .dead: "dead"
+        }
+    }
+}
+
 /// Zone ↔ zone messages over a neighbour link (an ENet connection between two zones' hosts).
 public enum LinkMessage: Equatable, Sendable {
     /// First message each way: who I am, proven with the cluster secret.
@@ -27,12 +81,16 @@ public enum LinkMessage: Equatable, Sendable {
     case inputs(player: UInt32, newestSequence: UInt32, commands: [InputCommand])
     /// After a link failure: do you own this player at this epoch? Answered with accept or reject.
     case query(player: UInt32, epoch: UInt32)
+    /// Apply this hit to `hit.target`, a player you own (reliable).
+    case hit(RemoteHit)
+    /// The owner's answer to `hit`, exactly once per shot id (reliable); `health` after the damage.
+    case hitResult(RemoteHit, outcome: HitOutcome, health: UInt8)
 
     enum Tag: UInt8 {
-        case hello = 0x41, ghosts, offer, accept, reject, inputs, query
+        case hello = 0x41, ghosts, offer, accept, reject, inputs, query, hit, hitResult
     }
 
-    /// Link messages start with 0x41...0x47, never a client or zone message type.
+    /// Link messages start with 0x41...0x49, never a client or zone message type.
     public static func isLinkMessage(_ firstByte: UInt8) -> Bool { Tag(rawValue: firstByte) != nil }
 
     public func encode(into w: inout ByteWriter) {
@@ -55,9 +113,13 @@ public enum LinkMessage: Equatable, Sendable {
             w.u8(Tag.reject.rawValue); w.u32(player); w.u32(epoch); w.u8(reason.rawValue)
         case .inputs(let player, let newest, let commands):
             w.u8(Tag.inputs.rawValue); w.u32(player); w.u32(newest); w.u8(UInt8(commands.count))
-            for c in commands { w.i8(c.moveX); w.i8(c.moveY); w.u16(c.aim); w.u8(c.buttons) }
+            for c in commands { c.write(into: &w) }
         case .query(let player, let epoch):
             w.u8(Tag.query.rawValue); w.u32(player); w.u32(epoch)
+        case .hit(let hit):
+            w.u8(Tag.hit.rawValue); hit.write(into: &w)
+        case .hitResult(let hit, let outcome, let health):
+            w.u8(Tag.hitResult.rawValue); hit.write(into: &w); w.u8(outcome.rawValue); w.u8(health)
         }
     }
 
@@ -108,13 +170,17 @@ public enum LinkMessage: Equatable, Sendable {
             let count = Int(try r.u8("count"))
             guard count <= 64, UInt32(max(count, 1) - 1) <= newest else { throw DecodeError("bad input count \(count)", at: 9) }
             var commands: [InputCommand] = []
-            for _ in 0..<count {
-                commands.append(InputCommand(moveX: try r.i8("move x"), moveY: try r.i8("move y"), aim: try r.u16("aim"),
-                                             buttons: try r.u8("buttons")))
-            }
+            for _ in 0..<count { commands.append(try InputCommand.read(&r)) }
             message = .inputs(player: player, newestSequence: newest, commands: commands)
         case .query:
             message = .query(player: try r.u32("player"), epoch: try r.u32("epoch"))
+        case .hit:
+            message = .hit(try RemoteHit.read(&r))
+        case .hitResult:
+            let hit = try RemoteHit.read(&r)
+            let at = r.offset
+            guard let outcome = HitOutcome(rawValue: try r.u8("outcome")) else { throw DecodeError("unknown hit outcome", at: at) }
+            message = .hitResult(hit, outcome: outcome, health: try r.u8("health"))
         case nil:
             throw DecodeError("unknown link message type 0x\(String(type, radix: 16))", at: 0)
         }

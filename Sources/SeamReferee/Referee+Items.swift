@@ -157,7 +157,8 @@ extension Referee {
     mutating func onHit(_ r: RefereeRecord) {
         guard let shooter = r.shooter, let target = r.target, let shot = r.shot else { return }
         checked.shots += 1
-        if requireNotLeft(shooter, r) { _ = requireOwner(shooter, r) }
+        // A forwarded hit (`from` the shooter's zone) is journaled by the target's owner, not the shooter's.
+        if r.from == nil, requireNotLeft(shooter, r) { _ = requireOwner(shooter, r) }
         if requireNotLeft(target, r) { _ = requireOwner(target, r) }
         let key = ShotKey(a: shooter, b: 0, shot: shot)
         if let earlier = recentHits[key] {
@@ -176,7 +177,7 @@ extension Referee {
     mutating func onKill(_ r: RefereeRecord) {
         guard let killer = r.killer, let victim = r.victim, let shot = r.shot else { return }
         checked.kills += 1
-        if requireNotLeft(killer, r) { _ = requireOwner(killer, r) }
+        if r.from == nil, requireNotLeft(killer, r) { _ = requireOwner(killer, r) }
         if requireNotLeft(victim, r) { _ = requireOwner(victim, r) }
         let key = ShotKey(a: killer, b: victim, shot: shot)
         if let i = zones[r.zone]!.pendingFatal.firstIndex(where: {
@@ -196,6 +197,18 @@ extension Referee {
                     ev(hit, r))
             recentKills[key] = r
         }
+    }
+
+    /// The shooter's zone credits a forwarded kill when the answer comes: at most once per shot.
+    mutating func onHitResult(_ r: RefereeRecord) {
+        guard r.reason == "killed", let shooter = r.shooter, let target = r.target, let shot = r.shot else { return }
+        let key = ShotKey(a: shooter, b: target, shot: shot)
+        if let earlier = recentCredits[key] {
+            violate(.killOnce, "the kill of player \(target) by shot \(shot) of player \(shooter) is credited twice "
+                        + "across the border", ev(earlier, r))
+            return
+        }
+        recentCredits[key] = r
     }
 
     /// A fatal hit's kill follows in the same tick: once the zone writes a later tick, a fatal hit without

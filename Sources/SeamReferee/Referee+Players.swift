@@ -264,6 +264,7 @@ extension Referee {
         for id in gone { players[id] = nil }
         recentHits = recentHits.filter { now - $0.value.ms <= shotRetention }
         recentKills = recentKills.filter { now - $0.value.ms <= shotRetention }
+        recentCredits = recentCredits.filter { now - $0.value.ms <= shotRetention }
 
         let minTick = zones.values.filter(\.isActive).compactMap(\.lastDigestTick).min() ?? UInt64.max
         var drop: [HandoffKey] = []

@@ -58,6 +58,8 @@ public struct Referee: Sendable {
     var coinTable: [UInt32: CoinState] = [:]
     var recentHits: [ShotKey: RefereeRecord] = [:]
     var recentKills: [ShotKey: RefereeRecord] = [:]
+    /// Kills of forwarded hits credited by the shooter's zone (`hit_result` "killed").
+    var recentCredits: [ShotKey: RefereeRecord] = [:]
     var pendingDigests: [UInt64: [String: RefereeRecord]] = [:]
     /// The last coin-conservation difference reported (a break is reported once, not every second).
     var lastCoinDelta = 0
@@ -93,6 +95,7 @@ public struct Referee: Sendable {
         case "drop": onDrop(record)
         case "hit": onHit(record)
         case "kill": onKill(record)
+        case "hit_result": onHitResult(record)
         case "respawn": onRespawn(record)
         case "positions": onPositions(record)
         case "digest": onDigest(record)

@@ -130,8 +130,15 @@ public struct RefereeRecord: Equatable, Sendable {
             shooter = try id("shooter"); target = try id("target"); shot = try id("shot")
             damage = Self.int(o["damage"]).map { Int($0) }
             health = try integer("health")
+            from = o["from"] as? String
         case "kill":
             killer = try id("killer"); victim = try id("victim"); shot = try id("shot")
+            from = o["from"] as? String
+        case "hit_forward":
+            shooter = try id("shooter"); target = try id("target"); shot = try id("shot"); to = try text("to")
+        case "hit_result":
+            shooter = try id("shooter"); target = try id("target"); shot = try id("shot"); from = try text("from")
+            reason = try text("outcome")
         case "digest":
             playerCount = Self.int(o["players"]).map { Int($0) }
             coinsGround = try integer("coins_ground"); coinsCarried = try integer("coins_carried")

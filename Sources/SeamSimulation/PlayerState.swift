@@ -24,6 +24,8 @@ public struct PlayerState: Sendable, Equatable {
     /// Frozen while handed over: no input applied, no shots, no pickups, not hittable, so its state stays
     /// exactly what was offered.
     public var frozen = false
+    /// The client's round-trip time in ticks, kept up to date by the zone: the basis of the rewind window.
+    public var roundTripTicks: Double = 0
 
     public init(id: UInt32, position: Vec2, health: Int) {
         self.id = id

@@ -5,9 +5,12 @@ public enum SimEvent: Equatable, Sendable {
     case pickup(player: UInt32, coin: UInt32, at: Vec2)
     /// `cause`: "death" or "leave".
     case drop(player: UInt32, coin: UInt32, at: Vec2, cause: String)
-    /// `shot` is the sequence number of the shooter's input that fired.
-    case hit(shooter: UInt32, target: UInt32, shot: UInt32, damage: Int, health: Int)
-    case kill(killer: UInt32, victim: UInt32, shot: UInt32)
+    /// `shot` is the sequence number of the shooter's input that fired. `origin`: the index of the zone the
+    /// shot was fired in when it is another zone (a forwarded cross-border hit), else nil.
+    case hit(shooter: UInt32, target: UInt32, shot: UInt32, damage: Int, health: Int, origin: UInt16? = nil)
+    case kill(killer: UInt32, victim: UInt32, shot: UInt32, origin: UInt16? = nil)
+    /// A shot fired here hit a ghost (a player another zone owns): the zone forwards it to the owner.
+    case ghostHit(shooter: UInt32, target: UInt32, shot: UInt32, damage: Int)
     case died(player: UInt32, killer: UInt32, respawnTick: UInt64)
     case respawn(player: UInt32, at: Vec2)
 }

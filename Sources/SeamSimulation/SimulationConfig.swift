@@ -13,6 +13,9 @@ public struct SimulationConfig: Sendable, Equatable {
     public var shotDamage: Int = 25
     public var maxHealth: Int = 100
     public var respawnTicks: UInt64 = 60
+    /// Judge shots against the world as the shooter saw it (rewound targets); off: against the present.
+    public var lagCompensation = true
+    public var rewind = RewindPolicy()
 
     public init() {}
 

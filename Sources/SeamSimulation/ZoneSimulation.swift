@@ -23,6 +23,10 @@ public struct ZoneSimulation: Sendable {
     public var movementBounds: (minX: Double, minY: Double, maxX: Double, maxY: Double)
     /// Neighbours' players in the border band, set by the zone each tick; in the grid after players.
     public var ghosts: [GhostState] = []
+    /// Positions of owned players and ghosts over the last second, for lag compensation.
+    public private(set) var history = PositionHistory()
+    /// How shots were judged since the zone started: rewind verdicts and the summed rewind, in ticks.
+    public private(set) var rewindStats = RewindStats()
 
     var indexOfPlayer: [UInt32: Int] = [:]
     var names: [UInt32: String] = [:]
@@ -116,6 +120,7 @@ public struct ZoneSimulation: Sendable {
         let owned = players.count
         grid.resize(cellSize: ZoneSimulation.cellSize(items: owned + ghosts.count, area: zone.rect.area, view: config.viewRadius))
         grid.rebuild(count: owned + ghosts.count) { $0 < owned ? players[$0].position : ghosts[$0 - owned].position }
+        recordHistory()
         shoot()
         pickUpCoins()
     }
@@ -189,6 +194,13 @@ public struct ZoneSimulation: Sendable {
         return false
     }
 
+    /// This tick's positions of everyone a shot could hit, as clients will see them in this tick's snapshot.
+    private mutating func recordHistory() {
+        for p in players { history.record(p.id, at: p.position, alive: p.alive && !p.frozen, tick: tick) }
+        for g in ghosts { history.record(g.id, at: g.position, alive: g.alive, tick: tick) }
+        history.prune(now: tick)
+    }
+
     private mutating func shoot() {
         for i in players.indices {
             let shooter = players[i]
@@ -197,39 +209,78 @@ public struct ZoneSimulation: Sendable {
             if let last = shooter.lastShotTick, tick - last < config.shotCooldownTicks { continue }
             players[i].lastShotTick = tick
             players[i].lastShotSequence = shooter.inputSequence
-            let angle = Quantize.angle(shooter.input.aim)
-            let d = Vec2(x: cos(angle), y: sin(angle))
-            let limit = Raycast.wallDistance(map: map, from: shooter.position, direction: d, maxDistance: config.shotRange)
-            var best: (index: Int, t: Double)?
-            // A target's circle may be entered within `limit` while its centre lies up to `hitRadius` further.
-            grid.forEachCandidate(around: shooter.position, radius: limit + config.hitRadius) { j in
-                // Ghosts (j >= players.count) cannot be hit yet: cross-border hits come with lag compensation.
-                guard j != i, j < players.count, players[j].alive, !players[j].frozen else { return }
-                guard let t = Raycast.circleHit(from: shooter.position, direction: d, center: players[j].position,
-                                                radius: config.hitRadius), t <= limit else { return }
-                if best == nil || t < best!.t || (t == best!.t && players[j].id < players[best!.index].id) {
-                    best = (j, t)
-                }
-            }
-            if let target = best?.index {
-                damage(target: target, by: i, shot: shooter.inputSequence)
+            guard let target = judgeShot(of: i) else { continue }
+            if target < players.count {
+                damage(target: target, shooter: shooter.id, shooterIndex: i, shot: shooter.inputSequence, origin: nil)
+            } else {
+                let g = ghosts[target - players.count]
+                events.append(.ghostHit(shooter: shooter.id, target: g.id, shot: shooter.inputSequence,
+                                        damage: config.shotDamage))
             }
         }
     }
 
-    private mutating func damage(target j: Int, by i: Int, shot: UInt32) {
+    /// The first player (owned index, or `players.count + ghost index`) the shot of player `i` hits, judged
+    /// as the shooter saw the world: shooter and targets rewound to the trusted view time, interpolated
+    /// between ticks; walls stop the ray. Without lag compensation, against the present.
+    mutating func judgeShot(of i: Int) -> Int? {
+        let shooter = players[i]
+        let angle = Quantize.angle(shooter.input.aim)
+        let d = Vec2(x: cos(angle), y: sin(angle))
+        var time = Double(tick)
+        var origin = shooter.position
+        if config.lagCompensation {
+            let judged = config.rewind.judgeTime(now: tick, claim: shooter.input.viewTime,
+                                                 roundTripTicks: shooter.roundTripTicks)
+            time = judged.time
+            rewindStats.note(judged.verdict, rewind: Double(tick) - time)
+            if let then = history.position(of: shooter.id, at: time) { origin = then.position }
+        }
+        let limit = Raycast.wallDistance(map: map, from: origin, direction: d, maxDistance: config.shotRange)
+        // Candidates come from the grid at present positions: widen the search by how far shooter and
+        // target can have moved since `time`.
+        let moved = 2 * config.maxSpeed * (Double(tick) - time) * config.tickSeconds
+        let owned = players.count
+        var best: (index: Int, t: Double, id: UInt32)?
+        grid.forEachCandidate(around: shooter.position, radius: limit + config.hitRadius + moved) { j in
+            guard j != i else { return }
+            let id: UInt32
+            if j < owned {
+                guard players[j].alive, !players[j].frozen else { return }
+                id = players[j].id
+            } else {
+                guard ghosts[j - owned].alive else { return }
+                id = ghosts[j - owned].id
+            }
+            let center: Vec2
+            if config.lagCompensation {
+                guard let then = history.position(of: id, at: time), then.alive else { return }
+                center = then.position
+            } else {
+                center = j < owned ? players[j].position : ghosts[j - owned].position
+            }
+            guard let t = Raycast.circleHit(from: origin, direction: d, center: center, radius: config.hitRadius),
+                  t <= limit else { return }
+            if best == nil || t < best!.t || (t == best!.t && id < best!.id) { best = (j, t, id) }
+        }
+        return best?.index
+    }
+
+    /// Applies one shot's damage to owned player `j`. `shooterIndex` is the shooter's index when this zone
+    /// owns it (it is credited a kill here), nil for a hit forwarded from zone `origin`.
+    private mutating func damage(target j: Int, shooter: UInt32, shooterIndex i: Int?, shot: UInt32, origin: UInt16?) {
         let damage = min(config.shotDamage, players[j].health)
         players[j].health -= damage
-        events.append(.hit(shooter: players[i].id, target: players[j].id, shot: shot, damage: damage,
-                           health: players[j].health))
+        events.append(.hit(shooter: shooter, target: players[j].id, shot: shot, damage: damage,
+                           health: players[j].health, origin: origin))
         guard players[j].health <= 0 else { return }
         players[j].alive = false
         players[j].deaths += 1
         players[j].velocity = .zero
         players[j].respawnTick = tick + config.respawnTicks
-        players[i].kills += 1
-        events.append(.kill(killer: players[i].id, victim: players[j].id, shot: shot))
-        events.append(.died(player: players[j].id, killer: players[i].id, respawnTick: players[j].respawnTick))
+        if let i { players[i].kills += 1 }
+        events.append(.kill(killer: shooter, victim: players[j].id, shot: shot, origin: origin))
+        events.append(.died(player: players[j].id, killer: shooter, respawnTick: players[j].respawnTick))
         dropCoins(of: j, cause: "death")
     }
 
@@ -274,6 +325,33 @@ public struct ZoneSimulation: Sendable {
         guard items > 0 else { return view / 4 }
         let ideal = (3 * Double(area) / Double(items)).squareRoot()
         return min(max(ideal.rounded(.down), 2), view / 4)
+    }
+
+    // MARK: Cross-border hits
+
+    /// Sets the round-trip time (ticks) of the client of the player at `index`, the base of its rewind window.
+    public mutating func setRoundTrip(_ ticks: Double, at index: Int) {
+        players[index].roundTripTicks = ticks
+    }
+
+    /// A hit forwarded by zone `origin` on player `target`, which this zone should own: applies it (events
+    /// `hit`, and `kill`/`died` if fatal, carry `origin`) or says why not. The caller keeps shots unique.
+    public mutating func applyRemoteHit(shooter: UInt32, target: UInt32, shot: UInt32, damage amount: Int,
+                                        origin: UInt16) -> (outcome: RemoteHitOutcome, health: Int) {
+        guard let j = indexOfPlayer[target] else { return (.notOwned, 0) }
+        guard !players[j].frozen else { return (.inHandoff, players[j].health) }
+        guard players[j].alive else { return (.dead, 0) }
+        let before = players[j].deaths
+        damage(target: j, shooter: shooter, shooterIndex: nil, shot: shot, origin: origin)
+        _ = amount  // the damage of a shot is the zone's constant; the forwarded amount is informational
+        return (players[j].deaths > before ? .killed : .applied, players[j].health)
+    }
+
+    /// Credits owned player `killer` with a kill confirmed by another zone. False when not owned here.
+    public mutating func creditKill(_ killer: UInt32) -> Bool {
+        guard let i = indexOfPlayer[killer] else { return false }
+        players[i].kills += 1
+        return true
     }
 
     // MARK: Digest

@@ -1,3 +1,4 @@
+import SeamSimulation
 /// What a zone counted since it started. Refusals are counted per reason.
 public struct ZoneCounters: Sendable, Equatable {
     public var connects = 0
@@ -27,6 +28,15 @@ public struct ZoneCounters: Sendable, Equatable {
     /// Snapshots sent as deltas (the rest were full).
     public var deltasSent: UInt64 = 0
     public var sendFailures = 0
+    /// Cross-border hits: sent to the target's owner, applied here for another zone's shooter, answered
+    /// with a refusal (not owned, in handoff, dead), passed on after a handoff, seen twice (ignored), and
+    /// forwarded hits that got no answer in time.
+    public var remoteHitsForwarded = 0
+    public var remoteHitsApplied = 0
+    public var remoteHitsRefused = 0
+    public var remoteHitsPassedOn = 0
+    public var remoteHitDuplicates = 0
+    public var remoteHitsTimedOut = 0
 
     public init() {}
 
@@ -53,6 +63,14 @@ public struct ZoneStatus: Sendable {
     public var coinsCarried: Int
     /// Most others a snapshot carries now (128 = not degrading).
     public var entityLimit = 128
+    /// How shots were judged so far (lag compensation).
+    public var rewind = RewindStats()
+
+    private var shotsPart: String {
+        let mean = Int(rewind.meanRewindMs(tickRate: 20).rounded())
+        return "shots \(rewind.shots) (clamped \(rewind.clamped), mean rewind \(mean)ms) "
+            + "remote hits out \(counters.remoteHitsForwarded) in \(counters.remoteHitsApplied)"
+    }
 
     /// One line a person can read at a glance.
     public var line: String {
@@ -61,7 +79,8 @@ public struct ZoneStatus: Sendable {
             + "tick p50 \(f(tickP50Ms))ms p99 \(f(tickP99Ms))ms max \(f(tickMaxMs))ms overruns \(counters.overruns) "
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
-            + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted)"
+            + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted) "
+            + shotsPart
             + (entityLimit < 128 ? " DEGRADING (entity limit \(entityLimit))" : "")
     }
 }

@@ -96,6 +96,10 @@ extension ZoneServer {
             } else {
                 sendLink(.reject(player: player, epoch: epoch, reason: .unknown), to: index)
             }
+        case .hit(let hit):
+            receiveRemoteHit(hit, from: index)
+        case .hitResult(let hit, let outcome, let health):
+            receiveHitResult(hit, outcome: outcome, health: health, from: index)
         }
     }
 

@@ -15,20 +15,25 @@ extension ZoneServer {
                 post(.coinPicked(coin: coin), to: player)
             case .drop(let player, let coin, let at, let cause):
                 journal(.drop(player: player, coin: coin, x: at.x, y: at.y, cause: cause))
-            case .hit(let shooter, let target, let shot, let damage, let health):
-                journal(.hit(shooter: shooter, target: target, shot: shot, damage: damage, health: health))
+            case .hit(let shooter, let target, let shot, let damage, let health, let origin):
+                let from = origin.map { zoneName($0) }
+                journal(.hit(shooter: shooter, target: target, shot: shot, damage: damage, health: health, from: from))
                 if config.faults.contains(.doubleDamage) {
-                    journal(.hit(shooter: shooter, target: target, shot: shot, damage: damage, health: health))
+                    journal(.hit(shooter: shooter, target: target, shot: shot, damage: damage, health: health, from: from))
                 }
-                post(.hitConfirmed(shot: shot, target: target, damage: UInt8(clamping: damage)), to: shooter)
+                // A forwarded hit is confirmed to its shooter by the shooter's zone, on the answer.
+                if origin == nil { post(.hitConfirmed(shot: shot, target: target, damage: UInt8(clamping: damage)), to: shooter) }
                 post(.damaged(shooter: shooter, health: UInt8(clamping: health)), to: target)
-            case .kill(let killer, let victim, let shot):
-                journal(.kill(killer: killer, victim: victim, shot: shot))
-                post(.killCredited(victim: victim), to: killer)
+            case .kill(let killer, let victim, let shot, let origin):
+                let from = origin.map { zoneName($0) }
+                journal(.kill(killer: killer, victim: victim, shot: shot, from: from))
+                if origin == nil { post(.killCredited(victim: victim), to: killer) }
                 if config.faults.contains(.doubleKill) {
-                    journal(.kill(killer: killer, victim: victim, shot: shot))
-                    post(.killCredited(victim: victim), to: killer)
+                    journal(.kill(killer: killer, victim: victim, shot: shot, from: from))
+                    if origin == nil { post(.killCredited(victim: victim), to: killer) }
                 }
+            case .ghostHit(let shooter, let target, let shot, let damage):
+                forwardHit(shooter: shooter, target: target, shot: shot, damage: damage)
             case .died(let player, let killer, let respawnTick):
                 post(.died(killer: killer, respawnTick: UInt32(truncatingIfNeeded: respawnTick)), to: player)
             case .respawn(let player, let at):
@@ -38,7 +43,11 @@ extension ZoneServer {
         }
     }
 
-    private func post(_ event: GameEvent, to player: UInt32) {
+    func zoneName(_ index: UInt16) -> String {
+        config.map.zones.first(where: { $0.index == Int(index) })?.id ?? "zone\(index)"
+    }
+
+    func post(_ event: GameEvent, to player: UInt32) {
         guard let slot = owned[player]?.slot, sessions[slot].phase == .playing else { return }
         sessions[slot].outbox.append(event)
     }

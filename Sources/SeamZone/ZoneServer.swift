@@ -46,6 +46,14 @@ public final class ZoneServer {
     var visibleCoins: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []
     var tickTimes: [Double] = []
     var refusalLogBudget = 20
+    /// Cross-border hits this zone forwarded and awaits an answer for, by shot id.
+    var forwardedHits: [ShotID: (hit: RemoteHit, to: Int, tick: UInt64)] = [:]
+    /// Shot ids of forwarded hits this zone applied or answered (duplicates are ignored), with the tick.
+    var answeredHits: [ShotID: UInt64] = [:]
+    /// Shot ids whose results this zone credited to its shooter (each once).
+    var creditedHits: [ShotID: UInt64] = [:]
+    /// Hits passed on to a player's new owner: where each one's answer must go back to.
+    var relayedHits: [ShotID: (back: Int, tick: UInt64)] = [:]
     /// Most other players a snapshot carries now; below `entityLimitMax` while the zone is degrading.
     var entityLimit = ZoneServer.entityLimitMax
     /// More than fit a 1,200-byte full snapshot, so only the byte budget limits it normally.
@@ -133,9 +141,14 @@ public final class ZoneServer {
 
     private func runTick(_ tick: UInt64) {
         counters.ticks += 1
+        let tickMs = 1000 / Double(config.simulation.tickRate)
         for i in simulation.players.indices {
             let id = simulation.players[i].id
-            guard var p = owned[id], !simulation.players[i].frozen, !p.inputs.pending.isEmpty else { continue }
+            guard var p = owned[id] else { continue }
+            if let slot = p.slot, sessions[slot].phase == .playing {
+                simulation.setRoundTrip(Double(host.peer(slot: slot).roundTripTimeMs) / tickMs, at: i)
+            }
+            guard !simulation.players[i].frozen, !p.inputs.pending.isEmpty else { continue }
             let next = p.inputs.pending.removeFirst()
             p.inputs.lastApplied = next.sequence
             owned[id] = p
@@ -152,6 +165,7 @@ public final class ZoneServer {
         host.flush()
         if tick % UInt64(config.simulation.tickRate) == 0 {
             maintainLinks()
+            expireRemoteHits()
             journalPositions()
             if config.faults.contains(.teleport), tick % UInt64(3 * config.simulation.tickRate) == 0,
                 let victim = simulation.players.first(where: { $0.alive && !$0.frozen })
@@ -261,6 +275,7 @@ public final class ZoneServer {
             tickMaxMs: sorted.last ?? 0,
             bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,
             bytesOutPerSecond: Double(traffic.bytesSent - last.bytesSent) / seconds,
-            coinsGround: d.coinsGround, coinsCarried: d.coinsCarried, entityLimit: entityLimit)
+            coinsGround: d.coinsGround, coinsCarried: d.coinsCarried, entityLimit: entityLimit,
+            rewind: simulation.rewindStats)
     }
 }

@@ -43,6 +43,9 @@ extension Seam {
         @Flag(help: "Every zone sends full snapshots only, never deltas.")
         var noDelta = false
 
+        @Flag(help: "Every zone judges shots against the present, without lag compensation.")
+        var noLagCompensation = false
+
         @Option(help: "Inject a fault into one zone, NAME@ZONE (repeatable), to test the referee; see `seam zone --help`.")
         var fault: [String] = []
 
@@ -68,7 +71,8 @@ extension Seam {
             installStopHandlers()
             let zones = try ZoneProcesses(
                 map: gameMap, mapPath: map, host: host, portOffset: portOffset, capacity: capacity,
-                statusInterval: statusInterval, journal: journal, extra: zoneArg + (noDelta ? ["--no-delta"] : []),
+                statusInterval: statusInterval, journal: journal, extra: zoneArg + (noDelta ? ["--no-delta"] : [])
+                    + (noLagCompensation ? ["--no-lag-compensation"] : []),
                 perZone: perZone, output: .prefixed)
             let children = zones.children
             print("cluster of map \(gameMap.name): \(children.count) zones started \(zones.summary)")

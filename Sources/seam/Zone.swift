@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeamNet
+import SeamSimulation
 import SeamZone
 
 extension Seam {
@@ -59,6 +60,15 @@ extension Seam {
         @Flag(help: "Send full snapshots only, never deltas (to measure what deltas save).")
         var noDelta = false
 
+        @Flag(help: "Judge shots against the present instead of the world the shooter saw (to measure what lag compensation gives).")
+        var noLagCompensation = false
+
+        @Option(help: "Furthest back a shot is judged, in milliseconds (50...1150).")
+        var maxRewindMs: Double = 500
+
+        @Option(help: "Interpolation delay clients are expected to use, in milliseconds: part of the rewind window.")
+        var interpolationMs: Double = 100
+
         @Option(help: ArgumentHelp(
             "Inject a fault, to test the referee (repeatable; never in a real run): \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", ")).",
             discussion: "duplicate-coin: coins also stay behind at a commit; drop-commit: accepts are ignored (player lost); resume-early: the player resumes right after its offer (two owners); teleport: a player jumps 12 tiles every 3 s; double-damage: every hit journaled twice; double-kill: every kill credited twice."))
@@ -73,6 +83,8 @@ extension Seam {
             guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
             guard hysteresis > 0, hysteresis < 8 else { throw ValidationError("--hysteresis must be in (0, 8) tiles") }
             guard deadAfter > 0 else { throw ValidationError("--dead-after must be positive") }
+            guard (50...1150).contains(maxRewindMs) else { throw ValidationError("--max-rewind-ms must be in 50...1150, got \(maxRewindMs)") }
+            guard (0...1000).contains(interpolationMs) else { throw ValidationError("--interpolation-ms must be in 0...1000, got \(interpolationMs)") }
             for f in fault where ZoneFault(rawValue: f) == nil {
                 throw ValidationError("unknown --fault '\(f)'; known: \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -101,6 +113,10 @@ extension Seam {
             config.deadAfterSeconds = deadAfter
             config.faults = Set(fault.compactMap(ZoneFault.init(rawValue:)))
             config.deltas = !noDelta
+            let tickMs = 1000 / Double(tickRate)
+            config.simulation.lagCompensation = !noLagCompensation
+            config.simulation.rewind = RewindPolicy(interpolationTicks: interpolationMs / tickMs,
+                                                    maxRewindTicks: maxRewindMs / tickMs)
             if !config.faults.isEmpty {
                 logger.warning("FAULTS INJECTED: \(fault.joined(separator: ", ")) — this zone is broken on purpose")
             }

@@ -28,7 +28,7 @@ private func decodeBoth(_ bytes: [UInt8]) -> Int {
             if length > 0 && i % 7 == 0 {
                 buffer[0] = Self.typeBytes[Int.random(in: 0..<Self.typeBytes.count, using: &rng)]
                 if buffer[0] == 0x01 && length >= 7 && Bool.random(using: &rng) {
-                    buffer.replaceSubrange(1..<7, with: Wire.magic + [1, 0])
+                    buffer.replaceSubrange(1..<7, with: Wire.magic + [UInt8(Wire.version), 0])
                 }
                 if buffer[0] == 0x02 && length >= 10 && Bool.random(using: &rng) {
                     buffer[9] = UInt8.random(in: 1...8, using: &rng)

@@ -36,6 +36,10 @@ import Testing
             .reject(player: 1, epoch: 2, reason: .staleEpoch),
             .inputs(player: 1, newestSequence: 10, commands: [InputCommand(moveX: 1), InputCommand(moveY: -1)]),
             .query(player: 1, epoch: 2),
+            .hit(RemoteHit(shooter: 7, shot: 0xFFFF_FFFE, target: 9, damage: 25, origin: 3)),
+            .hit(RemoteHit(shooter: 0xFFFF_FFFF, shot: 1, target: 0, damage: 255, origin: 65535, hops: 2)),
+            .hitResult(RemoteHit(shooter: 7, shot: 12, target: 9, damage: 25, origin: 3, hops: 1), outcome: .killed, health: 0),
+            .hitResult(RemoteHit(shooter: 7, shot: 12, target: 9, damage: 25, origin: 3), outcome: .inHandoff, health: 75),
         ] {
             let bytes = m.encoded()
             let decoded = try bytes.withUnsafeBytes { try LinkMessage.decode($0) }
@@ -45,6 +49,17 @@ import Testing
             for n in 0..<bytes.count {
                 #expect(throws: DecodeError.self) { _ = try Array(bytes.prefix(n)).withUnsafeBytes { try LinkMessage.decode($0) } }
             }
+        }
+    }
+
+    @Test func hitLayoutAndUnknownOutcome() throws {
+        let hit = RemoteHit(shooter: 0x0403_0201, shot: 0x0807_0605, target: 0x0C0B_0A09, damage: 25, origin: 0x0E0D, hops: 1)
+        #expect(LinkMessage.hit(hit).encoded() == [0x48, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 25, 0x0D, 0x0E, 1])
+        var result = LinkMessage.hitResult(hit, outcome: .dead, health: 0).encoded()
+        #expect(result.count == 1 + RemoteHit.wireSize + 2 && result[0] == 0x49 && result[17] == 5)
+        for bad: UInt8 in [0, 6, 255] {
+            result[17] = bad
+            #expect(throws: DecodeError.self) { _ = try result.withUnsafeBytes { try LinkMessage.decode($0) } }
         }
     }
 
@@ -65,7 +80,7 @@ import Testing
         var rng = SplitMix64(seed: 77)
         for _ in 0..<50_000 {
             var bytes = (0..<Int.random(in: 0...120, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            if !bytes.isEmpty { bytes[0] = UInt8.random(in: 0x41...0x47, using: &rng) }
+            if !bytes.isEmpty { bytes[0] = UInt8.random(in: 0x41...0x49, using: &rng) }
             _ = try? bytes.withUnsafeBytes { try LinkMessage.decode($0) }
         }
     }

@@ -24,19 +24,19 @@ private func error(server bytes: [UInt8]) -> DecodeError? {
 
     @Test func wrongVersionDecodesWithEmptyName() throws {
         // The layout after the version may differ in other versions: the decoder stops there.
-        let v2 = ClientMessage.hello(version: 2, name: "bob").encoded()
-        #expect(try ClientMessage.decode(v2) == .hello(version: 2, name: ""))
+        let v3 = ClientMessage.hello(version: 3, name: "bob").encoded()
+        #expect(try ClientMessage.decode(v3) == .hello(version: 3, name: ""))
         #expect(try ClientMessage.decode([0x01] + Wire.magic + [0, 0]) == .hello(version: 0, name: ""))
         #expect(try ClientMessage.decode([0x01] + Wire.magic + [0xFF, 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 9])
             == .hello(version: 0xFFFF, name: ""))
         // The right version must have its name.
-        #expect(error(client: [0x01] + Wire.magic + [1, 0]) != nil)
+        #expect(error(client: [0x01] + Wire.magic + [2, 0]) != nil)
     }
 
     @Test func inputCountOutOfRange() {
         for count: UInt8 in [0, 9, 255] {
             var bytes: [UInt8] = [0x02, 0, 0, 0, 0, 100, 0, 0, 0, count]
-            bytes += Array(repeating: 0, count: Int(count) * 5)
+            bytes += Array(repeating: 0, count: Int(count) * InputCommand.wireSize)
             let e = error(client: bytes)
             #expect(e?.offset == 9)
             #expect(e?.reason.contains("input count") == true)
@@ -45,7 +45,7 @@ private func error(server bytes: [UInt8]) -> DecodeError? {
 
     @Test func inputCountLargerThanSequenceAllows() {
         // Command i has sequence newest - i, so newest must be at least count - 1.
-        let two: [UInt8] = [0x02, 0, 0, 0, 0, 0, 0, 0, 0, 2] + Array(repeating: 0, count: 10)
+        let two: [UInt8] = [0x02, 0, 0, 0, 0, 0, 0, 0, 0, 2] + Array(repeating: 0, count: 2 * InputCommand.wireSize)
         #expect(error(client: two)?.offset == 9)
         var ok = two
         ok[5] = 1
@@ -65,18 +65,18 @@ private func error(server bytes: [UInt8]) -> DecodeError? {
     }
 
     @Test func nameTooLongOnTheWire() {
-        let bytes: [UInt8] = [0x01] + Wire.magic + [1, 0, 33] + Array(repeating: 0x61, count: 33)
+        let bytes: [UInt8] = [0x01] + Wire.magic + [2, 0, 33] + Array(repeating: 0x61, count: 33)
         #expect(error(client: bytes)?.offset == 7)
     }
 
     @Test func badUTF8Name() {
         for bad: [UInt8] in [[0xFF], [0xC3], [0x61, 0xC3, 0x28], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xC0, 0xAF]] {
-            let bytes: [UInt8] = [0x01] + Wire.magic + [1, 0, UInt8(bad.count)] + bad
+            let bytes: [UInt8] = [0x01] + Wire.magic + [2, 0, UInt8(bad.count)] + bad
             let e = error(client: bytes)
             #expect(e?.reason.contains("UTF-8") == true)
         }
         // Valid multi-byte is fine, NUL too (the zone strips control characters from names itself).
-        let ok: [UInt8] = [0x01] + Wire.magic + [1, 0, 3, 0xE2, 0x82, 0xAC]
+        let ok: [UInt8] = [0x01] + Wire.magic + [2, 0, 3, 0xE2, 0x82, 0xAC]
         #expect(error(client: ok) == nil)
     }
 

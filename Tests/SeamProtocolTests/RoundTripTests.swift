@@ -44,9 +44,10 @@ import Testing
 
     @Test func inputLayout() {
         let m = InputMessage(ackTick: 0x0403_0201, newestSequence: 0x0807_0605, commands: [
-            InputCommand(moveX: -1, moveY: 2, aim: 0xBBAA, buttons: 1),
+            InputCommand(moveX: -1, moveY: 2, aim: 0xBBAA, buttons: 1, viewTick: 0x0D0C_0B0A, viewFraction: 0x80),
         ])
-        #expect(ClientMessage.input(m).encoded() == [0x02, 1, 2, 3, 4, 5, 6, 7, 8, 1, 0xFF, 2, 0xAA, 0xBB, 1])
+        #expect(ClientMessage.input(m).encoded()
+            == [0x02, 1, 2, 3, 4, 5, 6, 7, 8, 1, 0xFF, 2, 0xAA, 0xBB, 1, 0x0A, 0x0B, 0x0C, 0x0D, 0x80])
         #expect(ClientMessage.leave(reason: 9).encoded() == [0x03, 9])
     }
 

@@ -55,7 +55,8 @@ enum Samples {
         .input(InputMessage(ackTick: 0, newestSequence: 1, commands: [InputCommand()])),
         .input(InputMessage(ackTick: 99, newestSequence: 1000, commands: [
             InputCommand(moveX: 127, moveY: -127, aim: 16384, buttons: InputCommand.fire),
-            InputCommand(moveX: -128, moveY: 0, aim: 65535, buttons: 0xFF),
+            InputCommand(moveX: -128, moveY: 0, aim: 65535, buttons: 0xFF, viewTick: 0xFFFF_FFFF, viewFraction: 255),
+            InputCommand(moveX: 3, aim: 7, buttons: InputCommand.fire, viewTick: 1_234_567, viewFraction: 128),
         ])),
         .input(InputMessage(ackTick: 0xFFFF_FFFF, newestSequence: 0xFFFF_FFFF, commands: eightCommands)),
         .input(InputMessage(ackTick: 5, newestSequence: 7, commands: Array(repeating: InputCommand(moveX: 1), count: 8))),

@@ -12,9 +12,16 @@ private func hits(_ events: [SimEvent]) -> [SimEvent] {
     events.filter { if case .hit = $0 { true } else { false } }
 }
 
+/// The shot rules judged against the present (no rewind): what LagCompensationTests builds on.
+private func present() -> SimulationConfig {
+    var c = SimulationConfig()
+    c.lagCompensation = false
+    return c
+}
+
 @Suite struct ShootingTests {
     /// Range map with A = 1 at (1.5, 1.5) and B = 2 at (14.5, 1.5), 13 tiles apart on an open row.
-    func duel(_ config: SimulationConfig = SimulationConfig()) throws -> ZoneSimulation {
+    func duel(_ config: SimulationConfig = present()) throws -> ZoneSimulation {
         var sim = try simulation(Maps.range, config: config)
         sim.addPlayer(id: 1, name: "a")
         sim.addPlayer(id: 2, name: "b")
@@ -64,7 +71,7 @@ private func hits(_ events: [SimEvent]) -> [SimEvent] {
 
     @Test func rangeLimit() throws {
         // The target's circle starts at 13 - 0.45 = 12.55 tiles.
-        var config = SimulationConfig()
+        var config = present()
         config.shotRange = 12.5
         var short = try duel(config)
         short.apply(InputCommand(aim: 0, buttons: InputCommand.fire), sequence: 1, to: 1)
@@ -90,7 +97,7 @@ private func hits(_ events: [SimEvent]) -> [SimEvent] {
             #S..S..#
             ########
             """
-        var config = SimulationConfig()
+        var config = present()
         config.viewRadius = 9
         config.shotRange = 2.8
         var sim = try simulation(text, config: config)
@@ -205,7 +212,7 @@ private func hits(_ events: [SimEvent]) -> [SimEvent] {
 
     @Test func bothKillEachOtherInTheSameTickAtMostOnce() throws {
         // Shots resolve in player order: the first to fire kills; the dead one no longer shoots.
-        var config = SimulationConfig()
+        var config = present()
         config.shotDamage = 100
         var sim = try duel(config)
         sim.apply(InputCommand(aim: 0, buttons: InputCommand.fire), sequence: 1, to: 1)

@@ -1,5 +1,3 @@
-import SeamWorld
-
 /// Ray tests for hitscan shots.
 public enum Raycast {
     /// Distance along the unit direction `d` from `origin` to the first wall tile, or `maxDistance` if none

@@ -161,9 +161,12 @@ extension Swarm {
         if distance < 20 && bots[i].sequence + 1 >= bots[i].lastShotSequence + 5 {
             let sequence = bots[i].sequence + 1
             command.buttons |= InputCommand.fire
-            let whole = max(0, time.rounded(.down))
-            command.viewTick = UInt32(whole)
-            command.viewFraction = UInt8(min(255, ((time - whole) * 256).rounded(.down)))
+            // The view time claimed for lag compensation; none before the bot has a view of its own.
+            if time >= 1, time < Double(UInt32.max) {
+                let whole = time.rounded(.down)
+                command.viewTick = UInt32(whole)
+                command.viewFraction = UInt8(min(255, max(0, ((time - whole) * 256).rounded(.down))))
+            }
             bots[i].lastShotSequence = sequence
             stats.shotsFired += 1
             if let ghost = seenHit(from: me, aim: command.aim, shooter: bots[i].playerId) {

@@ -46,6 +46,8 @@ struct Bot {
     // What the bot knows of itself, from the newest snapshot.
     var position = Vec2.zero
     var alive = true
+    /// The tick of the first snapshot that showed the bot alive again after a death (0: never died).
+    var aliveSinceTick: UInt32 = 0
     var newestTick: UInt32 = 0
     /// The tick acknowledged in inputs: the newest snapshot decoded from the current owner (0 = none:
     /// the owner then sends a full snapshot).

@@ -103,6 +103,10 @@ extension Swarm {
                 case .killCredited: stats.kills += 1
                 case .died: stats.deaths += 1
                 case .coinPicked: stats.coinsPicked += 1
+                case .shotVoid(let shot, let reason):
+                    if bots[i].clientHits.removeValue(forKey: shot) != nil {
+                        stats.clientHitsVoid[Int(reason.rawValue), default: 0] += 1
+                    }
                 case .damaged, .respawned: break
                 }
             }
@@ -150,7 +154,9 @@ extension Swarm {
         bots[i].newestTick = s.tick
         bots[i].newestTickNanos = nowNanos
         bots[i].position = Vec2(x: Quantize.position(s.me.x), y: Quantize.position(s.me.y))
-        bots[i].alive = s.me.flags & EntityFlags.alive != 0
+        let alive = s.me.flags & EntityFlags.alive != 0
+        if alive && !bots[i].alive { bots[i].aliveSinceTick = s.tick }
+        bots[i].alive = alive
         // The bot itself joins its view, so it aims from where it saw itself at the render time.
         var seen = s.entities
         seen.append(EntityState(id: bots[i].playerId, x: s.me.x, y: s.me.y, vx: s.me.vx, vy: s.me.vy,

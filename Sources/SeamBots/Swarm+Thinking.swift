@@ -158,7 +158,8 @@ extension Swarm {
         var command = distance > 6 ? steer(i, toward: enemy.position) : strafe(i, around: toward)
         command.aim = Quantize.angle(atan2(toward.y, toward.x))
         // The zone allows one shot per 5 ticks; firing only then keeps `shots.fired` equal to shots taken.
-        if distance < 20 && bots[i].sequence + 1 >= bots[i].lastShotSequence + 5 {
+        // Not before the bot's own view shows it alive again after a respawn: it would aim from its corpse.
+        if distance < 20 && bots[i].sequence + 1 >= bots[i].lastShotSequence + 5 && time >= Double(bots[i].aliveSinceTick) {
             let sequence = bots[i].sequence + 1
             command.buttons |= InputCommand.fire
             // The view time claimed for lag compensation; none before the bot has a view of its own.

@@ -44,6 +44,13 @@ public enum SwarmReport {
                 "fired": s.shotsFired, "confirmed": s.shotsConfirmed, "client_hits": s.clientHits,
                 "client_hits_confirmed": s.clientHitsConfirmed,
                 "confirmed_per_client_hit": round3(s.clientHits > 0 ? Double(s.clientHitsConfirmed) / Double(s.clientHits) : 0),
+                "client_hits_void": [
+                    "target_dead": s.clientHitsVoid[1, default: 0], "shooter_dead": s.clientHitsVoid[2, default: 0],
+                    "target_in_handoff": s.clientHitsVoid[3, default: 0],
+                ],
+                // Agreement on the shots the zone could judge: neither side died in flight, no handoff.
+                "confirmed_per_judged_client_hit": round3(s.clientHits - s.clientHitsVoidTotal > 0
+                    ? Double(s.clientHitsConfirmed) / Double(s.clientHits - s.clientHitsVoidTotal) : 0),
                 "border": [
                     "client_hits": s.borderClientHits, "client_hits_confirmed": s.borderClientHitsConfirmed,
                     "confirmed_per_client_hit": round3(s.borderClientHits > 0 ? Double(s.borderClientHitsConfirmed) / Double(s.borderClientHits) : 0),

@@ -16,6 +16,10 @@ public struct SwarmStats: Sendable {
     public var clientHitsConfirmed = 0
     public var borderClientHits = 0
     public var borderClientHitsConfirmed = 0
+    /// Client hits the zone answered with "void" (`GameEvent.VoidReason` raw value → count): the target or the
+    /// shooter had died while the shot was in flight, or the target was in a handoff.
+    public var clientHitsVoid: [Int: Int] = [:]
+    public var clientHitsVoidTotal: Int { clientHitsVoid.values.reduce(0, +) }
     public var kills = 0
     public var deaths = 0
     public var coinsPicked = 0

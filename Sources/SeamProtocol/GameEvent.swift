@@ -12,9 +12,21 @@ public enum GameEvent: Equatable, Sendable {
     case respawned(x: UInt16, y: UInt16)
     /// You picked up `coin`.
     case coinPicked(coin: UInt32)
+    /// Your shot `shot` did nothing although it may have hit as you saw it: see `VoidReason`.
+    case shotVoid(shot: UInt32, reason: VoidReason)
 
     enum Tag: UInt8 {
-        case hitConfirmed = 1, damaged, killCredited, died, respawned, coinPicked
+        case hitConfirmed = 1, damaged, killCredited, died, respawned, coinPicked, shotVoid
+    }
+
+    /// Why a shot did nothing. Tells a client's view apart from the zone's rules: the aim may have been right.
+    public enum VoidReason: UInt8, Sendable, CaseIterable {
+        /// The first player on the ray, where you saw it, had died by the time the shot was judged.
+        case targetDead = 1
+        /// You had died by the time your shot arrived.
+        case shooterDead = 2
+        /// The first player on the ray is frozen in a handoff (or was refused across the border).
+        case targetInHandoff = 3
     }
 
     public func encode(into w: inout ByteWriter) {
@@ -31,6 +43,8 @@ public enum GameEvent: Equatable, Sendable {
             w.u8(Tag.respawned.rawValue); w.u16(x); w.u16(y)
         case .coinPicked(let coin):
             w.u8(Tag.coinPicked.rawValue); w.u32(coin)
+        case .shotVoid(let shot, let reason):
+            w.u8(Tag.shotVoid.rawValue); w.u32(shot); w.u8(reason.rawValue)
         }
     }
 
@@ -44,6 +58,13 @@ public enum GameEvent: Equatable, Sendable {
         case .died: return .died(killer: try r.u32("killer"), respawnTick: try r.u32("respawn tick"))
         case .respawned: return .respawned(x: try r.u16("x"), y: try r.u16("y"))
         case .coinPicked: return .coinPicked(coin: try r.u32("coin"))
+        case .shotVoid:
+            let shot = try r.u32("shot")
+            let reasonAt = r.offset
+            guard let reason = VoidReason(rawValue: try r.u8("void reason")) else {
+                throw DecodeError("unknown void reason", at: reasonAt)
+            }
+            return .shotVoid(shot: shot, reason: reason)
         case nil: throw DecodeError("unknown event tag \(tag)", at: at)
         }
     }

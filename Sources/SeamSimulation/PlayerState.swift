@@ -17,8 +17,8 @@ public struct PlayerState: Sendable, Equatable {
     /// The input applied this tick and its sequence number.
     public var input = InputCommand()
     public var inputSequence: UInt32 = 0
-    /// Tick of the last shot, for the rate limit.
-    public var lastShotTick: UInt64?
+    /// When the next shot is due on the player's schedule of one shot per cooldown (see `SimulationConfig.shotSlackTicks`).
+    public var shotReadyTick: UInt64 = 0
     /// Sequence of the input that fired last: one input fires at most once, even if it is applied again.
     public var lastShotSequence: UInt32 = 0
     /// Frozen while handed over: no input applied, no shots, no pickups, not hittable, so its state stays

@@ -16,6 +16,9 @@ public struct PositionHistory: Sendable {
 
     /// Ticks kept: a little over one second at 20 Hz.
     public static let depth = 24
+    /// A move longer than this between two ticks (tiles) is a jump (a respawn), never interpolated. Clients
+    /// use the same rule (a walk at full speed is 0.3 tiles per tick at 20 Hz).
+    public static let teleportPerTick = 1.5
 
     private var slotOf: [UInt32: Int] = [:]
     private var lastSeen: [UInt64] = []
@@ -78,7 +81,10 @@ public struct PositionHistory: Sendable {
         let b = f > 0 ? sample(id, tick: t0 + 1) : nil
         switch (a, b) {
         case (let a?, let b?):
-            return Sample(tick: t0, position: a.position + (b.position - a.position) * f, alive: a.alive && b.alive)
+            // A jump no walk explains (a respawn) is not interpolated: the later position, as clients show it.
+            // Alive as in the later tick, as a client interpolating toward its newer snapshot shows it.
+            if (b.position - a.position).lengthSquared > Self.teleportPerTick * Self.teleportPerTick { return b }
+            return Sample(tick: t0, position: a.position + (b.position - a.position) * f, alive: b.alive)
         case (let a?, nil):
             return a
         case (nil, let b?):
@@ -135,6 +141,9 @@ public struct RewindStats: Sendable, Equatable {
     public var clamped = 0
     /// Sum of rewinds in ticks (mean = total / shots).
     public var totalRewindTicks = 0.0
+    /// Shots whose first target, as rewound, is dead now or frozen in a handoff now: no damage.
+    public var targetDeadNow = 0
+    public var targetFrozenNow = 0
 
     public init() {}
 
@@ -143,6 +152,10 @@ public struct RewindStats: Sendable, Equatable {
     /// Mean rewind in milliseconds at `tickRate`.
     public func meanRewindMs(tickRate: Int) -> Double {
         shots == 0 ? 0 : totalRewindTicks * 1000 / Double(tickRate) / Double(shots)
+    }
+
+    mutating func noteUnavailable(frozen: Bool) {
+        if frozen { targetFrozenNow += 1 } else { targetDeadNow += 1 }
     }
 
     mutating func note(_ verdict: RewindPolicy.Verdict, rewind: Double) {

@@ -10,6 +10,10 @@ public struct SimulationConfig: Sendable, Equatable {
     public var viewRadius: Double = 16
     public var shotRange: Double = 24
     public var shotCooldownTicks: UInt64 = 5
+    /// How many ticks before its due time a shot may come: inputs reach the zone with jitter, so two fire
+    /// commands sent 5 ticks apart may be applied 4 apart. Due times advance by the cooldown from the
+    /// previous due time, so the long-run rate stays one shot per cooldown (virtual scheduling, as in GCRA).
+    public var shotSlackTicks: UInt64 = 2
     public var shotDamage: Int = 25
     public var maxHealth: Int = 100
     public var respawnTicks: UInt64 = 60

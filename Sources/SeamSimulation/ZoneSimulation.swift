@@ -204,10 +204,14 @@ public struct ZoneSimulation: Sendable {
     private mutating func shoot() {
         for i in players.indices {
             let shooter = players[i]
-            guard shooter.alive, !shooter.frozen, shooter.input.firing, shooter.inputSequence != shooter.lastShotSequence
-            else { continue }
-            if let last = shooter.lastShotTick, tick - last < config.shotCooldownTicks { continue }
-            players[i].lastShotTick = tick
+            guard !shooter.frozen, shooter.input.firing, shooter.inputSequence != shooter.lastShotSequence else { continue }
+            guard shooter.alive else {
+                players[i].lastShotSequence = shooter.inputSequence
+                events.append(.shotVoid(shooter: shooter.id, shot: shooter.inputSequence, reason: .shooterDead))
+                continue
+            }
+            guard tick + config.shotSlackTicks >= shooter.shotReadyTick else { continue }
+            players[i].shotReadyTick = max(shooter.shotReadyTick, tick) + config.shotCooldownTicks
             players[i].lastShotSequence = shooter.inputSequence
             guard let target = judgeShot(of: i) else { continue }
             if target < players.count {
@@ -234,7 +238,14 @@ public struct ZoneSimulation: Sendable {
                                                  roundTripTicks: shooter.roundTripTicks)
             time = judged.time
             rewindStats.note(judged.verdict, rewind: Double(tick) - time)
-            if let then = history.position(of: shooter.id, at: time) { origin = then.position }
+            if let then = history.position(of: shooter.id, at: time) {
+                // Dead at the time it claims to have seen: its own view was not yet alive, no shot.
+                guard then.alive else {
+                    events.append(.shotVoid(shooter: shooter.id, shot: shooter.inputSequence, reason: .shooterDead))
+                    return nil
+                }
+                origin = then.position
+            }
         }
         let limit = Raycast.wallDistance(map: map, from: origin, direction: d, maxDistance: config.shotRange)
         // Candidates come from the grid at present positions: widen the search by how far shooter and
@@ -242,14 +253,18 @@ public struct ZoneSimulation: Sendable {
         let moved = 2 * config.maxSpeed * (Double(tick) - time) * config.tickSeconds
         let owned = players.count
         var best: (index: Int, t: Double, id: UInt32)?
+        var unavailable: (t: Double, frozen: Bool)?
         grid.forEachCandidate(around: shooter.position, radius: limit + config.hitRadius + moved) { j in
             guard j != i else { return }
             let id: UInt32
+            let available: Bool
+            var frozen = false
             if j < owned {
-                guard players[j].alive, !players[j].frozen else { return }
+                available = players[j].alive && !players[j].frozen
+                frozen = players[j].frozen
                 id = players[j].id
             } else {
-                guard ghosts[j - owned].alive else { return }
+                available = ghosts[j - owned].alive
                 id = ghosts[j - owned].id
             }
             let center: Vec2
@@ -261,7 +276,18 @@ public struct ZoneSimulation: Sendable {
             }
             guard let t = Raycast.circleHit(from: origin, direction: d, center: center, radius: config.hitRadius),
                   t <= limit else { return }
+            guard available else {
+                // Hit as seen, but dead or frozen in a handoff now: no damage, and the shooter is told why.
+                if unavailable == nil || t < unavailable!.t { unavailable = (t, frozen) }
+                return
+            }
             if best == nil || t < best!.t || (t == best!.t && id < best!.id) { best = (j, t, id) }
+        }
+        if let u = unavailable, best == nil || u.t < best!.t {
+            rewindStats.noteUnavailable(frozen: u.frozen)
+            events.append(.shotVoid(shooter: shooter.id, shot: shooter.inputSequence,
+                                    reason: u.frozen ? .targetInHandoff : .targetDead))
+            return nil
         }
         return best?.index
     }

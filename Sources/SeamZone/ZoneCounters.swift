@@ -68,7 +68,8 @@ public struct ZoneStatus: Sendable {
 
     private var shotsPart: String {
         let mean = Int(rewind.meanRewindMs(tickRate: 20).rounded())
-        return "shots \(rewind.shots) (clamped \(rewind.clamped), mean rewind \(mean)ms) "
+        return "shots \(rewind.shots) (clamped \(rewind.clamped), mean rewind \(mean)ms, on dead \(rewind.targetDeadNow), "
+            + "on frozen \(rewind.targetFrozenNow)) "
             + "remote hits out \(counters.remoteHitsForwarded) in \(counters.remoteHitsApplied)"
     }
 

@@ -97,7 +97,13 @@ extension ZoneServer {
         journal(.hitResult(shooter: hit.shooter, target: hit.target, shot: hit.shot,
                            outcome: owned[hit.shooter] == nil && outcome == .killed ? "killed, shooter gone" : outcome.name,
                            from: from))
-        guard outcome == .applied || outcome == .killed, owned[hit.shooter] != nil else { return }
+        guard owned[hit.shooter] != nil else { return }
+        switch outcome {
+        case .dead: post(.shotVoid(shot: hit.shot, reason: .targetDead), to: hit.shooter)
+        case .inHandoff, .notOwned: post(.shotVoid(shot: hit.shot, reason: .targetInHandoff), to: hit.shooter)
+        case .applied, .killed: break
+        }
+        guard outcome == .applied || outcome == .killed else { return }
         post(.hitConfirmed(shot: hit.shot, target: hit.target, damage: hit.damage), to: hit.shooter)
         if outcome == .killed, simulation.creditKill(hit.shooter) {
             post(.killCredited(victim: hit.target), to: hit.shooter)

@@ -32,6 +32,8 @@ extension ZoneServer {
                     journal(.kill(killer: killer, victim: victim, shot: shot, from: from))
                     if origin == nil { post(.killCredited(victim: victim), to: killer) }
                 }
+            case .shotVoid(let shooter, let shot, let reason):
+                post(.shotVoid(shot: shot, reason: reason), to: shooter)
             case .ghostHit(let shooter, let target, let shot, let damage):
                 forwardHit(shooter: shooter, target: target, shot: shot, damage: damage)
             case .died(let player, let killer, let respawnTick):

@@ -79,9 +79,9 @@ import Testing
 
     @Test func eventTags() {
         let tags = Samples.allEvents.map { ServerMessage.events([$0]).encoded()[2] }
-        #expect(tags == [1, 2, 3, 4, 5, 6])
+        #expect(tags == [1, 2, 3, 4, 5, 6, 7, 7])
         let sizes = Samples.allEvents.map { ServerMessage.events([$0]).encoded().count - 2 }
-        #expect(sizes == [10, 6, 5, 9, 5, 5])
+        #expect(sizes == [10, 6, 5, 9, 5, 5, 6, 6])
     }
 
     @Test func nameAtLimitIsKept() throws {

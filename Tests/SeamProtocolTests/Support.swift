@@ -36,6 +36,8 @@ enum Samples {
         .died(killer: 0x0010_0001, respawnTick: 123_456),
         .respawned(x: 96, y: 65535),
         .coinPicked(coin: 42),
+        .shotVoid(shot: 77, reason: .targetDead),
+        .shotVoid(shot: 0xFFFF_FFFF, reason: .targetInHandoff),
     ]
 
     static var eightCommands: [InputCommand] {

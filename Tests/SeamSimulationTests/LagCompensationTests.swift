@@ -10,13 +10,13 @@ import Testing
     @Test func historyInterpolatesBetweenTicks() {
         var h = PositionHistory()
         h.record(7, at: Vec2(x: 0, y: 0), alive: true, tick: 10)
-        h.record(7, at: Vec2(x: 2, y: 4), alive: true, tick: 11)
+        h.record(7, at: Vec2(x: 0.5, y: 1), alive: true, tick: 11)
         #expect(h.position(of: 7, at: 10)?.position == Vec2(x: 0, y: 0))
-        #expect(h.position(of: 7, at: 10.25)?.position == Vec2(x: 0.5, y: 1))
-        #expect(h.position(of: 7, at: 10.75)?.position == Vec2(x: 1.5, y: 3))
-        #expect(h.position(of: 7, at: 11)?.position == Vec2(x: 2, y: 4))
+        #expect(h.position(of: 7, at: 10.25)?.position == Vec2(x: 0.125, y: 0.25))
+        #expect(h.position(of: 7, at: 10.75)?.position == Vec2(x: 0.375, y: 0.75))
+        #expect(h.position(of: 7, at: 11)?.position == Vec2(x: 0.5, y: 1))
         // Past the newest tick: the newest alone. Before the first: nothing was seen then.
-        #expect(h.position(of: 7, at: 11.5)?.position == Vec2(x: 2, y: 4))
+        #expect(h.position(of: 7, at: 11.5)?.position == Vec2(x: 0.5, y: 1))
         #expect(h.position(of: 7, at: 9) == nil)
         #expect(h.position(of: 8, at: 10) == nil)
     }
@@ -165,5 +165,54 @@ import Testing
         #expect(r.outcome == .dead)
         #expect(sim.creditKill(5) && !sim.creditKill(900))
         #expect(sim.player(5)!.kills == 1)
+    }
+}
+
+/// What a shot that cannot count says, and jumps that are never interpolated.
+@Suite struct VoidShotTests {
+    func scene() throws -> ZoneSimulation {
+        var sim = try simulation(Maps.range)
+        for id: UInt32 in 1...2 { sim.addPlayer(id: id, name: "p\(id)") }
+        sim.step()
+        sim.step()
+        _ = sim.drainEvents()
+        return sim
+    }
+
+    func kill(_ id: UInt32, in sim: inout ZoneSimulation) {
+        for shot: UInt32 in 1...4 { _ = sim.applyRemoteHit(shooter: 900, target: id, shot: shot, damage: 25, origin: 9) }
+        _ = sim.drainEvents()
+    }
+
+    @Test func aTargetThatDiedSinceTheViewMakesTheShotVoid() throws {
+        var sim = try scene()
+        kill(2, in: &sim)
+        sim.apply(InputCommand(aim: 0, buttons: InputCommand.fire, viewTick: 1), sequence: 3, to: 1)
+        sim.step()
+        #expect(sim.drainEvents() == [.shotVoid(shooter: 1, shot: 3, reason: .targetDead)])
+        #expect(sim.rewindStats.targetDeadNow == 1)
+    }
+
+    @Test func aShooterThatDiedBeforeItsInputArrivedFiresNothing() throws {
+        var sim = try scene()
+        kill(1, in: &sim)
+        sim.apply(InputCommand(aim: 0, buttons: InputCommand.fire, viewTick: 1), sequence: 3, to: 1)
+        sim.step()
+        #expect(sim.drainEvents() == [.shotVoid(shooter: 1, shot: 3, reason: .shooterDead)])
+        #expect(sim.player(2)!.health == 100)
+        // The same input applied again stays void once.
+        sim.step()
+        #expect(sim.drainEvents().isEmpty)
+    }
+
+    @Test func aJumpIsNotInterpolated() {
+        var h = PositionHistory()
+        h.record(4, at: Vec2(x: 10, y: 10), alive: false, tick: 20)
+        h.record(4, at: Vec2(x: 2, y: 2), alive: true, tick: 21)
+        let then = h.position(of: 4, at: 20.5)
+        #expect(then?.position == Vec2(x: 2, y: 2) && then?.alive == true)
+        h.record(5, at: Vec2(x: 10, y: 10), alive: true, tick: 20)
+        h.record(5, at: Vec2(x: 10.3, y: 10), alive: true, tick: 21)
+        #expect(abs(h.position(of: 5, at: 20.5)!.position.x - 10.15) < 1e-12)
     }
 }

@@ -117,8 +117,23 @@ private func present() -> SimulationConfig {
             sim.step()
             if !hits(sim.drainEvents()).isEmpty { hitTicks.append(sim.tick) }
         }
-        #expect(hitTicks == [1, 6, 11, 16])
-        #expect(sim.player(1)!.lastShotTick == 16)
+        // A shot may come up to 2 ticks early, but the schedule advances from its due time: one per 5.
+        #expect(hitTicks == [1, 4, 9, 14])
+        #expect(sim.player(1)!.shotReadyTick == 21)
+    }
+
+    @Test func earlyShotsDoNotRaiseTheLongRunRate() throws {
+        var config = present()
+        config.maxHealth = 1_000_000
+        var sim = try duel(config)
+        var count = 0
+        for seq in UInt32(1)...200 {
+            sim.apply(InputCommand(aim: 0, buttons: InputCommand.fire), sequence: seq, to: 1)
+            sim.step()
+            count += hits(sim.drainEvents()).count
+        }
+        // Firing every tick for 200 ticks: 40 shots on the schedule, plus the one 2-tick head start.
+        #expect(count == 41)
     }
 
     @Test func oneInputFiresAtMostOnce() throws {
@@ -185,13 +200,14 @@ private func present() -> SimulationConfig {
         #expect(sim.player(1)!.kills == 1)
         #expect(sim.coins[0].place == .ground(victimAt))
 
-        // The corpse cannot be hit or killed again.
+        // The corpse cannot be hit or killed again: each shot at it is void (the shooter is told why).
         for _ in 0..<30 {
             seq += 1
             sim.apply(InputCommand(aim: aim(from: sim.player(1)!.position, to: victimAt), buttons: InputCommand.fire),
                       sequence: seq, to: 1)
             sim.step()
-            #expect(sim.drainEvents().isEmpty)
+            let events = sim.drainEvents()
+            #expect(events.isEmpty || events == [.shotVoid(shooter: 1, shot: seq, reason: .targetDead)])
         }
         #expect(sim.player(1)!.kills == 1 && sim.player(2)!.deaths == 1)
 
@@ -223,6 +239,7 @@ private func present() -> SimulationConfig {
             .hit(shooter: 1, target: 2, shot: 1, damage: 100, health: 0),
             .kill(killer: 1, victim: 2, shot: 1),
             .died(player: 2, killer: 1, respawnTick: 1 + config.respawnTicks),
+            .shotVoid(shooter: 2, shot: 1, reason: .shooterDead),
         ])
     }
 }

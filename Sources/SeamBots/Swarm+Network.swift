@@ -104,8 +104,9 @@ extension Swarm {
                 case .died: stats.deaths += 1
                 case .coinPicked: stats.coinsPicked += 1
                 case .shotVoid(let shot, let reason):
-                    if bots[i].clientHits.removeValue(forKey: shot) != nil {
+                    if let ghost = bots[i].clientHits.removeValue(forKey: shot) {
                         stats.clientHitsVoid[Int(reason.rawValue), default: 0] += 1
+                        if ghost { stats.borderClientHitsVoid += 1 }
                     }
                 case .damaged, .respawned: break
                 }

@@ -53,6 +53,9 @@ public enum SwarmReport {
                     ? Double(s.clientHitsConfirmed) / Double(s.clientHits - s.clientHitsVoidTotal) : 0),
                 "border": [
                     "client_hits": s.borderClientHits, "client_hits_confirmed": s.borderClientHitsConfirmed,
+                    "client_hits_void": s.borderClientHitsVoid,
+                    "confirmed_per_judged_client_hit": round3(s.borderClientHits - s.borderClientHitsVoid > 0
+                        ? Double(s.borderClientHitsConfirmed) / Double(s.borderClientHits - s.borderClientHitsVoid) : 0),
                     "confirmed_per_client_hit": round3(s.borderClientHits > 0 ? Double(s.borderClientHitsConfirmed) / Double(s.borderClientHits) : 0),
                 ],
             ],

@@ -20,6 +20,7 @@ public struct SwarmStats: Sendable {
     /// shooter had died while the shot was in flight, or the target was in a handoff.
     public var clientHitsVoid: [Int: Int] = [:]
     public var clientHitsVoidTotal: Int { clientHitsVoid.values.reduce(0, +) }
+    public var borderClientHitsVoid = 0
     public var kills = 0
     public var deaths = 0
     public var coinsPicked = 0

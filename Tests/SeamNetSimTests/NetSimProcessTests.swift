@@ -4,7 +4,7 @@ import SeamProtocol
 import SeamTesting
 import Testing
 
-/// Real `seam netsim` and `seam zone` processes on loopback, reached by a real ENet client.
+/// Real `seam netsim` and `seam zone` / `seam cluster` processes on loopback, reached by a real ENet client.
 @Suite(.serialized) struct NetSimProcessTests {
     static func counters(_ report: [String: Any], _ direction: String) -> [String: Int] {
         let total = report["total"] as? [String: Any] ?? [:]
@@ -98,6 +98,60 @@ import Testing
         }
     }
 
+    @Test func standbyAndHandoffGoThroughTheRelaysOfACluster() throws {
+        // duel: west 7101, east 7102; relays at +100.
+        let cluster = try ClusterUnderTest(
+            map: "duel", ports: [7101, 7102, 7201, 7202], links: 1,
+            extra: ["--netsim", "latency=5ms,seed=2"])
+        #expect(
+            cluster.text.contains(
+                "clients connect through netsim at west=127.0.0.1:\(cluster.port(7201)), east=127.0.0.1:\(cluster.port(7202))"
+            ))
+        #expect(cluster.text.contains("--port-offset \(cluster.portOffset + 100)"))
+        let owner = try TestClient()
+        try owner.connect(port: cluster.port(7201))
+        try owner.send(.hello(version: Wire.version, name: "walker"))
+        #expect(owner.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } } != nil)
+        // Walk east until the west zone offers a standby connection to the east zone: at its relay.
+        var standby: (ZoneEndpoint, AttachToken)?
+        var sequence: UInt32 = 0
+        for _ in 0..<400 where standby == nil {
+            sequence += 1
+            try owner.send(
+                .input(InputMessage(ackTick: 0, newestSequence: sequence, commands: [InputCommand(moveX: 127)])))
+            owner.pump(until: { false }, timeout: 0.025)
+            for m in owner.received { if case .standby(let e, let t) = m { standby = (e, t) } }
+            owner.clearReceived()
+        }
+        let (endpoint, token) = try #require(standby)
+        #expect(endpoint.zoneIndex == 1)
+        #expect(
+            endpoint.port == cluster.port(7202),
+            "the east zone is advertised at its relay, not at \(cluster.port(7102))")
+        let east = try TestClient()
+        try east.connect(port: endpoint.port)
+        try east.send(.attach(version: Wire.version, token: token))
+        #expect(east.waitFor { m -> UInt32? in if case .attached(let p, _) = m { p } else { nil } } != nil)
+        // Keep walking: the east zone takes the player over the standby connection, through the relay.
+        var newOwner: UInt16?
+        for _ in 0..<400 where newOwner == nil {
+            sequence += 1
+            try owner.send(
+                .input(InputMessage(ackTick: 0, newestSequence: sequence, commands: [InputCommand(moveX: 127)])))
+            owner.pump(until: { false }, timeout: 0.0125)
+            east.pump(until: { false }, timeout: 0.0125)
+            for m in east.received { if case .owner(_, _, _, let index) = m { newOwner = index } }
+            east.clearReceived()
+            owner.clearReceived()
+        }
+        #expect(newOwner == 1)
+        east.disconnect()
+        owner.disconnect()
+        let out = cluster.stop()
+        #expect(out.contains("[netsim] netsim stopped after"))
+        #expect(out.contains("[west] zone west tells clients to reach east=127.0.0.1:\(cluster.port(7202))"))
+    }
+
     @Test(arguments: [
         (["netsim", "--spec", "latency=5ms"], "at least one --relay"),
         (["netsim", "--relay", "127.0.0.1:0", "--spec", "latency=5ms"], "--relay: a relay is LISTEN=TARGET"),
@@ -112,10 +166,13 @@ import Testing
             ["cluster", "--map", "Maps/duel.map", "--netsim", "wobble=3%"],
             "--netsim: spec part 'wobble=3%': unknown key 'wobble'"
         ),
+        (["cluster", "--map", "Maps/duel.map", "--netsim-report", "x.json"], "--netsim-report needs --netsim"),
+        (["cluster", "--map", "Maps/duel.map", "--netsim", "loss=1%", "--netsim-offset", "1"], "another zone's port"),
         (
             ["zone", "--map", "Maps/duel.map", "--zone", "west", "--public", "east"],
             "--public must look like ID=HOST:PORT"
         ),
+        (["zone", "--map", "Maps/duel.map", "--zone", "west", "--public", "north=127.0.0.1:1"], "has no zone 'north'"),
     ])
     func badFlagsAreRefused(arguments: [String], message: String) throws {
         let r = try SeamProcess.run(arguments, timeout: 20, directory: SeamProcess.repositoryRoot)

@@ -22,6 +22,7 @@ public final class Relay {
     var flowIndex: [FlowKey: Int32] = [:]
     var flowsOpened: [UInt64]
     var flowErrors: UInt64 = 0
+    var lateness = LatenessHistogram()
     var queue = DeliveryQueue<Scheduled>()
     var pool = PacketPool()
     /// The sockets to wait on: every listener, then every flow's upstream socket; `pollOwners[i]` is the
@@ -136,8 +137,8 @@ public final class Relay {
                     down: impairments[2 * m + 1].counters, flows: open, flowsOpened: flowsOpened[m]))
         }
         return RelayStatistics(
-            spec: spec, relays: relays, elapsedSeconds: Double(clock() - started) / 1e9,
-            flowErrors: flowErrors)
+            spec: spec, relays: relays, elapsedSeconds: Double(clock() - started) / 1e9, flowErrors: flowErrors,
+            lateness: lateness)
     }
 
     /// Sends every packet due at `now`, earliest first.
@@ -153,6 +154,8 @@ public final class Relay {
                 p.upstream ? flow.socket.send(bytes, to: nil) : listeners[m].send(bytes, to: flow.client)
             }
             let direction = 2 * m + (p.upstream ? 0 : 1)
+            let sent = clock()
+            lateness.record(sent > entry.due ? sent - entry.due : 0)
             if case .done(let count, _) = outcome {
                 impairments[direction].delivered(bytes: count)
             } else {

@@ -33,6 +33,8 @@ public struct RelayStatistics: Sendable, Encodable {
     public var elapsedSeconds: Double
     /// Client packets dropped because no upstream socket could be opened for their flow.
     public var flowErrors: UInt64
+    /// How late packets left after their due time, over the whole run.
+    public var lateness: LatenessHistogram
 
     public var up: DirectionCounters { relays.reduce(into: DirectionCounters()) { $0.add($1.up) } }
     public var down: DirectionCounters { relays.reduce(into: DirectionCounters()) { $0.add($1.down) } }
@@ -44,6 +46,7 @@ public struct RelayStatistics: Sendable, Encodable {
         case duration = "duration_s"
         case relays, total
         case flowErrors = "flow_errors"
+        case lateness
     }
 
     enum TotalKeys: String, CodingKey { case up, down, flows }
@@ -61,11 +64,13 @@ public struct RelayStatistics: Sendable, Encodable {
         try total.encode(down, forKey: .down)
         try total.encode(flows, forKey: .flows)
         try c.encode(flowErrors, forKey: .flowErrors)
+        try c.encode(lateness, forKey: .lateness)
     }
 
     /// One status line: both directions summed over every relay.
     public var statusLine: String {
-        "netsim t=\(Int(elapsedSeconds))s flows \(flows) | up \(Self.brief(up)) | down \(Self.brief(down))"
+        "netsim t=\(Int(elapsedSeconds))s flows \(flows) late p50 \(lateness.percentileNanos(50) / 1_000)us "
+            + "p99 \(lateness.percentileNanos(99) / 1_000)us | up \(Self.brief(up)) | down \(Self.brief(down))"
     }
 
     /// The final summary: one line per relay and direction.
@@ -76,6 +81,9 @@ public struct RelayStatistics: Sendable, Encodable {
             lines.append("    up   \(Self.brief(r.up))")
             lines.append("    down \(Self.brief(r.down))")
         }
+        lines.append(
+            "  sent late by p50 \(lateness.percentileNanos(50) / 1_000) us, p99 \(lateness.percentileNanos(99) / 1_000) us, "
+                + "max \(lateness.maxNanos / 1_000) us over \(lateness.samples) packets")
         if flowErrors > 0 { lines.append("  \(flowErrors) client packets dropped: no upstream socket could be opened") }
         return lines
     }

@@ -39,3 +39,18 @@ import Testing
         #expect(out.map(\.1) == expected.map(\.1))
     }
 }
+
+@Suite struct LatenessHistogramTests {
+    @Test func percentilesAreBucketBoundsCappedAtTheMaximum() {
+        var h = LatenessHistogram()
+        #expect(h.percentileNanos(50) == 0)
+        for _ in 0..<98 { h.record(3_000) }  // 3 µs: the first 10 µs bucket
+        h.record(55_000)
+        h.record(20_000_000)  // beyond the last bucket
+        #expect(h.samples == 100)
+        #expect(h.percentileNanos(50) == 10_000)
+        #expect(h.percentileNanos(99) == 60_000)
+        #expect(h.percentileNanos(100) == 20_000_000)
+        #expect(h.maxNanos == 20_000_000)
+    }
+}

@@ -143,6 +143,7 @@ import Glibc
         #expect(got?.bytes == [7])
         let up = relay.statistics.up
         #expect(up.deliveredPackets == 1 && up.queueDepth == 0 && up.queueDepthMax == 1)
+        #expect(relay.statistics.lateness.samples == 1 && relay.statistics.lateness.maxNanos == 0, "sent at its due time")
     }
 
     @Test func idleFlowsAreForgotten() throws {

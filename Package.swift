@@ -45,12 +45,15 @@ let package = Package(
         .target(name: "SeamLogs", dependencies: ["SeamProtocol"]),
         // The independent checker: invariants over journal records, offline or live.
         .target(name: "SeamReferee", dependencies: ["SeamProtocol", "SeamNet"]),
+        // The network simulator: a UDP relay with latency, jitter, loss, duplication and reordering (plain POSIX
+        // sockets; it relays ENet's datagrams byte for byte and never speaks ENet).
+        .target(name: "SeamNetSim", dependencies: ["SeamWorld"]),
         // Test support: free ports, a manual clock, zone processes started and stopped by tests.
         .target(name: "SeamTesting", dependencies: ["SeamWorld", "SeamNet", "SeamProtocol"]),
         .executableTarget(
             name: "seam",
             dependencies: [
-                "SeamZone", "SeamBots", "SeamWorld", "SeamProtocol", "SeamLogs", "SeamReferee", "SeamNet",
+                "SeamZone", "SeamBots", "SeamWorld", "SeamProtocol", "SeamLogs", "SeamReferee", "SeamNet", "SeamNetSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,6 +69,10 @@ let package = Package(
         .testTarget(name: "SeamCLITests", dependencies: ["SeamTesting"]),
         .testTarget(name: "SeamLogsTests", dependencies: ["SeamLogs", "SeamTesting"]),
         .testTarget(name: "SeamRefereeTests", dependencies: ["SeamReferee"]),
+        .testTarget(
+            name: "SeamNetSimTests",
+            dependencies: ["SeamNetSim", "SeamWorld", "SeamNet", "SeamProtocol", "SeamTesting"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -67,6 +67,19 @@ public enum SeamProcess {
         }
     }
 
+    /// Reads a process's first output line byte by byte (so nothing after it is consumed), giving up after
+    /// `timeout` seconds between bytes or at the end of the output.
+    public static func firstLine(of handle: FileHandle, timeout: Double) -> String {
+        var line = Data()
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data([0x0A]) { break }
+            line.append(byte)
+        }
+        return String(decoding: line, as: UTF8.self)
+    }
+
     /// The repository root, found from this file's path.
     public static var repositoryRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

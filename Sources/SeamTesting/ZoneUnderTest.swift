@@ -23,17 +23,10 @@ public final class ZoneUnderTest: @unchecked Sendable {
         p.standardError = err
         try p.run()
         process = p
-        // Read the first line byte by byte: the port is in it.
-        var line = Data()
+        // The port is in the first line.
         let handle = out.fileHandleForReading
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([0x0A]) { break }
-            line.append(byte)
-        }
+        let text = SeamProcess.firstLine(of: handle, timeout: timeout)
         collector = OutputCollector(out: handle, err: err.fileHandleForReading)
-        let text = String(decoding: line, as: UTF8.self)
         guard let range = text.range(of: "listening on "),
             let colon = text[range.upperBound...].firstIndex(of: ":"),
             let port = UInt16(text[text.index(after: colon)...].prefix { $0.isNumber })

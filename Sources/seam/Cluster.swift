@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeamNetSim
 import SeamWorld
 import SeamZone
 
@@ -16,6 +17,13 @@ extension Seam {
                 Examples:
                   seam cluster --map Maps/quad.map --journal out/journal
                   seam cluster --map Maps/duel.map --port-offset 1000 --capacity 2000
+                  seam cluster --map Maps/quad.map --netsim "latency=75ms,jitter=10ms,loss=1%"
+
+                With --netsim, a `seam netsim` child relays every zone's client traffic from the zone's port plus
+                --netsim-offset (default 100) with those impairments, and each zone tells clients to reach its
+                neighbours there (standby connections and redirects go through the relays too); zone-to-zone
+                links stay direct. Clients connect at the relays: `seam bots --port-offset` is --port-offset plus
+                --netsim-offset.
                 """
         )
 
@@ -49,9 +57,24 @@ extension Seam {
         @Option(help: "Inject a fault into one zone, NAME@ZONE (repeatable), to test the referee; see `seam zone --help`.")
         var fault: [String] = []
 
+        @Option(help: "Put every zone's client traffic through a `seam netsim` relay with this spec, e.g. \"latency=75ms,jitter=10ms,loss=1%\" (see `seam netsim --help`).")
+        var netsim: String?
+
+        @Option(help: "With --netsim: each zone's relay listens at the zone's port plus this.")
+        var netsimOffset: Int = 100
+
+        @Option(help: "With --netsim: the relay writes its counters as JSON here when the cluster stops.")
+        var netsimReport: String?
+
         func validate() throws {
             guard (0...60000).contains(portOffset) else { throw ValidationError("--port-offset must be in 0...60000") }
             guard (1...4000).contains(capacity) else { throw ValidationError("--capacity must be in 1...4000") }
+            if let netsim {
+                do { _ = try ImpairmentSpec(parsing: netsim) } catch { throw ValidationError("--netsim: \(error.message)") }
+                guard (1...60000).contains(netsimOffset) else { throw ValidationError("--netsim-offset must be in 1...60000") }
+            } else if netsimReport != nil {
+                throw ValidationError("--netsim-report needs --netsim")
+            }
             for f in fault {
                 let parts = f.split(separator: "@")
                 guard parts.count == 2, ZoneFault(rawValue: String(parts[0])) != nil else {
@@ -63,31 +86,59 @@ extension Seam {
         func run() throws {
             let gameMap = try loadMap(map)
             var perZone: [String: [String]] = [:]
+            if let netsim {
+                do { _ = try ImpairmentSpec(parsing: netsim) } catch { throw ValidationError("--netsim: \(error.message)") }
+                guard (1...60000).contains(netsimOffset) else { throw ValidationError("--netsim-offset must be in 1...60000") }
+            } else if netsimReport != nil {
+                throw ValidationError("--netsim-report needs --netsim")
+            }
             for f in fault {
                 let parts = f.split(separator: "@").map(String.init)
                 _ = try findZone(parts[1], in: gameMap, path: map)
                 perZone[parts[1], default: []] += ["--fault", parts[0]]
             }
             installStopHandlers()
-            let zones = try ZoneProcesses(
-                map: gameMap, mapPath: map, host: host, portOffset: portOffset, capacity: capacity,
-                statusInterval: statusInterval, journal: journal, extra: zoneArg + (noDelta ? ["--no-delta"] : [])
-                    + (noLagCompensation ? ["--no-lag-compensation"] : []),
-                perZone: perZone, output: .prefixed)
+            // The relays first, so that they listen before the zones advertise them.
+            let relays = try netsim.map { spec in
+                try NetSimProcess(map: gameMap, host: host, portOffset: portOffset, netsimOffset: netsimOffset, spec: spec,
+                                  statusInterval: statusInterval, report: netsimReport)
+            }
+            let zones: ZoneProcesses
+            do {
+                zones = try ZoneProcesses(
+                    map: gameMap, mapPath: map, host: host, portOffset: portOffset, capacity: capacity,
+                    statusInterval: statusInterval, journal: journal, extra: zoneArg + (noDelta ? ["--no-delta"] : [])
+                        + (noLagCompensation ? ["--no-lag-compensation"] : []),
+                    perZone: perZone, publicOffset: relays.map { _ in netsimOffset }, output: .prefixed)
+            } catch {
+                relays?.stop()
+                throw error
+            }
             let children = zones.children
             print("cluster of map \(gameMap.name): \(children.count) zones started \(zones.summary)")
+            if let relays {
+                print("clients connect through netsim at \(relays.summary); "
+                      + "e.g. seam bots --map \(map) --port-offset \(portOffset + netsimOffset) --count 100")
+            }
             fflush(nil)
             var reported = Set<String>()
+            var relaysReported = false
             while !processStop.isStopped {
                 for (z, p) in children where !p.isRunning && !reported.contains(z.id) {
                     reported.insert(z.id)
                     print("cluster: zone \(z.id) exited with status \(p.terminationStatus); its neighbours close their borders with it")
                     fflush(nil)
                 }
+                if let relays, !relays.process.isRunning, !relaysReported {
+                    relaysReported = true
+                    print("cluster: netsim exited with status \(relays.process.terminationStatus); clients can no longer reach the zones")
+                    fflush(nil)
+                }
                 if reported.count == children.count { break }
                 usleep(100_000)
             }
             zones.stop()
+            relays?.stop()
             LinePrefixer.drain()
             print("cluster stopped")
         }
@@ -98,7 +149,8 @@ extension Seam {
 enum LinePrefixer {
     private static let group = DispatchGroup()
 
-    static func forward(_ handle: FileHandle, prefix: String) {
+    /// `watch` sees every line (without the prefix) on the forwarding thread.
+    static func forward(_ handle: FileHandle, prefix: String, watch: @escaping @Sendable (String) -> Void = { _ in }) {
         group.enter()
         Thread.detachNewThread {
             var pending = Data()
@@ -109,6 +161,7 @@ enum LinePrefixer {
                 while let newline = pending.firstIndex(of: 0x0A) {
                     let line = pending[pending.startIndex..<newline]
                     FileHandle.standardOutput.write(Data(prefix.utf8) + line + Data([0x0A]))
+                    watch(String(decoding: line, as: UTF8.self))
                     pending.removeSubrange(pending.startIndex...newline)
                 }
             }

@@ -51,6 +51,11 @@ extension Seam {
         @Option(help: "Host of the neighbours not given by --neighbor.")
         var neighborHost: String = "127.0.0.1"
 
+        @Option(name: .customLong("public"), help: ArgumentHelp(
+            "Address clients are told to use for a neighbour zone, ID=HOST:PORT (repeatable), e.g. its `seam netsim` relay.",
+            discussion: "Standby and Redirect messages carry it; links still go to the --neighbor address. Default: the neighbour's link address. Zones that are not neighbours are ignored, so every zone can be given the same list."))
+        var publicAddress: [String] = []
+
         @Option(help: "Tiles a player may stand inside a neighbour's territory before it is handed over.")
         var hysteresis: Double = 2
 
@@ -90,6 +95,9 @@ extension Seam {
             }
             for n in neighbor where !n.contains("=") {
                 throw ValidationError("--neighbor must look like ID=HOST:PORT, got '\(n)'")
+            }
+            for p in publicAddress where !p.contains("=") {
+                throw ValidationError("--public must look like ID=HOST:PORT, got '\(p)'")
             }
         }
 
@@ -135,6 +143,17 @@ extension Seam {
                     throw CLIError("--neighbor-host \(neighborHost): \(error)")
                 }
             }
+            var advertised: [String: NetAddress] = [:]
+            for p in publicAddress {
+                let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
+                _ = try findZone(parts[0], in: gameMap, path: map)
+                do { advertised[parts[0]] = try NetAddress(parsing: parts[1]) } catch {
+                    throw CLIError("--public \(p): \(error.message)")
+                }
+            }
+            for n in gameMap.neighbours(of: spec) {
+                if let address = advertised[n.id] { config.clientEndpoints[n.index] = address }
+            }
             if let hex = ProcessInfo.processInfo.environment["SEAM_SECRET"] {
                 guard let secret = ClusterSecretText.parse(hex) else {
                     throw CLIError("SEAM_SECRET must be at least 32 hex digits (16 bytes)")
@@ -152,6 +171,8 @@ extension Seam {
             installStopHandlers()
             print("zone \(spec.id) of map \(gameMap.name) listening on \(bind):\(server.port) "
                   + "(tick \(tickRate) Hz, capacity \(capacity)\(journal.map { ", journal \($0)" } ?? ""))")
+            let publicLine = gameMap.neighbours(of: spec).compactMap { n in config.clientEndpoints[n.index].map { "\(n.id)=\($0)" } }
+            if !publicLine.isEmpty { print("zone \(spec.id) tells clients to reach \(publicLine.joined(separator: ", "))") }
             fflush(nil)
             server.run(until: processStop) { status in
                 print(status.line)

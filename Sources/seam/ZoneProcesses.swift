@@ -3,7 +3,8 @@ import SeamNet
 import SeamWorld
 
 /// Every zone of a map as a `seam zone` child process: one world clock, one cluster secret, neighbours
-/// linked at their ports plus an offset. Used by `seam cluster` and `seam demo`.
+/// linked at their ports plus an offset, optionally advertising their neighbours to clients at
+/// `publicOffset` above that (where `seam cluster --netsim` puts the relays). Used by `seam cluster` and `seam demo`.
 final class ZoneProcesses {
     enum Output {
         /// Each child's lines on our standard output, prefixed with its zone id.
@@ -18,7 +19,8 @@ final class ZoneProcesses {
     private(set) var children: [(zone: ZoneSpec, process: Process)] = []
 
     init(map: GameMap, mapPath: String, host: String, portOffset: Int, capacity: Int, statusInterval: Double,
-         journal: String?, extra: [String], perZone: [String: [String]] = [:], output: Output) throws {
+         journal: String?, extra: [String], perZone: [String: [String]] = [:], publicOffset: Int? = nil,
+         output: Output) throws {
         self.map = map
         self.host = host
         self.portOffset = portOffset
@@ -33,6 +35,10 @@ final class ZoneProcesses {
                         "--status-interval", String(statusInterval)]
             if let journal { args += ["--journal", journal] }
             for n in map.neighbours(of: z) { args += ["--neighbor", "\(n.id)=\(host):\(n.port + portOffset)"] }
+            // Clients reach the neighbours through their relays; the links stay direct.
+            if let publicOffset {
+                for n in map.neighbours(of: z) { args += ["--public", "\(n.id)=\(host):\(n.port + portOffset + publicOffset)"] }
+            }
             args += extra + (perZone[z.id] ?? [])
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

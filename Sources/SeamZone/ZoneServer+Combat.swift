@@ -2,6 +2,18 @@ import SeamNet
 import SeamProtocol
 import SeamSimulation
 
+extension HitOutcome {
+    init(_ outcome: RemoteHitOutcome) {
+        switch outcome {
+        case .applied: self = .applied
+        case .killed: self = .killed
+        case .notOwned: self = .notOwned
+        case .inHandoff: self = .inHandoff
+        case .dead: self = .dead
+        }
+    }
+}
+
 /// A shot's unique id: the shooter and the sequence number of the input that fired.
 struct ShotID: Hashable {
     var shooter: UInt32
@@ -52,14 +64,7 @@ extension ZoneServer {
         answeredHits[id] = simulation.tick
         let result = simulation.applyRemoteHit(shooter: hit.shooter, target: hit.target, shot: hit.shot,
                                                damage: Int(hit.damage), origin: hit.origin)
-        let outcome: HitOutcome
-        switch result.outcome {
-        case .applied: outcome = .applied
-        case .killed: outcome = .killed
-        case .notOwned: outcome = .notOwned
-        case .inHandoff: outcome = .inHandoff
-        case .dead: outcome = .dead
-        }
+        let outcome = HitOutcome(result.outcome)
         if outcome == .applied || outcome == .killed {
             counters.remoteHitsApplied += 1
             // Journal and tell the target now, in this tick, as the local hits of the tick were.
@@ -94,6 +99,22 @@ extension ZoneServer {
         }
         creditedHits[id] = simulation.tick
         let from = links[index]?.zone.id ?? "?"
+        if outcome == .notOwned, owned[hit.target] != nil, answeredHits[id] == nil {
+            // The target was handed over to this zone while the hit was on its way: apply it here, once.
+            answeredHits[id] = simulation.tick
+            let late = simulation.applyRemoteHit(shooter: hit.shooter, target: hit.target, shot: hit.shot,
+                                                 damage: Int(hit.damage),
+                                                 origin: owned[hit.shooter] != nil ? nil : UInt16(config.zone.index))
+            journal(.hitResult(shooter: hit.shooter, target: hit.target, shot: hit.shot,
+                               outcome: "handed over here: \(HitOutcome(late.outcome).name)", from: from))
+            if late.outcome == .applied || late.outcome == .killed {
+                counters.remoteHitsApplied += 1
+                dispatchSimulationEvents()  // journals the hit, confirms it and credits a kill, as a local shot
+            } else if owned[hit.shooter] != nil {
+                post(.shotVoid(shot: hit.shot, reason: late.outcome == .dead ? .targetDead : .targetInHandoff), to: hit.shooter)
+            }
+            return
+        }
         journal(.hitResult(shooter: hit.shooter, target: hit.target, shot: hit.shot,
                            outcome: owned[hit.shooter] == nil && outcome == .killed ? "killed, shooter gone" : outcome.name,
                            from: from))

@@ -66,10 +66,13 @@ public struct JournalRecord: Equatable, Sendable {
     public var zone: String
     public var tick: UInt64
     public var timeMs: Int64
+    /// The same wall-clock time in microseconds, when known: orders records of different zones within one
+    /// millisecond (an accept always comes after its offer in real time).
+    public var timeUs: Int64?
     public var event: JournalEvent
 
-    public init(zone: String, tick: UInt64, timeMs: Int64, event: JournalEvent) {
-        self.zone = zone; self.tick = tick; self.timeMs = timeMs; self.event = event
+    public init(zone: String, tick: UInt64, timeMs: Int64, timeUs: Int64? = nil, event: JournalEvent) {
+        self.zone = zone; self.tick = tick; self.timeMs = timeMs; self.timeUs = timeUs; self.event = event
     }
 
     /// The record as one JSON line without its newline (what an observer's Record message carries).
@@ -87,6 +90,7 @@ public struct JournalRecord: Equatable, Sendable {
         out += "\",\"zone\":"
         JSON.string(zone, to: &out)
         out += ",\"tick\":\(tick),\"ms\":\(timeMs)"
+        if let timeUs { out += ",\"us\":\(timeUs)" }
         switch event {
         case .start(let map, let tickRate, let coins, let capacity):
             out += ",\"v\":1,\"map\":"

@@ -7,7 +7,7 @@ public struct JournalInputError: Error, Equatable, Sendable, CustomStringConvert
 }
 
 /// Every `*.jsonl` of a directory merged into one stream of records, ordered by `ms`, then (on equal `ms`)
-/// offer before accept before commit, then by file (name order); each file keeps its own order. Files are read
+/// by microseconds (`us`) when both have them, then offer before accept before commit, then by file (name order); each file keeps its own order. Files are read
 /// a chunk at a time and merged head by head, so memory does not grow with the journals' length.
 /// Lines that are not records are counted in `malformed` and skipped; blank lines are ignored.
 public final class JournalSource {
@@ -65,6 +65,10 @@ public final class JournalSource {
     /// Merge order of two heads of different files (the earlier file wins ties: it is scanned first).
     static func comesBefore(_ a: RefereeRecord, _ b: RefereeRecord) -> Bool {
         if a.ms != b.ms { return a.ms < b.ms }
+        // Within a millisecond, microseconds when both records have them (a zone's accept of tick t and its
+        // neighbour's offer of the same millisecond are then in real-time order), else offer before accept
+        // before commit.
+        if let ua = a.us, let ub = b.us, ua != ub { return ua < ub }
         return phaseRank(a.type) < phaseRank(b.type)
     }
 

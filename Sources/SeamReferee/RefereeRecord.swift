@@ -27,6 +27,8 @@ public struct RefereeRecord: Equatable, Sendable {
     public var zone: String
     public var tick: UInt64
     public var ms: Int64
+    /// Microseconds, when the journal has them (`us`); finer than `ms` for ordering zones' records.
+    public var us: Int64?
     /// Where the record came from (`file:line`), shown with the evidence; nil for records fed live.
     public var source: String?
 
@@ -94,6 +96,7 @@ public struct RefereeRecord: Equatable, Sendable {
         guard let tick = Self.int(o["tick"]), tick >= 0 else { throw MalformedRecord("no \"tick\"") }
         guard let ms = Self.int(o["ms"]) else { throw MalformedRecord("no \"ms\"") }
         self.init(type: type, zone: zone, tick: UInt64(tick), ms: ms, source: source)
+        if let us = Self.int(o["us"]), us / 1000 == ms { self.us = us }
 
         func id(_ key: String) throws(MalformedRecord) -> UInt32 {
             guard let v = Self.int(o[key]), v >= 0, v <= Int64(UInt32.max) else {

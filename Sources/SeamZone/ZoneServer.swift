@@ -253,8 +253,9 @@ public final class ZoneServer {
     }
 
     func journal(_ event: JournalEvent) {
-        let ms = Int64(config.clock.nowNanos() / 1_000_000)
-        let record = JournalRecord(zone: config.zone.id, tick: simulation.tick, timeMs: ms, event: event)
+        let nanos = config.clock.nowNanos()
+        let record = JournalRecord(zone: config.zone.id, tick: simulation.tick, timeMs: Int64(nanos / 1_000_000),
+                                   timeUs: Int64(nanos / 1_000), event: event)
         if case .start = event { startRecord = record }
         guard journal != nil || !observers.isEmpty else { return }
         journal?.append(record)

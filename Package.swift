@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "SeamCLITests", dependencies: ["SeamTesting"]),
         .testTarget(name: "SeamLogsTests", dependencies: ["SeamLogs", "SeamTesting"]),
         .testTarget(name: "SeamRefereeTests", dependencies: ["SeamReferee"]),
+        .testTarget(name: "SeamBotsTests", dependencies: ["SeamBots", "SeamProtocol", "SeamWorld"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,6 +10,6 @@ struct Seam: ParsableCommand {
               seam bots --map Maps/duel.map --zone west --count 500 --duration 30
               seam demo
             """,
-        subcommands: [Zone.self, Cluster.self, Bots.self, Demo.self, Logs.self, Referee.self, BenchTick.self]
+        subcommands: [Zone.self, Cluster.self, Bots.self, Demo.self, Scenario.self, Logs.self, Referee.self, BenchTick.self]
     )
 }

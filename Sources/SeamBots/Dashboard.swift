@@ -67,20 +67,28 @@ public struct Dashboard {
     /// second in milliseconds (`*` after the p99 when the zone is degrading); `-` for a zone that is silent.
     static func zoneTable(_ s: SwarmStats) -> [String] {
         guard s.zones.contains(where: { $0.latest != nil }) else { return [] }
-        func cell(_ text: String) -> String { String(repeating: " ", count: max(0, 7 - text.count)) + text }
+        // A space, the value right-aligned in six columns, then a mark (`*` degrading) that keeps columns aligned.
+        func cell(_ text: String, mark: String = " ") -> String {
+            " " + String(repeating: " ", count: max(0, 6 - text.count)) + text + mark
+        }
+        func line(_ parts: [String]) -> String {
+            var text = parts.joined()
+            while text.last == " " { text.removeLast() }
+            return text
+        }
         var lines: [String] = []
         var start = 0
         while start < s.zones.count {
             let block = s.zones[start..<min(s.zones.count, start + zonesPerRow)]
-            var names = "zone        ", players = "players     ", p50 = "tick p50 ms ", p99 = "tick p99 ms "
+            var names = ["zone       "], players = ["players    "], p50 = ["tick p50 ms"], p99 = ["tick p99 ms"]
             for z in block {
-                names += cell(z.id) + " "
+                names.append(cell(z.id))
                 let r = z.current(at: s.elapsed)
-                players += cell(r.map { "\($0.players)" } ?? "-") + " "
-                p50 += cell(r.map { ms($0.tickP50Micros) } ?? "-") + " "
-                p99 += cell(r.map { ms($0.tickP99Micros) + ($0.isDegrading ? "*" : "") } ?? "-") + " "
+                players.append(cell(r.map { "\($0.players)" } ?? "-"))
+                p50.append(cell(r.map { ms($0.tickP50Micros) } ?? "-"))
+                p99.append(cell(r.map { ms($0.tickP99Micros) } ?? "-", mark: r?.isDegrading == true ? "*" : " "))
             }
-            lines += [names, players, p50, p99]
+            lines += [names, players, p50, p99].map(line)
             start += zonesPerRow
         }
         return lines

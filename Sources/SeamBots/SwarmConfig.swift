@@ -21,7 +21,8 @@ public struct SwarmConfig: Sendable {
     /// Behaviour mixes one after another (a scenario's phases); empty: `behaviors` for the whole run.
     public var phases: [SwarmPhase] = []
     public var seed: UInt64 = 1
-    /// Seconds from the first connect until the swarm disconnects and reports. With phases: their sum.
+    /// Seconds from the first connect until the swarm disconnects and reports, when there are no phases
+    /// (with phases the run lasts their sum).
     public var duration: Double = 30
     /// Bots per ENet client host; more hosts spread the per-host peer walk and socket load.
     public var botsPerHost = 500

@@ -82,8 +82,11 @@ public final class Swarm {
             serviceHosts()
             nowNanos = clock()
             if nowNanos >= nextTick {
+                // Phases shorter than a tick are entered and left at once, so every phase is in the stats.
                 let runPhase = plan.phase(at: Double(nowNanos - start) / 1e9)
-                if runPhase != stats.phases.count - 1 { enterPhase(runPhase, at: Double(nowNanos - start) / 1e9) }
+                while stats.phases.count - 1 < runPhase {
+                    enterPhase(stats.phases.count, at: Double(nowNanos - start) / 1e9)
+                }
                 for i in bots.indices where bots[i].phase == .playing { think(i) }
                 for host in hosts { host.flush() }
                 nextTick += tickNanos

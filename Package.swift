@@ -73,6 +73,7 @@ let package = Package(
             name: "SeamNetSimTests",
             dependencies: ["SeamNetSim", "SeamWorld", "SeamNet", "SeamProtocol", "SeamTesting"]
         ),
+        .testTarget(name: "SeamBotsTests", dependencies: ["SeamBots", "SeamProtocol", "SeamWorld"]),
     ],
     swiftLanguageModes: [.v6]
 )

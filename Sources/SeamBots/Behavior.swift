@@ -22,6 +22,12 @@ public struct BehaviorMix: Sendable, Equatable, CustomStringConvertible {
         a.weights.map(\.0) == b.weights.map(\.0) && a.weights.map(\.1) == b.weights.map(\.1)
     }
 
+    /// A mix from weights, as given (each behaviour once, at least one weight above 0).
+    public init(weights: [(Behavior, Int)]) {
+        precondition(weights.reduce(0, { $0 + $1.1 }) > 0, "behavior weights add up to 0")
+        self.weights = weights
+    }
+
     /// Parses `NAME` or `NAME=WEIGHT,NAME=WEIGHT,...`. Throws a message naming the bad part.
     public init(parsing text: String) throws(BotError) {
         var weights: [(Behavior, Int)] = []

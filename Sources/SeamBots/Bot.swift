@@ -21,7 +21,8 @@ struct Bot {
     }
 
     let index: Int
-    let behavior: Behavior
+    /// Changes at phase boundaries (`PhasePlan`).
+    var behavior: Behavior
     /// The zone that owns the bot's player now.
     var zone: ZoneSpec
     let hostIndex: Int

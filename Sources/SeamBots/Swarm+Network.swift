@@ -133,6 +133,8 @@ extension Swarm {
             for k in bots[i].frames.indices { bots[i].frames[k] = nil }
             // The new owner's view starts over: its ticks are the same clock, but keep only fresh frames.
             stats.handoffs += 1
+        case .zoneStatus(let report):
+            noteZoneStatus(report)
         case .attached, .record:
             break
         }

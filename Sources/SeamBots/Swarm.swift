@@ -22,7 +22,11 @@ public final class Swarm {
     static let hitRadius = 0.45
     let tickNanos: UInt64
     var nowNanos: UInt64 = 0
+    /// The phases of the run; `stats.phases.last` is the one running.
+    let plan: PhasePlan
     var refusalLogBudget = 10
+    var handoffsAtLastSecond = 0
+    var runStartNanos: UInt64 = 0
 
     public init(config: SwarmConfig, logger: Logger) throws(BotError) {
         guard config.count > 0 else { throw BotError("--count must be at least 1") }
@@ -31,7 +35,8 @@ public final class Swarm {
         self.logger = logger
         tickNanos = 1_000_000_000 / 20
         let hostCount = (config.count + config.botsPerHost - 1) / config.botsPerHost
-        let behaviors = config.behaviors.assign(count: config.count, seed: config.seed)
+        plan = PhasePlan(config: config)
+        let behaviors = plan.behaviors(ofPhase: 0, count: config.count, seed: config.seed)
         for h in 0..<hostCount {
             let share = min(config.botsPerHost, config.count - h * config.botsPerHost)
             // A bot near a corner keeps standby connections to up to three neighbours besides its owner.
@@ -49,12 +54,17 @@ public final class Swarm {
                             seed: config.seed))
         }
         stats.target = config.count
+        stats.zones = config.map.zones.map { ZoneLoad(id: $0.id, index: $0.index) }
+        stats.phaseCount = plan.phases.count
+        stats.phases = [PhaseStats(index: 0, behaviors: plan.phases[0].behaviors.description, start: 0, tally: stats.tally)]
     }
 
-    /// Runs for `config.duration` seconds or until `stop`, calling `progress` about once a second.
+    /// Runs through the phases (`config.duration` seconds when there are none) or until `stop`, calling
+    /// `progress` about once a second.
     public func run(until stop: StopSignal, clock: () -> UInt64, progress: (SwarmStats) -> Void = { _ in }) -> SwarmStats {
         let start = clock()
-        let end = start + UInt64(config.duration * 1e9)
+        runStartNanos = start
+        let end = start + UInt64(plan.duration * 1e9)
         var nextTick = start
         var nextSecond = start + 1_000_000_000
         var lastSecond = start
@@ -75,6 +85,11 @@ public final class Swarm {
             serviceHosts()
             nowNanos = clock()
             if nowNanos >= nextTick {
+                // Phases shorter than a tick are entered and left at once, so every phase is in the stats.
+                let runPhase = plan.phase(at: Double(nowNanos - start) / 1e9)
+                while stats.phases.count - 1 < runPhase {
+                    enterPhase(stats.phases.count, at: Double(nowNanos - start) / 1e9)
+                }
                 for i in bots.indices where bots[i].phase == .playing { think(i) }
                 for host in hosts { host.flush() }
                 nextTick += tickNanos
@@ -85,11 +100,14 @@ public final class Swarm {
                 sampleSecond(seconds: seconds, lastTraffic: &lastTraffic, lastCPU: &lastCPU)
                 stats.elapsed = Double(nowNanos - start) / 1e9
                 stats.cpuSeconds = ProcessUsage.cpuSeconds() - cpuAtStart
+                closePhase(at: stats.elapsed)
                 progress(stats)
                 lastSecond = nowNanos
                 nextSecond += 1_000_000_000
             }
         }
+        // The last phase ends with the play, before the goodbyes.
+        closePhase(at: Double(nowNanos - start) / 1e9)
         finish(clock: clock)
         stats.elapsed = Double(clock() - start) / 1e9
         stats.cpuSeconds = ProcessUsage.cpuSeconds() - cpuAtStart
@@ -131,9 +149,13 @@ public final class Swarm {
         stats.bytesIn = bytesIn
         stats.bytesOut = bytesOut
         var playing = 0
+        let current = stats.phases.count - 1
         for bot in bots where bot.phase == .playing {
             playing += 1
-            if let peer = bot.peer { stats.rtt.record(UInt64(peer.roundTripTimeMs)) }
+            if let peer = bot.peer {
+                stats.rtt.record(UInt64(peer.roundTripTimeMs))
+                stats.phases[current].rtt.record(UInt64(peer.roundTripTimeMs))
+            }
         }
         stats.connected = playing
         stats.connectedBotSeconds += Double(playing) * seconds
@@ -141,6 +163,9 @@ public final class Swarm {
         stats.bytesInPerBotPerSecondNow = Double(bytesIn - lastTraffic.0) / perBot
         stats.bytesOutPerBotPerSecondNow = Double(bytesOut - lastTraffic.1) / perBot
         lastTraffic = (bytesIn, bytesOut)
+        stats.handoffsPerSecondNow = Double(stats.handoffs - handoffsAtLastSecond) / seconds
+        stats.handoffsPerSecondMax = max(stats.handoffsPerSecondMax, stats.handoffsPerSecondNow)
+        handoffsAtLastSecond = stats.handoffs
         let cpu = ProcessUsage.cpuSeconds()
         stats.cpuPercentNow = (cpu - lastCPU) / seconds * 100
         lastCPU = cpu

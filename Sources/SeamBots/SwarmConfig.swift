@@ -18,8 +18,11 @@ public struct SwarmConfig: Sendable {
     public var targets: [Target]
     public var count: Int
     public var behaviors: BehaviorMix
+    /// Behaviour mixes one after another (a scenario's phases); empty: `behaviors` for the whole run.
+    public var phases: [SwarmPhase] = []
     public var seed: UInt64 = 1
-    /// Seconds from the first connect until the swarm disconnects and reports.
+    /// Seconds from the first connect until the swarm disconnects and reports, when there are no phases
+    /// (with phases the run lasts their sum).
     public var duration: Double = 30
     /// Bots per ENet client host; more hosts spread the per-host peer walk and socket load.
     public var botsPerHost = 500
@@ -35,6 +38,18 @@ public struct SwarmConfig: Sendable {
         self.map = map
         self.targets = targets
         self.count = count
+        self.behaviors = behaviors
+    }
+}
+
+/// A stretch of a run with one behaviour mix.
+public struct SwarmPhase: Sendable, Equatable {
+    /// Seconds.
+    public var duration: Double
+    public var behaviors: BehaviorMix
+
+    public init(duration: Double, behaviors: BehaviorMix) {
+        self.duration = duration
         self.behaviors = behaviors
     }
 }

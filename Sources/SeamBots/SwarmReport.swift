@@ -7,9 +7,10 @@ public enum SwarmReport {
         var behaviors: [String: Int] = [:]
         for (b, w) in config.behaviors.weights { behaviors[b.rawValue] = w }
         return [
-            "seam_report": 1,
+            "seam_report": 2,
             "map": config.map.name,
-            "zones": config.targets.map(\.zone.id),
+            "zones": zones(s, config: config),
+            "phases": s.phases.map(phase),
             "behaviors": behaviors,
             "seed": config.seed,
             "duration_s": round3(s.elapsed),
@@ -62,6 +63,8 @@ public enum SwarmReport {
             "handoffs": [
                 "count": s.handoffs,
                 "failed": s.handoffsFailed,
+                "per_second": round3(s.handoffsPerSecond),
+                "per_second_max": round3(s.handoffsPerSecondMax),
                 "gap_ms": [
                     "p50": s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(50),
                     "p99": s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(99),
@@ -78,6 +81,50 @@ public enum SwarmReport {
                 "resident_mib": round3(s.residentMiB),
                 "hosts": (config.count + config.botsPerHost - 1) / config.botsPerHost,
             ],
+        ]
+    }
+
+    /// The zones the bots were sent to, in map order, with what their ZoneStatus messages said.
+    static func zones(_ s: SwarmStats, config: SwarmConfig) -> [[String: Any]] {
+        let used = Set(config.targets.map(\.zone.index))
+        return s.zones.filter { used.contains($0.index) || $0.latest != nil }.map { z in
+            [
+                "zone": z.id,
+                "players_last": Int(z.latest?.players ?? 0),
+                "players_peak": z.playersPeak,
+                "tick_ms": [
+                    "p50": round3(Double(z.runTickP50Micros) / 1000),
+                    "p99": round3(Double(z.runTickP99Micros) / 1000),
+                    "max": round3(Double(z.tickMaxMicros) / 1000),
+                    "samples": z.reports,
+                ],
+                "degrading_s": z.degradingReports,
+            ] as [String: Any]
+        }
+    }
+
+    static func phase(_ p: PhaseStats) -> [String: Any] {
+        let c = p.counts
+        return [
+            "index": p.index + 1,
+            "behaviors": p.behaviors,
+            "start_s": round3(p.start),
+            "duration_s": round3(p.seconds),
+            "handoffs": c.handoffs,
+            "handoffs_per_second": round3(p.seconds > 0 ? Double(c.handoffs) / p.seconds : 0),
+            "handoffs_failed": c.handoffsFailed,
+            "disconnects": c.disconnects,
+            "shots_fired": c.shotsFired,
+            "shots_confirmed": c.shotsConfirmed,
+            "kills": c.kills,
+            "coins_picked": c.coinsPicked,
+            "rtt_ms": ["p50": p.rtt.totalCount == 0 ? 0 : p.rtt.valueAtPercentile(50),
+                       "p99": p.rtt.totalCount == 0 ? 0 : p.rtt.valueAtPercentile(99)],
+            "zone_tick_p99_ms": [
+                "p99": round3(Double(p.zoneTickP99.totalCount == 0 ? 0 : p.zoneTickP99.valueAtPercentile(99)) / 1000),
+                "max": round3(Double(p.worstZone?.micros ?? 0) / 1000),
+                "max_zone": p.worstZone?.id ?? "",
+            ] as [String: Any],
         ]
     }
 

@@ -52,10 +52,38 @@ public struct SwarmStats: Sendable {
     public var cpuPercentNow = 0.0
     public var residentMiB = 0.0
     public var cpuSeconds = 0.0
+    /// Every zone of the map, by index, with what its ZoneStatus messages said.
+    public var zones: [ZoneLoad] = []
+    /// Phases so far; the last one is running (or was running at the end).
+    public var phases: [PhaseStats] = []
+    /// Phases planned for the run.
+    public var phaseCount = 1
+    /// Owner switches over the last second, and the most in any second of the run.
+    public var handoffsPerSecondNow = 0.0
+    public var handoffsPerSecondMax = 0.0
 
     public init() {}
 
     public var bytesInPerBotPerSecond: Double { connectedBotSeconds > 0 ? Double(bytesIn) / connectedBotSeconds : 0 }
     public var bytesOutPerBotPerSecond: Double { connectedBotSeconds > 0 ? Double(bytesOut) / connectedBotSeconds : 0 }
     public var refusedTotal: Int { refused.values.reduce(0, +) }
+}
+
+extension SwarmStats {
+    /// The counters that phases compare.
+    public var tally: SwarmTally {
+        var t = SwarmTally()
+        t.handoffs = handoffs
+        t.handoffsFailed = handoffsFailed
+        t.shotsFired = shotsFired
+        t.shotsConfirmed = shotsConfirmed
+        t.kills = kills
+        t.coinsPicked = coinsPicked
+        t.disconnects = disconnects
+        t.snapshots = snapshots
+        return t
+    }
+
+    /// Handoffs per second over the time bots played (from the first connect to the end).
+    public var handoffsPerSecond: Double { elapsed > 0 ? Double(handoffs) / elapsed : 0 }
 }

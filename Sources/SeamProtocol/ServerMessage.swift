@@ -44,6 +44,8 @@ public enum ServerMessage: Equatable, Sendable {
     case delta(DeltaCodec.Header, bytes: [UInt8])
     /// To an observer: one journal record, its JSON line (UTF-8, no newline) as the rest of the message.
     case record(json: String)
+    /// Once a second on the state channel to every playing client: the zone's tick times and load.
+    case zoneStatus(ZoneStatusReport)
 
     public func encode(into w: inout ByteWriter) {
         switch self {
@@ -77,6 +79,8 @@ public enum ServerMessage: Equatable, Sendable {
             w.u8(MessageType.record.rawValue); w.raw(Array(json.utf8))
         case .delta(_, let bytes):
             w.raw(bytes)
+        case .zoneStatus(let report):
+            w.u8(MessageType.zoneStatus.rawValue); report.encodeBody(into: &w)
         }
     }
 
@@ -138,6 +142,8 @@ public enum ServerMessage: Equatable, Sendable {
             let body = try r.raw(r.remaining, "record")
             guard let json = String(validating: body, as: UTF8.self) else { throw DecodeError("record is not UTF-8", at: 1) }
             return .record(json: json)
+        case .zoneStatus:
+            return .zoneStatus(try ZoneStatusReport.decodeBody(&r))
         default:
             throw DecodeError("unknown zone message type 0x\(String(type, radix: 16))", at: 0)
         }

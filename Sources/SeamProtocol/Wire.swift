@@ -37,6 +37,7 @@ public enum MessageType: UInt8, Sendable {
     case attached = 0x89
     case record = 0x8A
     case delta = 0x8B
+    case zoneStatus = 0x8C
 }
 
 /// Why a zone refused or dropped a peer: sent in a Refuse message before the disconnect.

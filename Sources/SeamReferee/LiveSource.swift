@@ -30,7 +30,9 @@ public final class LiveSource {
     let host: NetHost
     let delayMs: Int64
     var connections: [Connection]
-    var pending: [RefereeRecord] = []
+    var merge: LiveMerge
+    /// Each connection's queue in `merge`.
+    let queueOfConnection: [Int]
     var writer = ByteWriter(capacity: 32)
     /// Records that could not be parsed, and refusals from zones, as sentences.
     public private(set) var problems: [String] = []
@@ -42,6 +44,8 @@ public final class LiveSource {
         host = try NetHost(bind: nil, peerLimit: max(1, zones.count), channelLimit: Wire.channelCount)
         self.delayMs = Int64(delayMs)
         connections = zones.map { Connection(zone: $0) }
+        merge = LiveMerge(zoneCount: zones.count)
+        queueOfConnection = LiveMerge.queueOrder(zones.map(\.id))
     }
 
     public var observing: Int { connections.filter(\.observing).count }
@@ -63,11 +67,8 @@ public final class LiveSource {
     }
 
     private func release(upTo watermark: Int64, nowMs: Int64) -> [RefereeRecord] {
-        guard !pending.isEmpty else { return [] }
-        pending.sort(by: JournalSource.comesBefore)
-        let cut = pending.firstIndex { $0.ms > watermark } ?? pending.count
-        let ready = Array(pending[..<cut])
-        pending.removeFirst(cut)
+        let ready = merge.release(upTo: watermark)
+        guard !ready.isEmpty else { return [] }
         // A replayed `start` record is old by design: it does not say how far behind the stream is.
         if let last = ready.last(where: { $0.type != "start" }) { lagMs = max(0, nowMs - last.ms) }
         return ready
@@ -97,7 +98,7 @@ public final class LiveSource {
                     problems.append("zone \(connections[i].zone.id) sent a record that does not parse")
                     return
                 }
-                pending.append(record)
+                merge.append(record, queue: queueOfConnection[i])
             case .refuse(let code, let message):
                 problems.append("zone \(connections[i].zone.id) refused the referee: \(code): \(message)")
             default:

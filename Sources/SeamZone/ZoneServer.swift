@@ -45,6 +45,8 @@ public final class ZoneServer {
     var visible: [(index: Int, distanceSquared: Double)] = []
     var visibleCoins: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []
     var tickTimes: [Double] = []
+    /// Tick work in microseconds since the last ZoneStatus message (see `sendZoneStatus`).
+    var statusWindow: [UInt32] = []
     var refusalLogBudget = 20
     /// Cross-border hits this zone forwarded and awaits an answer for, by shot id.
     var forwardedHits: [ShotID: (hit: RemoteHit, to: Int, tick: UInt64)] = [:]
@@ -113,6 +115,8 @@ public final class ZoneServer {
             tickTimes.append(Double(ended - began) / 1e6)
             if ended > worldClock.start(of: nextTick + 1) { counters.overruns += 1 }
             adaptLoad(workNanos: ended - began)
+            noteTickWork(nanos: ended - began)
+            if nextTick % UInt64(config.simulation.tickRate) == 0 { sendZoneStatus() }
             if nextTick % statusEvery == 0 {
                 let traffic = host.traffic
                 let seconds = max(1e-9, Double(ended - lastStatusNanos) / 1e9)

@@ -141,11 +141,4 @@ extension Seam {
     }
 }
 
-func summary(_ s: SwarmStats) -> String {
-    let p50 = s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(50)
-    let p99 = s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(99)
-    return "bots: target \(s.target), connected peak \(s.connectedPeak), disconnects \(s.disconnects), "
-        + "connect failures \(s.connectFailures), refused \(s.refusedTotal); rtt p50 \(p50) ms p99 \(p99) ms; "
-        + String(format: "per bot in %.0f B/s out %.0f B/s; ", s.bytesInPerBotPerSecond, s.bytesOutPerBotPerSecond)
-        + "shots \(s.shotsFired) confirmed \(s.shotsConfirmed); kills \(s.kills); coins picked \(s.coinsPicked)"
-}
+func summary(_ s: SwarmStats) -> String { SwarmSummary.totals(s) }

@@ -138,10 +138,17 @@ extension Seam {
             let end = duration.map { start + UInt64($0 * 1e9) } ?? .max
             var nextStatus = start + UInt64(statusInterval * 1e9)
             var maxLag: Int64 = 0
+            var observingAll = false
             while !processStop.isStopped && wallClockNanos() < end {
                 let now = Int64(wallClockNanos() / 1_000_000)
                 for record in source.poll(timeoutMs: 20, nowMs: now) { referee.check(record) }
                 maxLag = max(maxLag, source.lagMs)
+                if !observingAll && source.observing == zones.count {
+                    // `seam scenario` waits for this line before its bots connect.
+                    observingAll = true
+                    print("referee live: observing all \(zones.count) zones")
+                    fflush(nil)
+                }
                 if wallClockNanos() >= nextStatus {
                     nextStatus += UInt64(statusInterval * 1e9)
                     let r = referee.report()

@@ -12,6 +12,6 @@ struct Seam: ParsableCommand {
               seam cluster --map Maps/quad.map --netsim "latency=75ms,jitter=10ms,loss=1%"
               seam demo
             """,
-        subcommands: [Zone.self, Cluster.self, Bots.self, NetSim.self, Demo.self, Logs.self, Referee.self, BenchTick.self]
+        subcommands: [Zone.self, Cluster.self, Bots.self, NetSim.self, Demo.self, Scenario.self, Logs.self, Referee.self, BenchTick.self]
     )
 }

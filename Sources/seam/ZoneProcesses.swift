@@ -16,6 +16,8 @@ final class ZoneProcesses {
     let map: GameMap
     let host: String
     let portOffset: Int
+    /// The cluster secret (hex) the zones share: SEAM_SECRET when set, else a fresh one.
+    let secret: String
     private(set) var children: [(zone: ZoneSpec, process: Process)] = []
 
     init(map: GameMap, mapPath: String, host: String, portOffset: Int, capacity: Int, statusInterval: Double,
@@ -27,7 +29,7 @@ final class ZoneProcesses {
         for z in map.zones where z.port + portOffset > 65535 || z.port + portOffset < 1 {
             throw CLIError("zone \(z.id): port \(z.port) + offset \(portOffset) is outside 1...65535")
         }
-        let secret = ProcessInfo.processInfo.environment["SEAM_SECRET"] ?? ClusterSecretText.random()
+        secret = ProcessInfo.processInfo.environment["SEAM_SECRET"] ?? ClusterSecretText.random()
         let epochMs = wallClockNanos() / 1_000_000_000 * 1000 + 1000
         for z in map.zones {
             var args = ["zone", "--map", mapPath, "--zone", z.id, "--bind", host, "--port", String(z.port + portOffset),

@@ -82,7 +82,7 @@ private func error(server bytes: [UInt8]) -> DecodeError? {
 
     @Test func unknownTypes() {
         let clientTypes: Set<UInt8> = [0x01, 0x02, 0x03, 0x04, 0x05]
-        let serverTypes: Set<UInt8> = [0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B]
+        let serverTypes: Set<UInt8> = [0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C]
         for t in UInt8.min...UInt8.max {
             if !clientTypes.contains(t) {
                 let e = error(client: [t, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0])

@@ -32,6 +32,7 @@ import Testing
             case .attached: 0x89
             case .record: 0x8A
             case .delta: 0x8B
+            case .zoneStatus: 0x8C
             }
             #expect(m.encoded()[0] == expected)
         }

@@ -1,0 +1,75 @@
+import Foundation
+
+/// The end-of-run summary of a swarm as lines for people: totals, handoffs, each phase, each zone.
+public enum SwarmSummary {
+    /// Bots, RTT, bandwidth, shots, kills, coins in one line.
+    public static func totals(_ s: SwarmStats) -> String {
+        let p50 = s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(50)
+        let p99 = s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(99)
+        return "bots: target \(s.target), connected peak \(s.connectedPeak), disconnects \(s.disconnects), "
+            + "connect failures \(s.connectFailures), refused \(s.refusedTotal); rtt p50 \(p50) ms p99 \(p99) ms; "
+            + String(format: "per bot in %.0f B/s out %.0f B/s; ", s.bytesInPerBotPerSecond, s.bytesOutPerBotPerSecond)
+            + "shots \(s.shotsFired) confirmed \(s.shotsConfirmed); kills \(s.kills); coins picked \(s.coinsPicked)"
+    }
+
+    /// Handoffs with their rate and gap.
+    public static func handoffs(_ s: SwarmStats) -> String {
+        func g(_ q: Double) -> UInt64 { s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(q) }
+        return "handoffs: \(s.handoffs) (" + String(format: "%.1f/s, busiest second %.0f/s", s.handoffsPerSecond,
+                                                     s.handoffsPerSecondMax)
+            + "), failed \(s.handoffsFailed); gap p50 \(g(50)) ms p99 \(g(99)) ms max \(s.handoffGap.max) ms"
+    }
+
+    /// One line per phase: when, the mix, what happened, RTT and the zones' tick p99.
+    public static func phases(_ s: SwarmStats) -> [String] {
+        s.phases.map { p in
+            let c = p.counts
+            let rtt = p.rtt.totalCount == 0 ? 0 : p.rtt.valueAtPercentile(99)
+            let tick = p.zoneTickP99.totalCount == 0 ? 0 : p.zoneTickP99.valueAtPercentile(99)
+            let worst = p.worstZone.map { " (worst \($0.id) \(Dashboard.ms($0.micros)))" } ?? ""
+            return "phase \(p.index + 1)/\(s.phaseCount) \(p.behaviors) "
+                + String(format: "%.0f-%.0f s: ", p.start, p.end)
+                + "handoffs \(c.handoffs) (" + String(format: "%.1f/s", p.seconds > 0 ? Double(c.handoffs) / p.seconds : 0)
+                + "), shots \(c.shotsFired) confirmed \(c.shotsConfirmed), kills \(c.kills), coins \(c.coinsPicked), "
+                + "disconnects \(c.disconnects); rtt p99 \(rtt) ms; zone tick p99 \(Dashboard.ms(UInt32(clamping: tick))) ms"
+                + worst
+        }
+    }
+
+    /// The zones as a table, eight to a block: peak players, and over the run the p50 of the per-second tick
+    /// p50s, the p99 of the per-second p99s and the largest tick, in milliseconds.
+    public static func zones(_ s: SwarmStats) -> [String] {
+        let heard = s.zones.filter { $0.reports > 0 }
+        guard !heard.isEmpty else { return ["zones: no ZoneStatus received"] }
+        func cell(_ text: String) -> String { String(repeating: " ", count: max(0, 7 - text.count)) + text }
+        var lines: [String] = []
+        var start = 0
+        while start < heard.count {
+            let block = heard[start..<min(heard.count, start + Dashboard.zonesPerRow)]
+            lines.append("zone         " + block.map { cell($0.id) }.joined(separator: " "))
+            lines.append("players peak " + block.map { cell("\($0.playersPeak)") }.joined(separator: " "))
+            lines.append("tick p50 ms  " + block.map { cell(Dashboard.ms(UInt32(clamping: $0.runTickP50Micros))) }.joined(separator: " "))
+            lines.append("tick p99 ms  " + block.map { cell(Dashboard.ms(UInt32(clamping: $0.runTickP99Micros))) }.joined(separator: " "))
+            lines.append("tick max ms  " + block.map { cell(Dashboard.ms($0.tickMaxMicros)) }.joined(separator: " "))
+            lines.append("degrading s  " + block.map { cell("\($0.degradingReports)") }.joined(separator: " "))
+            start += Dashboard.zonesPerRow
+        }
+        return lines
+    }
+
+    /// Whether every zone's run tick p99 (p99 of its per-second p99s) stayed within `budgetMs`, as a line,
+    /// with the zones over it.
+    public static func tickCheck(_ s: SwarmStats, budgetMs: Double) -> (passed: Bool, line: String) {
+        let budget = UInt64(budgetMs * 1000)
+        let over = s.zones.filter { $0.runTickP99Micros > budget }
+        let worst = s.zones.max { $0.runTickP99Micros < $1.runTickP99Micros }
+        let worstText = worst.map { " (worst \($0.id) \(Dashboard.ms(UInt32(clamping: $0.runTickP99Micros))) ms)" } ?? ""
+        let limit = String(format: "%g", budgetMs)
+        if over.isEmpty {
+            return (true, "tick check: every zone's tick p99 within \(limit) ms: passed\(worstText)")
+        }
+        let names = over.map { "\($0.id) \(Dashboard.ms(UInt32(clamping: $0.runTickP99Micros))) ms" }
+        return (false, "tick check: tick p99 over \(limit) ms in \(over.count) zone\(over.count == 1 ? "" : "s"): "
+                + names.joined(separator: ", ") + ": FAILED")
+    }
+}

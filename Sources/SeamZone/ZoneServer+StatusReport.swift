@@ -1,0 +1,36 @@
+import SeamNet
+import SeamProtocol
+
+extension ZoneServer {
+    /// Adds one tick's work to the window the next ZoneStatus message covers.
+    func noteTickWork(nanos: UInt64) {
+        statusWindow.append(UInt32(clamping: nanos / 1000))
+    }
+
+    /// Once a second: the ZoneStatus message (tick work over the window, players, ghosts, load) to every
+    /// playing client on the state channel, then a new window. Clients that show zone load need it; the
+    /// others ignore it, and it costs each of them 27 bytes a second.
+    func sendZoneStatus() {
+        statusWindow.sort()
+        // The same nearest-rank percentiles as the status line's.
+        let n = statusWindow.count
+        let p50 = n == 0 ? 0 : statusWindow[min(n - 1, Int(Double(n - 1) * 0.5 + 0.5))]
+        let p99 = n == 0 ? 0 : statusWindow[min(n - 1, Int(Double(n - 1) * 0.99 + 0.5))]
+        let report = ZoneStatusReport(
+            zoneIndex: UInt16(config.zone.index), tick: UInt32(truncatingIfNeeded: simulation.tick),
+            ticks: UInt16(clamping: n), tickP50Micros: p50, tickP99Micros: p99,
+            tickMaxMicros: statusWindow.last ?? 0, players: UInt16(clamping: simulation.players.count),
+            ghosts: UInt16(clamping: simulation.ghosts.count), entityLimit: UInt8(clamping: entityLimit),
+            flags: entityLimit < ZoneServer.entityLimitMax ? ZoneStatusReport.degrading : 0)
+        statusWindow.removeAll(keepingCapacity: true)
+        eventWriter.reset()
+        ServerMessage.zoneStatus(report).encode(into: &eventWriter)
+        for slot in sessions.indices where sessions[slot].phase == .playing {
+            do {
+                try host.peer(slot: slot).send(eventWriter.bytes, channel: Wire.stateChannel, delivery: .unreliable)
+            } catch {
+                counters.sendFailures += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SeamBots
+import SeamNet
+import SeamReferee
+import SeamWorld
+
+extension Seam {
+    struct Scenario: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scenario",
+            abstract: "Run a scenario file: its cluster, a bot swarm through its phases, the referee, a verdict.",
+            discussion: """
+                Starts every zone of the scenario's map as its own `seam zone` process on free ports, a live
+                referee when the scenario asks for one, and a swarm that connects on the scenario's ramp and
+                switches behaviours at each phase; then stops everything, checks the journals and prints a
+                summary. The format of scenario files is in docs/SCENARIOS.md.
+
+                Exit status: 0 when the referee's verdict is clean, no bot was disconnected or failed to
+                connect and the tick check (if any) passed; 1 otherwise; bad input (a bad scenario file or
+                map, bad flags) also exits 1 with one line on standard error.
+
+                Examples:
+                  seam scenario tools/scenarios/smoke.scenario
+                  seam scenario tools/scenarios/continent-2000.scenario --duration-scale 0.2
+                """
+        )
+
+        @Argument(help: "Path of the .scenario file.")
+        var file: String
+
+        @Option(help: "Multiply every phase's duration by this factor, e.g. 0.2 for a short trial run.")
+        var durationScale: Double = 1
+
+        @Option(help: "Directory for the journals, logs and reports. Default: out/scenario/<name>.")
+        var out: String?
+
+        @Option(help: "Bots per ENet client host.")
+        var botsPerHost: Int = 500
+
+        @Flag(help: "Print plain status lines instead of redrawing a dashboard in place.")
+        var noDashboard = false
+
+        @OptionGroup var log: LogOptions
+
+        func validate() throws {
+            guard durationScale.isFinite, durationScale > 0 else {
+                throw ValidationError("--duration-scale must be a positive number, got \(durationScale)")
+            }
+            guard (1...4000).contains(botsPerHost) else { throw ValidationError("--bots-per-host must be in 1...4000") }
+        }
+
+        func run() throws {
+            let logger = log.makeLogger("seam.scenario")
+            var scenario: SeamBots.Scenario
+            do { scenario = try SeamBots.Scenario.load(path: file) } catch { throw CLIError(error.description) }
+            scenario = scenario.scaled(by: durationScale)
+            let gameMap: GameMap
+            do { gameMap = try GameMap.load(path: scenario.mapPath) } catch {
+                throw CLIError("\(file):\(scenario.mapLine): map: \(error.description)")
+            }
+            let dir = out ?? "out/scenario/\(scenario.name)"
+            let journalDir = (dir as NSString).appendingPathComponent("journal")
+            try? FileManager.default.removeItem(atPath: journalDir)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            guard let offset = NetHost.freePortOffset(for: gameMap.zones.map(\.port)) else {
+                throw CLIError("no free range of ports found for the zones")
+            }
+            print("scenario \(scenario.name): \(scenario.bots) bots on \(gameMap.name) (\(gameMap.zones.count) zones), "
+                  + "ramp \(String(format: "%g", scenario.ramp))/s, \(scenario.phases.count) phases, "
+                  + "\(String(format: "%g", scenario.duration)) s, seed \(scenario.seed), referee \(scenario.referee)")
+            let zones = try ZoneProcesses(
+                map: gameMap, mapPath: scenario.mapPath, host: "127.0.0.1", portOffset: offset,
+                capacity: min(4000, scenario.bots + 100), statusInterval: 5, journal: journalDir, extra: [],
+                output: .logs(directory: dir))
+            defer { zones.stop() }
+            print("zones started: \(zones.summary); logs and journals in \(dir)")
+            fflush(nil)
+            if let missing = zones.waitUntilReady(logs: dir, timeout: 30) {
+                throw CLIError("the zones did not come up: \(missing); see \(dir)/zone-*.log")
+            }
+            var live: LiveReferee?
+            if scenario.referee == .live {
+                live = try LiveReferee(mapPath: scenario.mapPath, portOffset: offset, secret: zones.secret, directory: dir)
+                if let problem = live?.waitUntilObserving(timeout: 15) {
+                    live?.stop()
+                    throw CLIError("the live referee did not start: \(problem); see \(dir)/referee-live.log")
+                }
+            }
+            defer { live?.stop() }
+            installStopHandlers()
+
+            var config = SwarmConfig(
+                map: gameMap, targets: gameMap.zones.map { .init(zone: $0, address: zones.address(of: $0)) },
+                count: scenario.bots, behaviors: scenario.phases[0].behaviors)
+            config.phases = scenario.phases
+            config.duration = scenario.duration
+            config.seed = scenario.seed
+            config.connectRate = scenario.ramp
+            config.botsPerHost = botsPerHost
+            let stats = try runSwarm(config, dashboard: !noDashboard && Dashboard.stdoutIsTerminal, logger: logger)
+            let liveVerdict = live?.stop()
+            zones.stop()
+
+            let reportPath = (dir as NSString).appendingPathComponent("bots.json")
+            do { try SwarmReport.write(stats: stats, config: config, to: reportPath) } catch {
+                throw CLIError("cannot write report \(reportPath): \(error.localizedDescription)")
+            }
+            print("")
+            print("summary of scenario \(scenario.name) (swarm report in \(reportPath))")
+            print(SwarmSummary.totals(stats))
+            print(SwarmSummary.handoffs(stats))
+            SwarmSummary.phases(stats).forEach { print($0) }
+            SwarmSummary.zones(stats).forEach { print($0) }
+            var failures: [String] = []
+            if stats.disconnects > 0 { failures.append("\(stats.disconnects) bots disconnected") }
+            if stats.connectFailures > 0 { failures.append("\(stats.connectFailures) bots failed to connect") }
+            if let budget = scenario.tickCheckMs {
+                let check = SwarmSummary.tickCheck(stats, budgetMs: budget)
+                print(check.line)
+                if !check.passed { failures.append("tick check") }
+            }
+            if let liveVerdict {
+                print(liveVerdict.line)
+                if !liveVerdict.clean { failures.append("live referee: \(liveVerdict.verdict)") }
+            }
+            if scenario.referee != .off {
+                var options = RefereeOptions()
+                options.mapCoins = gameMap.coinSpots.count
+                let verdict: RefereeReport
+                do { verdict = try RefereeRun.check(directory: journalDir, options: options) } catch {
+                    throw CLIError("referee: \(error.description)")
+                }
+                verdict.textLines.prefix(12).forEach { print($0) }
+                if !verdict.isClean { failures.append("referee: \(verdict.verdict)") }
+            }
+            if processStop.isStopped { failures.append("stopped before the end") }
+            print(failures.isEmpty ? "scenario \(scenario.name): PASS"
+                  : "scenario \(scenario.name): FAIL (\(failures.joined(separator: "; ")))")
+            fflush(nil)
+            if !failures.isEmpty { throw ExitCode(1) }
+        }
+    }
+}

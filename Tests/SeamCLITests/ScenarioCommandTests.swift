@@ -1,0 +1,77 @@
+import Foundation
+import SeamTesting
+import Testing
+
+/// `seam scenario` end to end: real zones, a live referee and a swarm, all as processes, as a user runs them.
+@Suite(.serialized) struct ScenarioCommandTests {
+    func report(_ dir: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/bots.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test func theSmokeScenarioShortenedPassesWithAVerdict() throws {
+        let out = SeamProcess.temporaryDirectory("scenario")
+        let r = try SeamProcess.run(
+            ["scenario", "tools/scenarios/smoke.scenario", "--duration-scale", "0.2", "--out", out, "--no-dashboard"],
+            timeout: 180, directory: SeamProcess.repositoryRoot)
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        for line in [
+            "scenario smoke: 200 bots on quad (4 zones)", "phase 2/3 hotspot=100 begins",
+            "phase 3/3 border-dance=100 begins", "bots: target 200, connected peak 200, disconnects 0",
+            "referee live: clean", "referee: clean", "scenario smoke: PASS",
+        ] {
+            #expect(r.stdout.contains(line), "missing '\(line)' in\n\(r.stdout)")
+        }
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("zone ") && ["a1", "b1", "a2", "b2"].allSatisfy($0.contains) })
+        #expect(lines.filter { $0.hasPrefix("phase ") && $0.contains(" s: handoffs ") }.count == 3)
+
+        let json = try report(out)
+        let phases = try #require(json["phases"] as? [[String: Any]])
+        #expect(phases.compactMap { $0["behaviors"] as? String }
+                == ["wander=60,coin-rush=20,fight=20", "hotspot=100", "border-dance=100"])
+        // Every zone had bots, so every zone's ZoneStatus reached the swarm.
+        let zones = try #require(json["zones"] as? [[String: Any]])
+        #expect(zones.compactMap { $0["zone"] as? String } == ["a1", "b1", "a2", "b2"])
+        for z in zones {
+            let tick = try #require(z["tick_ms"] as? [String: Any])
+            #expect((tick["samples"] as? Int ?? 0) > 0, "\(z)")
+            #expect((z["players_peak"] as? Int ?? 0) > 0, "\(z)")
+        }
+        #expect((json["handoffs"] as? [String: Any])?["per_second"] != nil)
+    }
+
+    /// A scenario written on the spot: a tick check nobody meets (1 µs) fails the run with exit status 1,
+    /// while the referee stays clean.
+    @Test func aFailedTickCheckFailsTheRun() throws {
+        let dir = SeamProcess.temporaryDirectory("scenario-tiny")
+        try """
+            seam-scenario 1
+            map \(SeamProcess.mapPath("duel"))
+            bots 12
+            seed 3
+            ramp 50
+            referee journal
+            tick-check 0.001ms
+            phase 1s wander=50% fight=50%
+            phase 1s border-dance=100%
+            """.write(toFile: dir + "/tiny.scenario", atomically: true, encoding: .utf8)
+        let r = try SeamProcess.run(["scenario", dir + "/tiny.scenario", "--out", dir + "/out", "--no-dashboard"],
+                                    timeout: 120)
+        #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("tick check: tick p99 over 0.001 ms in 2 zones"), "\(r.stdout)")
+        #expect(r.stdout.contains("referee: clean"), "\(r.stdout)")
+        #expect(r.stdout.contains("scenario tiny: FAIL (tick check)"), "\(r.stdout)")
+    }
+
+    @Test func aBadScenarioFileIsOneLineWithItsPosition() throws {
+        let dir = SeamProcess.temporaryDirectory("scenario-bad")
+        try "seam-scenario 1\nmap Maps/duel.map\nbots many\n".write(toFile: dir + "/bad.scenario", atomically: true, encoding: .utf8)
+        let r = try SeamProcess.run(["scenario", dir + "/bad.scenario"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("bad.scenario:3:6: expected a number of bots"), "\(r.stderr)")
+        let missingMap = try SeamProcess.run(["scenario", dir + "/none.scenario"])
+        #expect(missingMap.status != 0)
+        #expect(missingMap.stderr.contains("none.scenario: cannot read the file"), "\(missingMap.stderr)")
+    }
+}

@@ -32,8 +32,8 @@ struct ShotID: Hashable {
 extension ZoneServer {
     /// A shot fired here hit the ghost `target`: send it to the neighbour that ghosts it.
     func forwardHit(shooter: UInt32, target: UInt32, shot: UInt32, damage: Int) {
-        guard let to = links.first(where: { $0.value.up && $0.value.ghosts[target] != nil })?.key else {
-            return  // the ghost's link went down this tick: the shot simply missed
+        guard let to = ghostOwner[target]?.zone, links[to]?.up == true else {
+            return  // the ghost's link went down: the shot simply missed
         }
         let hit = RemoteHit(shooter: shooter, shot: shot, target: target, damage: UInt8(clamping: damage),
                             origin: UInt16(config.zone.index))
@@ -146,5 +146,6 @@ extension ZoneServer {
         answeredHits = answeredHits.filter { tick < $0.value + 10 * rate }
         creditedHits = creditedHits.filter { tick < $0.value + 10 * rate }
         relayedHits = relayedHits.filter { tick < $0.value.tick + 10 * rate }
+        ghostOwner = ghostOwner.filter { tick < $0.value.tick + 2 * rate }
     }
 }

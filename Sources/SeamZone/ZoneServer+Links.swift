@@ -75,7 +75,10 @@ extension ZoneServer {
         case .hello: break
         case .ghosts(_, let entities):
             let tick = simulation.tick
-            for e in entities { links[index]?.ghosts[e.id] = (e, tick) }
+            for e in entities {
+                links[index]?.ghosts[e.id] = (e, tick)
+                ghostOwner[e.id] = (index, tick)
+            }
         case .offer(let transfer, let digest, let sentMs):
             receiveOffer(transfer, digest: digest, sentMs: sentMs, from: index)
         case .accept(let player, let epoch, _):

@@ -48,6 +48,9 @@ public final class ZoneServer {
     /// Tick work in microseconds since the last ZoneStatus message (see `sendZoneStatus`).
     var statusWindow: [UInt32] = []
     var refusalLogBudget = 20
+    /// Which neighbour last ghosted each player, and when: a shot judged against the last second may hit a
+    /// ghost that has left the border band since, and its hit must still find the owner.
+    var ghostOwner: [UInt32: (zone: Int, tick: UInt64)] = [:]
     /// Cross-border hits this zone forwarded and awaits an answer for, by shot id.
     var forwardedHits: [ShotID: (hit: RemoteHit, to: Int, tick: UInt64)] = [:]
     /// Shot ids of forwarded hits this zone applied or answered (duplicates are ignored), with the tick.

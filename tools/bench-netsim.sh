@@ -17,7 +17,9 @@
 #
 # Environment (defaults): N (500), BORDER (200), DURATION (30), WARMUP (8), TAIL (2), IDLE (5 s of probing
 #   before the bots), IMPAIRED ("latency=75ms,jitter=20ms,loss=1%"), PORT_OFFSET (21000),
-#   ONLY (overhead|impaired|both: both), OUT (out/bench-netsim), SEAM (.build/release/seam), SKIP_BUILD (0).
+#   ONLY (overhead|impaired|both: both), OUT (out/bench-netsim), SEAM (.build/release/seam), SKIP_BUILD (0),
+#   RELAY_NICE (empty: a niceness for the overhead run's relay, e.g. -10, to see how much of its added
+#   round trip is waiting for a CPU on a busy machine).
 # Output: Markdown tables on stdout, progress on stderr; logs, probe, bots and netsim reports in $OUT/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,7 @@ DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-8}
 TAIL=${TAIL:-2}
 IDLE=${IDLE:-5}
+RELAY_NICE=${RELAY_NICE:-}
 IMPAIRED=${IMPAIRED:-"latency=75ms,jitter=20ms,loss=1%"}
 PORT_OFFSET=${PORT_OFFSET:-21000}
 ONLY=${ONLY:-both}
@@ -159,6 +162,7 @@ PY
 
 overhead() {
     local zone_ports=(7200 7201 7202 7203) ids=(a1 b1 a2 b2) relays=() public=() i echo echo_port relay cluster swarm
+    rm -f "$OUT/echo.port"  # a stale file would look written before the new server truncates it
     python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
@@ -166,8 +170,9 @@ print(s.getsockname()[1], flush=True)
 while True:
     d, a = s.recvfrom(2048); s.sendto(d, a)' > "$OUT/echo.port" &
     echo=$!
-    for (( i = 0; i < 50; i++ )); do [[ -s $OUT/echo.port ]] && break; nap 0.1; done
+    for (( i = 0; i < 300; i++ )); do [[ -s $OUT/echo.port ]] && break; nap 0.1; done
     echo_port=$(head -1 "$OUT/echo.port")
+    [[ -n $echo_port ]] || die "the echo server did not start"
     for i in 0 1 2 3; do
         relays+=(--relay "127.0.0.1:$(( zone_ports[i] + PORT_OFFSET + NETSIM_OFFSET ))=127.0.0.1:$(( zone_ports[i] + PORT_OFFSET ))")
         public+=("--zone-arg=--public=${ids[i]}=127.0.0.1:$(( zone_ports[i] + PORT_OFFSET + NETSIM_OFFSET ))")
@@ -175,7 +180,8 @@ while True:
     log "overhead: netsim latency=0ms relaying the quad zones and an echo server (port $echo_port)"
     "$SEAM" netsim "${relays[@]}" --relay "127.0.0.1:0=127.0.0.1:$echo_port" --spec "latency=0ms"         --report "$OUT/netsim-overhead.json" > "$OUT/netsim-overhead.log" 2>&1 &
     relay=$!
-    for (( i = 0; i < 50; i++ )); do grep -q 'listening on' "$OUT/netsim-overhead.log" && break; nap 0.1; done
+    if [[ -n $RELAY_NICE ]]; then renice -n "$RELAY_NICE" -p "$relay" >&2 || die "renice $RELAY_NICE failed"; fi
+    for (( i = 0; i < 300; i++ )); do grep -q 'listening on' "$OUT/netsim-overhead.log" && break; nap 0.1; done
     local probe_port
     probe_port=$(sed -n 's/.*, 127.0.0.1:\([0-9]*\) -> 127.0.0.1:'"$echo_port"' .*/\1/p' "$OUT/netsim-overhead.log")
     [[ -n $probe_port ]] || die "no echo relay in $OUT/netsim-overhead.log"

@@ -22,16 +22,18 @@ struct FlowKey: Hashable {
 
 extension Relay {
     /// Reads the datagrams waiting on a listen socket, opening a flow for each new client.
-    func receiveFromClients(mapping m: Int, now: UInt64) {
+    func receiveFromClients(mapping m: Int) {
         for _ in 0..<Self.receiveBatch {
             switch listeners[m].receive(into: receiveBuffer) {
             case .done(let count, let source):
+                let now = clock()
                 guard let f = flow(mapping: m, client: source, now: now) else { continue }
                 flows[Int(f)]?.lastActive = now
                 var burst = flows[Int(f)]?.burstUp ?? BurstState()
                 let fate = impairments[2 * m].judge(bytes: count, now: now, burst: &burst)
                 flows[Int(f)]?.burstUp = burst
                 schedule(fate, count: count, flow: f, upstream: true)
+                deliverDue(now: now)
             case .wouldBlock:
                 return
             case .failed:
@@ -41,16 +43,18 @@ extension Relay {
     }
 
     /// Reads the target's replies on a flow's upstream socket.
-    func receiveFromTarget(flow f: Int32, now: UInt64) {
+    func receiveFromTarget(flow f: Int32) {
         guard let socket = flows[Int(f)]?.socket, let m = flows[Int(f)]?.mapping else { return }
         for _ in 0..<Self.receiveBatch {
             switch socket.receive(into: receiveBuffer) {
             case .done(let count, _):
+                let now = clock()
                 flows[Int(f)]?.lastActive = now
                 var burst = flows[Int(f)]?.burstDown ?? BurstState()
                 let fate = impairments[2 * Int(m) + 1].judge(bytes: count, now: now, burst: &burst)
                 flows[Int(f)]?.burstDown = burst
                 schedule(fate, count: count, flow: f, upstream: false)
+                deliverDue(now: now)
             case .wouldBlock:
                 return
             case .failed:

@@ -110,16 +110,14 @@ public final class Relay {
         var wait = maxWaitNanos
         if let due = queue.nextDue { wait = due > before ? min(wait, due - before) : 0 }
         UDPSocket.wait(&pollSet, timeoutNanos: wait)
-        let now = clock()
+        // Each packet is stamped when it is read, and whatever is due goes out after each one: a batch of
+        // reads never holds back a packet that is due (with latency=0, a packet leaves as soon as it is read).
         for i in pollSet.indices where pollSet[i].revents != 0 {
             let owner = pollOwners[i]
-            if owner < 0 {
-                receiveFromClients(mapping: Int(-owner - 1), now: now)
-            } else {
-                receiveFromTarget(flow: owner, now: now)
-            }
+            if owner < 0 { receiveFromClients(mapping: Int(-owner - 1)) } else { receiveFromTarget(flow: owner) }
         }
         deliverDue(now: clock())
+        let now = clock()
         if now >= nextSweep {
             expireIdleFlows(now: now)
             nextSweep = now + 1_000_000_000
@@ -143,6 +141,7 @@ public final class Relay {
 
     /// Sends every packet due at `now`, earliest first.
     func deliverDue(now: UInt64) {
+        guard let next = queue.nextDue, next <= now else { return }
         while let entry = queue.popDue(now: now) {
             let p = entry.payload
             defer { pool.release(p.slot) }

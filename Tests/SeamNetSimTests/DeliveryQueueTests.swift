@@ -46,11 +46,14 @@ import Testing
         #expect(h.percentileNanos(50) == 0)
         for _ in 0..<98 { h.record(3_000) }  // 3 µs: the first 10 µs bucket
         h.record(55_000)
-        h.record(20_000_000)  // beyond the last bucket
+        h.record(20_500_000)  // in a 1 ms bucket
         #expect(h.samples == 100)
         #expect(h.percentileNanos(50) == 10_000)
         #expect(h.percentileNanos(99) == 60_000)
-        #expect(h.percentileNanos(100) == 20_000_000)
-        #expect(h.maxNanos == 20_000_000)
+        #expect(h.percentileNanos(100) == 20_500_000, "capped at the maximum")
+        h.record(2_000_000_000)  // beyond the last bucket
+        h.record(15_200_000)
+        #expect(h.percentileNanos(100) == 2_000_000_000)
+        #expect(h.percentileNanos(98) == 16_000_000, "the 1 ms bucket's upper bound")
     }
 }

@@ -134,18 +134,24 @@ extension Referee {
             counted += (d.coinsGround ?? 0) + (d.coinsCarried ?? 0)
             evidence.append(d)
         }
+        // A carrier's coins are in the receiver's digests from the tick after its accept and in the sender's
+        // up to the tick of its release, each by its own zone's tick. Zones share the world clock but a busy
+        // zone runs its ticks late, so the two windows may overlap (counted twice) or, when the receiver's
+        // clock is ahead, leave a gap (counted by neither); both are corrected here.
         var moving = 0
         var handoffEvidence: [RefereeRecord] = []
         for h in handoffs.values {
-            guard let accept = h.accept, accept.tick < tick else { continue }
-            if let t = h.releaseTick, tick > t { continue }
-            moving += h.coins
+            guard let accept = h.accept, h.coins > 0 else { continue }
+            let copies = (accept.tick < tick ? 1 : 0) + (h.releaseTick.map { tick <= $0 } ?? true ? 1 : 0)
+            guard copies != 1 else { continue }
+            moving += (copies - 1) * h.coins
             handoffEvidence.append(accept)
         }
         let delta = counted - moving - expected
         defer { lastCoinDelta = delta }
         guard delta != 0, delta != lastCoinDelta else { return }
-        let movingText = moving > 0 ? " (\(moving) of them counted twice by zones in a handoff)" : ""
+        let movingText = moving > 0 ? " (\(moving) of them counted twice by zones in a handoff)"
+            : moving < 0 ? " (and \(-moving) carried in a handoff counted by neither zone at that tick)" : ""
         violate(.coins,
                 "coins are not conserved at tick \(tick): the zones' digests count \(counted) coins\(movingText), "
                     + "\(delta > 0 ? "\(delta) more" : "\(-delta) fewer") than the \(expected) the zones started with",

@@ -276,7 +276,7 @@ extension Referee {
             if h.offerOpen { continue }
             if gone.contains(key.player) { drop.append(key); continue }
             if h.accept != nil {
-                if let t = h.releaseTick, t < minTick { drop.append(key) }
+                if let t = h.releaseTick, t < minTick, h.accept!.tick < minTick { drop.append(key) }
             } else if now - h.lastMs > retention {
                 drop.append(key)
             }

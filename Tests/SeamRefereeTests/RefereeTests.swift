@@ -88,6 +88,33 @@ func cleanThereAndBack() -> History {
         #expect(parsed?["verdict"] as? String == "clean")
     }
 
+    /// The receiver's clock runs ahead of a busy sender's: the sender releases the carrier at its tick 1110
+    /// while the receiver accepts at its tick 1113, so both zones' digests of tick 1112 leave its coin out.
+    /// Conservation holds by each zone's own tick, not by a shared one.
+    @Test func aCarrierBetweenTwoSkewedTicksIsCountedByNeitherAndThatIsFine() {
+        var h = History.twoZones(coinsWest: 3, coinsEast: 2, joinX: 3.5)
+        h.pickup("west", 1010, p, coin: 1, x: 5.5)
+        h.positions("west", 1100, [(p, 30)])
+        h.digest("west", 1100, ground: 2, carried: 1)
+        h.digest("east", 1100, players: 0, ground: 2, carried: 0)
+        h.phase("standby", "west", 1101, late: 1, p, epoch: 1, from: "west", to: "east", x: 31)
+        let ids = "\"coin_ids\":[1]"
+        h.phase("offer", "west", 1110, late: 140, p, epoch: 2, from: "west", to: "east", x: 32.5,
+                "\"digest\":\"8651bdfb64f7e23d\"")
+        h.digest("east", 1112, players: 0, ground: 2, carried: 0)
+        h.phase("accept", "east", 1113, late: 5, p, epoch: 2, from: "west", to: "east", x: 32.5,
+                "\"digest\":\"8651bdfb64f7e23d\",\"coins\":1,\(ids)")
+        h.phase("commit", "west", 1110, late: 175, p, epoch: 2, from: "west", to: "east", x: 32.5, "\"coins\":1,\(ids)")
+        h.digest("west", 1112, players: 0, ground: 2, carried: 0)
+        h.digest("west", 1120, players: 0, ground: 2, carried: 0)
+        h.positions("east", 1120, [(p, 33)])
+        h.digest("east", 1120, players: 1, ground: 2, carried: 1)
+        h.stop("west", 1140, ground: 2)
+        h.stop("east", 1140, ground: 3)
+        let report = h.check()
+        #expect(report.isClean, "\(report.textLines.joined(separator: "\n"))")
+    }
+
     @Test func mapCoinCountIsCrossChecked() {
         #expect(cleanThereAndBack().check(RefereeOptions(mapCoins: 5)).isClean)
         let report = cleanThereAndBack().check(RefereeOptions(mapCoins: 6))

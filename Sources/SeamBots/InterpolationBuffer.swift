@@ -25,12 +25,22 @@ struct InterpolationBuffer {
 
     var newestTick: UInt32? { frames.last?.tick }
 
-    /// Adds a snapshot's entities. Older or duplicate ticks are ignored (unreliable packets may reorder).
-    mutating func add(tick: UInt32, entities: [EntityState]) {
+    /// Adds a snapshot's entities, and `me` (the bot itself) among them. Older or duplicate ticks are
+    /// ignored (unreliable packets may reorder). The oldest frame's storage is reused: no allocation once warm.
+    mutating func add(tick: UInt32, entities: [EntityState], me: EntityState? = nil) {
         if let newest = frames.last?.tick, tick <= newest { return }
         var frame = frames.count == InterpolationBuffer.capacity ? frames.removeFirst() : Frame()
         frame.tick = tick
-        frame.entities = entities.sorted { $0.id < $1.id }
+        frame.entities.removeAll(keepingCapacity: true)
+        frame.entities.append(contentsOf: entities)
+        if let me { frame.entities.append(me) }
+        // Delta snapshots arrive sorted by id (but for `me`); full ones in the zone's nearest-first order.
+        var sorted = true
+        for k in frame.entities.indices.dropFirst() where frame.entities[k - 1].id > frame.entities[k].id {
+            sorted = false
+            break
+        }
+        if !sorted { frame.entities.sort { $0.id < $1.id } }
         frames.append(frame)
     }
 

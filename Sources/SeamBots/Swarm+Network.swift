@@ -161,10 +161,9 @@ extension Swarm {
         if alive && !bots[i].alive { bots[i].aliveSinceTick = s.tick }
         bots[i].alive = alive
         // The bot itself joins its view, so it aims from where it saw itself at the render time.
-        var seen = s.entities
-        seen.append(EntityState(id: bots[i].playerId, x: s.me.x, y: s.me.y, vx: s.me.vx, vy: s.me.vy,
-                                health: s.me.health, flags: s.me.flags))
-        bots[i].view.add(tick: s.tick, entities: seen)
+        bots[i].view.add(tick: s.tick, entities: s.entities,
+                         me: EntityState(id: bots[i].playerId, x: s.me.x, y: s.me.y, vx: s.me.vx, vy: s.me.vy,
+                                         health: s.me.health, flags: s.me.flags))
         bots[i].coins = s.coins
     }
 

@@ -26,6 +26,9 @@ public struct ZoneCounters: Sendable, Equatable {
     public var degradations = 0
     /// Snapshots sent as deltas (the rest were full).
     public var deltasSent: UInt64 = 0
+    /// Entities put in snapshots, and how many of them were carried or repeated rather than fresh.
+    public var entitiesSent: UInt64 = 0
+    public var entitiesStale: UInt64 = 0
     public var sendFailures = 0
 
     public init() {}
@@ -53,6 +56,9 @@ public struct ZoneStatus: Sendable {
     public var coinsCarried: Int
     /// Most others a snapshot carries now (128 = not degrading).
     public var entityLimit = 128
+    /// 0 normally; 1 or 2 while far entities are refreshed less under load (update budget halved once or
+    /// twice).
+    public var farUpdateLevel = 0
 
     /// One line a person can read at a glance.
     public var line: String {
@@ -62,6 +68,7 @@ public struct ZoneStatus: Sendable {
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
             + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted)"
-            + (entityLimit < 128 ? " DEGRADING (entity limit \(entityLimit))" : "")
+            + (entityLimit < 128 || farUpdateLevel > 0
+                ? " DEGRADING (update budget halved \(farUpdateLevel)x, entity limit \(entityLimit))" : "")
     }
 }

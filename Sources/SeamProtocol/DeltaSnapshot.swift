@@ -11,6 +11,14 @@ public struct SnapshotFrame: Equatable, Sendable {
         self.coins = coins.sorted { $0.id < $1.id }
     }
 
+    /// A frame of entities already sorted by id (not copied: the zone builds them sorted every tick).
+    public init(tick: UInt32, sortedEntities: [EntityState], coins: [CoinView]) {
+        assert(zip(sortedEntities, sortedEntities.dropFirst()).allSatisfy { $0.id < $1.id }, "entities not sorted by id")
+        self.tick = tick
+        self.entities = sortedEntities
+        self.coins = coins.sorted { $0.id < $1.id }
+    }
+
     /// 16 bits of FNV-1a over the frame's content: a delta names its baseline by tick *and* checksum, so a
     /// client never applies a delta to a different frame of the same tick.
     public var checksum: UInt16 {
@@ -70,6 +78,28 @@ public enum DeltaCodec {
         if old.health != new.health || old.flags != new.flags { ext |= extStatus }
         if ext != 0 { mask |= extended }
         return (mask, ext)
+    }
+
+    /// The state a client decodes for a kept entity with change mask 0: the baseline state `ticks` later,
+    /// its position moved by its velocity (as `predict` computes it), everything else unchanged. A zone that
+    /// *carries* an entity instead of sending its fresh state records exactly this in its frame.
+    public static func carried(_ e: EntityState, ticks: UInt32) -> EntityState {
+        var c = e
+        c.x = UInt16(clamping: predict(e.x, e.vx, ticks: ticks))
+        c.y = UInt16(clamping: predict(e.y, e.vy, ticks: ticks))
+        return c
+    }
+
+    /// Bytes a kept entity's change from `old` (baseline) to `new` takes after its mask nibble: 0 when `new`
+    /// is `carried(old, ticks:)`.
+    public static func cost(from old: EntityState, to new: EntityState, ticks: UInt32) -> Int {
+        let (m, ext) = change(old, new, ticks: ticks)
+        var n = m & extended != 0 ? 1 : 0
+        if m & velocityStep != 0 { n += 2 }
+        if ext & extVelocity != 0 { n += 4 }
+        if m & residual != 0 { n += m & wide != 0 ? 2 : 1 } else if m & wide != 0 { n += 4 }
+        if ext & extStatus != 0 { n += 2 }
+        return n
     }
 
     /// Bytes before the entity section: type, tick, baseline tick, baseline checksum, input sequence, self.

@@ -32,8 +32,9 @@ public enum JournalEvent: Equatable, Sendable {
     /// says why for reject, abort and resolve.
     case handoff(phase: String, player: UInt32, epoch: UInt32, from: String, to: String, x: Double, y: Double,
                  digest: UInt64?, reason: String?, coins: Int? = nil, coinIds: [UInt32]? = nil)
-    /// The zone changed how many others a snapshot carries because of its load (`entityLimit` 128 = normal).
-    case load(entityLimit: Int, tickWorkMs: Double)
+    /// The zone changed how many others a snapshot carries (`entityLimit`, 128 = normal) or how many bytes
+    /// of fresh entity states a delta may carry (`updateBudget`) because of its load.
+    case load(entityLimit: Int, updateBudget: Int, tickWorkMs: Double)
     /// Where every owned, alive, unfrozen player stands, once per second (with the digest), so a checker
     /// can bound each player's speed between samples.
     case positions([PlayerPosition])
@@ -145,8 +146,8 @@ public struct JournalRecord: Equatable, Sendable {
             JSON.string(neighbour, to: &out)
             out += ",\"state\":"
             JSON.string(state, to: &out)
-        case .load(let limit, let work):
-            out += ",\"entity_limit\":\(limit),\"tick_work_ms\":"
+        case .load(let limit, let budget, let work):
+            out += ",\"entity_limit\":\(limit),\"update_budget\":\(budget),\"tick_work_ms\":"
             JSON.number(work, to: &out)
         case .positions(let list):
             out += ",\"players\":["

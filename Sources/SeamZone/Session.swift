@@ -27,7 +27,9 @@ struct Session {
     /// Events for this player's next Events message.
     var outbox: [GameEvent] = []
     /// The snapshots sent on this connection, by tick modulo `frameHistory`: baselines for deltas.
-    var frames: [SnapshotFrame?] = []
+    var frames: [SentFrame?] = []
+    /// Tick of the last snapshot sent on this connection (its frame is in `frames` while recent).
+    var lastSentTick: UInt32 = 0
 
     /// A delta's baseline must be at most this many ticks old (1.6 s at 20 Hz); older means a full snapshot.
     static let frameHistory = 32
@@ -35,6 +37,14 @@ struct Session {
     mutating func reset() {
         self = Session()
     }
+}
+
+/// A snapshot as sent on a connection: the frame both ends keep, and for each of its entities (same order)
+/// the tick of the fresh state behind it: the frame's tick when sent fresh, an older one when carried or
+/// repeated (see `FrameBuilder`).
+struct SentFrame {
+    var frame: SnapshotFrame
+    var freshTicks: [UInt32]
 }
 
 /// A player's inputs as they arrive (possibly out of order, repeated, or forwarded by the old owner),

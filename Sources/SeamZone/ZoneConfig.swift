@@ -20,6 +20,11 @@ public struct ZoneConfig: Sendable {
     public var statusInterval: Double = 5
     /// Per-snapshot byte budget; at most `Wire.maximumSnapshotBytes` so a snapshot is one datagram.
     public var snapshotBudget: Int = 1200
+    /// Bytes a delta snapshot aims at: the nearest quarter of the entities and those that must be are always
+    /// fresh; the others are refreshed by priority (nearer and longer-unsent first) while the delta fits,
+    /// and carried (predicted by the client) otherwise. Halved twice under load. Never changes which
+    /// entities a snapshot holds, so a snapshot is at most `snapshotBudget` bytes whatever this is.
+    public var updateBudget: Int = 160
     /// Delta-encode snapshots against the newest one the client acknowledged (`--no-delta` turns it off).
     public var deltas = true
     public var clock: any NanoClock = SystemClock()

@@ -27,6 +27,9 @@ public struct ZoneCounters: Sendable, Equatable {
     public var degradations = 0
     /// Snapshots sent as deltas (the rest were full).
     public var deltasSent: UInt64 = 0
+    /// Entities put in snapshots, and how many of them were carried or repeated rather than fresh.
+    public var entitiesSent: UInt64 = 0
+    public var entitiesStale: UInt64 = 0
     public var sendFailures = 0
     /// Cross-border hits: sent to the target's owner, applied here for another zone's shooter, answered
     /// with a refusal (not owned, in handoff, dead), passed on after a handoff, seen twice (ignored), and
@@ -72,6 +75,9 @@ public struct ZoneStatus: Sendable {
             + "on frozen \(rewind.targetFrozenNow)) "
             + "remote hits out \(counters.remoteHitsForwarded) in \(counters.remoteHitsApplied)"
     }
+    /// 0 normally; 1 or 2 while far entities are refreshed less under load (update budget halved once or
+    /// twice).
+    public var farUpdateLevel = 0
 
     /// One line a person can read at a glance.
     public var line: String {
@@ -82,6 +88,7 @@ public struct ZoneStatus: Sendable {
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
             + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted) "
             + shotsPart
-            + (entityLimit < 128 ? " DEGRADING (entity limit \(entityLimit))" : "")
+            + (entityLimit < 128 || farUpdateLevel > 0
+                ? " DEGRADING (update budget halved \(farUpdateLevel)x, entity limit \(entityLimit))" : "")
     }
 }

@@ -69,7 +69,7 @@ extension ZoneServer {
         }
     }
 
-    /// A full snapshot per player: itself, then the nearest players and coins that fit the byte budget.
+    /// A snapshot per player: itself, then the nearest players and coins that fit the byte budget.
     func sendSnapshots() {
         for slot in sessions.indices where sessions[slot].phase == .playing {
             sendSnapshot(slot: slot)
@@ -91,36 +91,62 @@ extension ZoneServer {
             health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
             coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
             deaths: UInt16(clamping: p.deaths))
-        snapshotWriter.begin(tick: tick, lastInputSequence: record.inputs.lastApplied, me: me)
-        snapEntities.removeAll(keepingCapacity: true)
         snapCoins.removeAll(keepingCapacity: true)
         simulation.visibleCoins(from: p.position, into: &visibleCoins)
-        // Keep room for the coin count and a few nearby coins; players fill the rest.
+        // Keep room for the coin count and a few nearby coins; players fill the rest, counted at the full
+        // encoding's size so that a full snapshot fits too.
         let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
         // Under load the zone shrinks how many others each snapshot carries (the nearest stay) before its
         // ticks overrun; `entityLimit` is restored as the load falls (see `adaptLoad`).
-        let room = min((budget - snapshotWriter.count - coinReserve) / EntityState.wireSize, entityLimit)
+        let room = min((budget - Snapshot.headerSize - coinReserve) / EntityState.wireSize, entityLimit)
         simulation.visiblePlayers(from: index, limit: max(0, room), into: &visible)
-        for (j, _) in visible {
-            guard snapshotWriter.count + EntityState.wireSize + coinReserve <= budget else { break }
+        frameBuilder.members.removeAll(keepingCapacity: true)
+        for (j, d2) in visible {
+            let state: EntityState
             if j < ownedCount {
                 let o = simulation.players[j]
-                snapshotWriter.entity(
-                    EntityState(
-                        id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
-                        vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
-                        health: UInt8(clamping: o.health), flags: o.alive ? EntityFlags.alive : 0))
+                state = EntityState(
+                    id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
+                    vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
+                    health: UInt8(clamping: o.health), flags: o.alive ? EntityFlags.alive : 0)
             } else {
                 let g = simulation.ghosts[j - ownedCount]
-                snapshotWriter.entity(
-                    EntityState(
-                        id: g.id, x: Quantize.position(g.position.x), y: Quantize.position(g.position.y),
-                        vx: Quantize.velocity(g.velocity.x), vy: Quantize.velocity(g.velocity.y),
-                        health: UInt8(clamping: g.health),
-                        flags: (g.alive ? EntityFlags.alive : 0) | EntityFlags.ghost))
+                state = EntityState(
+                    id: g.id, x: Quantize.position(g.position.x), y: Quantize.position(g.position.y),
+                    vx: Quantize.velocity(g.velocity.x), vy: Quantize.velocity(g.velocity.y),
+                    health: UInt8(clamping: g.health),
+                    flags: (g.alive ? EntityFlags.alive : 0) | EntityFlags.ghost)
             }
-            snapEntities.append(snapshotWriter.lastEntity)
+            frameBuilder.members.append((state, d2))
         }
+
+        // The baseline is the frame the client acknowledged, if still kept; with it, far members may be
+        // carried instead of fresh (see `FrameBuilder`).
+        let history = Session.frameHistory
+        if sessions[slot].frames.count != history { sessions[slot].frames = Array(repeating: nil, count: history) }
+        var baseline: SentFrame?
+        let ack = sessions[slot].ackTick
+        if config.deltas, ack != 0, tick &- ack < UInt32(history), let b = sessions[slot].frames[Int(ack) % history],
+            b.frame.tick == ack
+        {
+            baseline = b
+        }
+        if var evicted = sessions[slot].frames[Int(tick) % history], tick &- evicted.frame.tick >= UInt32(history) {
+            sessions[slot].frames[Int(tick) % history] = nil
+            frameBuilder.reuse(&evicted)
+        }
+        let last = sessions[slot].lastSentTick
+        var previous = sessions[slot].frames[Int(last) % history]
+        if previous?.frame.tick != last || tick &- last >= UInt32(history) { previous = nil }
+        // The entity section gets what the delta budget leaves after the header and the coins' bitmap.
+        let entityBudget = updateBudget - DeltaCodec.headerSize - 2 - ((baseline?.frame.coins.count ?? 0) + 7) / 8
+        frameBuilder.build(tick: tick, baseline: baseline, previous: previous, budget: entityBudget,
+                           threshold: updateThreshold)
+        counters.entitiesSent += UInt64(frameBuilder.entities.count)
+        counters.entitiesStale += UInt64(frameBuilder.stale)
+
+        snapshotWriter.begin(tick: tick, lastInputSequence: record.inputs.lastApplied, me: me)
+        for e in frameBuilder.entities { snapshotWriter.entity(e) }
         snapshotWriter.beginCoins()
         for c in visibleCoins {
             guard snapshotWriter.count + CoinView.wireSize <= budget else { break }
@@ -130,23 +156,19 @@ extension ZoneServer {
         }
         snapshotWriter.finish()
         // Remember what was sent, then send the delta against the client's acknowledged frame when it is
-        // smaller than the full snapshot (it nearly always is), else the full one.
-        let frame = SnapshotFrame(tick: tick, entities: snapEntities, coins: snapCoins)
-        let history = Session.frameHistory
-        if sessions[slot].frames.count != history { sessions[slot].frames = Array(repeating: nil, count: history) }
+        // smaller than the full snapshot (it nearly always is), else the full one (the same frame).
+        let frame = SnapshotFrame(tick: tick, sortedEntities: frameBuilder.entities, coins: snapCoins)
         var bytes = snapshotWriter.writer.bytes
-        let ack = sessions[slot].ackTick
-        if config.deltas, ack != 0, tick &- ack < UInt32(history), let baseline = sessions[slot].frames[Int(ack) % history],
-            baseline.tick == ack
-        {
-            DeltaCodec.encode(frame, lastInputSequence: record.inputs.lastApplied, me: me, baseline: baseline,
+        if let baseline {
+            DeltaCodec.encode(frame, lastInputSequence: record.inputs.lastApplied, me: me, baseline: baseline.frame,
                               into: &deltaWriter)
             if deltaWriter.count < bytes.count {
                 bytes = deltaWriter.bytes
                 counters.deltasSent += 1
             }
         }
-        sessions[slot].frames[Int(tick) % history] = frame
+        sessions[slot].frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks)
+        sessions[slot].lastSentTick = tick
         let peer = host.peer(slot: slot)
         do {
             try peer.send(bytes, channel: Wire.stateChannel, delivery: .unreliable)

@@ -39,7 +39,8 @@ public final class ZoneServer {
     var simEvents: [SimEvent] = []
     var snapshotWriter = SnapshotWriter()
     var deltaWriter = ByteWriter(capacity: Wire.maximumSnapshotBytes + 64)
-    var snapEntities: [EntityState] = []
+    /// Chooses each snapshot's fresh and carried entities (see `FrameBuilder`).
+    var frameBuilder = FrameBuilder()
     var snapCoins: [CoinView] = []
     var eventWriter = ByteWriter(capacity: 512)
     var visible: [(index: Int, distanceSquared: Double)] = []
@@ -63,6 +64,17 @@ public final class ZoneServer {
     var entityLimit = ZoneServer.entityLimitMax
     /// More than fit a 1,200-byte full snapshot, so only the byte budget limits it normally.
     static let entityLimitMax = 128
+    /// How far far-entity updates are cut under load: the priority a member needs to be refreshed is
+    /// `farUpdateLevel` and the update budget `config.updateBudget >> farUpdateLevel`. 0 normally; the first
+    /// thing `adaptLoad` raises.
+    var farUpdateLevel = 0
+    static let farUpdateLevelMax = 2
+    /// Ticks since a tick's work last took more than 60% of the period, for `adaptLoad`.
+    var calmTicks = 0
+    /// Bytes a delta snapshot aims at now (the priority accumulator fills it).
+    var updateBudget: Int { config.updateBudget >> farUpdateLevel }
+    /// Priority a member beyond the nearest needs to be refreshed now.
+    var updateThreshold: Double { Double(farUpdateLevel) }
     /// Set once shutdown begins: new connections are refused.
     var stopping = false
 
@@ -227,27 +239,42 @@ public final class ZoneServer {
         journal?.flush()
     }
 
-    /// Graceful degradation: when a tick's work takes more than 60% of the tick period the per-snapshot
-    /// entity limit shrinks by a fifth (never below 16, the nearest always kept); below 35% it grows back
-    /// by a tenth. Changes are journaled as `load` records and counted, so a degrading zone says so.
+    /// Graceful degradation: when a tick's work takes more than 60% of the tick period, far entities are
+    /// refreshed less first: the update budget halves and the priority they need rises (twice at most); past
+    /// that the per-snapshot entity limit shrinks by a fifth (never below 16, the nearest always kept). Below
+    /// 35% the entity limit grows back by a tenth per tick, then, once no tick has overrun 60% for a second,
+    /// far updates come back a step at a time. Changes are journaled as `load` records and counted, so a
+    /// degrading zone says so.
     func adaptLoad(workNanos: UInt64) {
         let share = Double(workNanos) / Double(worldClock.tickNanos)
         let full = ZoneServer.entityLimitMax
-        let before = entityLimit
+        let before = entityLimit, levelBefore = farUpdateLevel
+        calmTicks = share > 0.6 ? 0 : calmTicks + 1
         if share > 0.6 {
-            entityLimit = max(16, entityLimit * 4 / 5)
+            if farUpdateLevel < ZoneServer.farUpdateLevelMax {
+                farUpdateLevel += 1
+            } else {
+                entityLimit = max(16, entityLimit * 4 / 5)
+            }
         } else if share < 0.35 && entityLimit < full {
             entityLimit = min(full, entityLimit + max(1, entityLimit / 10))
+        } else if share < 0.35 && calmTicks >= config.simulation.tickRate && farUpdateLevel > 0 {
+            farUpdateLevel -= 1
+            calmTicks = 0
         }
-        guard entityLimit != before else { return }
-        if entityLimit < before { counters.degradations += 1 }
-        if entityLimit == full || before == full || entityLimit == 16 {
-            journal(.load(entityLimit: entityLimit, tickWorkMs: Double(workNanos) / 1e6))
+        guard entityLimit != before || farUpdateLevel != levelBefore else { return }
+        if entityLimit < before || farUpdateLevel > levelBefore { counters.degradations += 1 }
+        let normal = entityLimit == full && farUpdateLevel == 0
+        let wasNormal = before == full && levelBefore == 0
+        if normal || wasNormal || entityLimit == 16 || farUpdateLevel != levelBefore {
+            journal(.load(entityLimit: entityLimit, updateBudget: updateBudget, tickWorkMs: Double(workNanos) / 1e6))
         }
-        if entityLimit < full && before == full {
-            logger.notice("degrading: tick work \(Int(share * 100))% of the period; snapshots carry at most \(entityLimit) others")
-        } else if entityLimit == full {
-            logger.notice("load back to normal: snapshots carry up to \(full) others again")
+        if wasNormal {
+            logger.notice("degrading: tick work \(Int(share * 100))% of the period; far entities refreshed less (update budget \(updateBudget) bytes)")
+        } else if entityLimit < full && before == full {
+            logger.notice("degrading further: snapshots carry at most \(entityLimit) others")
+        } else if normal {
+            logger.notice("load back to normal: snapshots carry up to \(full) others, update budget \(updateBudget) bytes")
         }
     }
 
@@ -284,6 +311,6 @@ public final class ZoneServer {
             bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,
             bytesOutPerSecond: Double(traffic.bytesSent - last.bytesSent) / seconds,
             coinsGround: d.coinsGround, coinsCarried: d.coinsCarried, entityLimit: entityLimit,
-            rewind: simulation.rewindStats)
+            rewind: simulation.rewindStats, farUpdateLevel: farUpdateLevel)
     }
 }

@@ -74,6 +74,12 @@ extension Seam {
         @Option(help: "Interpolation delay clients are expected to use, in milliseconds: part of the rewind window.")
         var interpolationMs: Double = 100
 
+        @Option(help: "Bytes a snapshot may take at most (100...1200; 1200 fits one datagram).")
+        var snapshotBudget: Int = 1200
+
+        @Option(help: "Bytes a delta snapshot aims at (0...1200): beyond the nearest quarter, entities are refreshed by priority while it fits, else predicted by the client.")
+        var updateBudget: Int = 160
+
         @Option(help: ArgumentHelp(
             "Inject a fault, to test the referee (repeatable; never in a real run): \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", ")).",
             discussion: "duplicate-coin: coins also stay behind at a commit; drop-commit: accepts are ignored (player lost); resume-early: the player resumes right after its offer (two owners); teleport: a player jumps 12 tiles every 3 s; double-damage: every hit journaled twice; double-kill: every kill credited twice."))
@@ -90,6 +96,12 @@ extension Seam {
             guard deadAfter > 0 else { throw ValidationError("--dead-after must be positive") }
             guard (50...1150).contains(maxRewindMs) else { throw ValidationError("--max-rewind-ms must be in 50...1150, got \(maxRewindMs)") }
             guard (0...1000).contains(interpolationMs) else { throw ValidationError("--interpolation-ms must be in 0...1000, got \(interpolationMs)") }
+            guard (100...1200).contains(snapshotBudget) else {
+                throw ValidationError("--snapshot-budget must be in 100...1200 bytes, got \(snapshotBudget)")
+            }
+            guard (0...1200).contains(updateBudget) else {
+                throw ValidationError("--update-budget must be in 0...1200 bytes, got \(updateBudget)")
+            }
             for f in fault where ZoneFault(rawValue: f) == nil {
                 throw ValidationError("unknown --fault '\(f)'; known: \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -125,6 +137,8 @@ extension Seam {
             config.simulation.lagCompensation = !noLagCompensation
             config.simulation.rewind = RewindPolicy(interpolationTicks: interpolationMs / tickMs,
                                                     maxRewindTicks: maxRewindMs / tickMs)
+            config.snapshotBudget = snapshotBudget
+            config.updateBudget = updateBudget
             if !config.faults.isEmpty {
                 logger.warning("FAULTS INJECTED: \(fault.joined(separator: ", ")) — this zone is broken on purpose")
             }
@@ -182,7 +196,8 @@ extension Seam {
             print("zone \(spec.id) stopped: ticks \(c.ticks) joins \(c.joins) leaves \(c.leaves) overruns \(c.overruns) "
                   + "refused \(c.refused) (version \(c.refusedWrongVersion), malformed \(c.refusedMalformed), "
                   + "oversized \(c.refusedOversized), full \(c.refusedFull), unexpected \(c.refusedUnexpected), "
-                  + "channel \(c.refusedWrongChannel))")
+                  + "channel \(c.refusedWrongChannel)) snapshots \(c.snapshotsSent) (deltas \(c.deltasSent)) "
+                  + "entities \(c.entitiesSent) (carried \(c.entitiesSent == 0 ? 0 : c.entitiesStale * 100 / c.entitiesSent)%)")
         }
     }
 }

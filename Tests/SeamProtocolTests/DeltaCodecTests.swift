@@ -86,6 +86,43 @@ import Testing
         #expect(full.count >= 4 * w.count, "full \(full.count) bytes, delta \(w.count) bytes")
     }
 
+    /// A zone that carries an entity records `DeltaCodec.carried(baseline state)` in its frame; the client
+    /// decodes exactly that from change mask 0, so both frames (and their checksums) agree.
+    @Test func carriedEntitiesDecodeToTheFrameTheZoneRecorded() throws {
+        var rng = SplitMix64(seed: 31)
+        for round in 0..<200 {
+            let base = (1...60).map { i -> EntityState in
+                var e = randomEntity(UInt32(i), &rng)
+                e.x = UInt16.random(in: 2000...60000, using: &rng); e.y = UInt16.random(in: 2000...60000, using: &rng)
+                return e
+            }
+            let baseline = SnapshotFrame(tick: UInt32(1000 + round), entities: base, coins: [])
+            let ticks = UInt32.random(in: 1...31, using: &rng)
+            var carriedCount = 0
+            let current = base.map { e -> EntityState in
+                if Bool.random(using: &rng) {
+                    carriedCount += 1
+                    return DeltaCodec.carried(e, ticks: ticks)
+                }
+                var m = e
+                m.vx = Int16(clamping: Int(e.vx) + Int.random(in: -40...40, using: &rng))
+                m.x = UInt16(clamping: Int(DeltaCodec.carried(m, ticks: ticks).x) + Int.random(in: -20...20, using: &rng))
+                return m
+            }
+            let frame = SnapshotFrame(tick: baseline.tick + ticks, entities: current, coins: [])
+            var w = ByteWriter()
+            DeltaCodec.encode(frame, lastInputSequence: 3, me: Self.me, baseline: baseline, into: &w)
+            let decoded = try w.bytes.withUnsafeBytes { try DeltaCodec.apply($0, baseline: baseline) }
+            let clientFrame = SnapshotFrame(tick: decoded.tick, entities: decoded.entities, coins: decoded.coins)
+            #expect(clientFrame == frame)
+            #expect(clientFrame.checksum == frame.checksum)
+            // Each carried entity costs its mask nibble only; `cost` counts the rest exactly.
+            let fields = zip(base, current).reduce(0) { $0 + DeltaCodec.cost(from: $1.0, to: $1.1, ticks: ticks) }
+            #expect(zip(base, current).filter { DeltaCodec.cost(from: $0.0, to: $0.1, ticks: ticks) == 0 }.count >= carriedCount)
+            #expect(w.count == DeltaCodec.headerSize + (60 + 7) / 8 + 30 + 2 + fields + 2, "sizes add up")
+        }
+    }
+
     @Test func aWrongOrMissingBaselineIsRefusedNeverApplied() throws {
         var rng = SplitMix64(seed: 5)
         let base = (1...20).map { randomEntity(UInt32($0), &rng) }

@@ -1,42 +1,110 @@
 import SeamSimulation
+import SeamWorld
 import Testing
 
-/// The snapshot's entity choice when more are in view than fit: nearest always, far ones in turn.
+/// Which members of a client's view get a fresh state: the nearest and the forced always, far ones by
+/// priority within the byte budget, none starved.
 @Suite struct PriorityAccumulatorTests {
-    /// 60 candidates at distances 1…60 tiles, room for 20, the 8 nearest always.
-    static let candidates: [(index: Int, id: UInt32, distanceSquared: Double)] = (0..<60).map { i in
-        let d = Double(i + 1)
-        return (index: i, id: UInt32(100 + i), distanceSquared: d * d)
-    }
+    typealias Candidate = PriorityAccumulator.Candidate
 
-    @Test func theNearestAreAlwaysInTheSnapshot() {
+    /// Runs `ticks` snapshots of 60 members at 1…60 tiles, each fresh state costing 3 bytes, ages kept as
+    /// the zone keeps them (reset when fresh). Returns how many times each member was fresh and the longest
+    /// wait of each.
+    func simulate(ticks: Int, always: Int, budget: Int, threshold: Double = 1,
+                  check: ([Candidate], [Bool], Int) -> Void = { _, _, _ in }) -> (sends: [Int], longestWait: [UInt32]) {
         var acc = PriorityAccumulator()
-        var out: [Int] = []
-        for tick in UInt64(1)...200 {
-            acc.select(Self.candidates, limit: 20, always: 8, tick: tick, into: &out)
-            #expect(out.count == 20)
-            #expect(Set(0..<8).isSubset(of: Set(out)), "tick \(tick): \(out.sorted())")
-            #expect(Set(out).count == out.count, "no entity twice")
-        }
-    }
-
-    @Test func farEntitiesAreSentLessOftenButNeverStarve() {
-        var acc = PriorityAccumulator()
-        var out: [Int] = []
+        var ages = [UInt32](repeating: 0, count: 60)
         var sends = [Int](repeating: 0, count: 60)
-        for tick in UInt64(1)...400 {
-            acc.select(Self.candidates, limit: 20, always: 8, tick: tick, into: &out)
-            for i in out { sends[i] += 1 }
+        var longest = [UInt32](repeating: 0, count: 60)
+        var fresh: [Bool] = []
+        for _ in 0..<ticks {
+            let candidates = (0..<60).map { i in
+                Candidate(age: ages[i], distanceSquared: Double((i + 1) * (i + 1)), cost: 3, forced: false)
+            }
+            let spent = acc.choose(candidates, always: always, budget: budget, threshold: threshold, into: &fresh)
+            check(candidates, fresh, spent)
+            for i in 0..<60 {
+                if fresh[i] {
+                    sends[i] += 1
+                    ages[i] = 1
+                } else {
+                    ages[i] += 1
+                    longest[i] = max(longest[i], ages[i])
+                }
+            }
         }
-        #expect(sends.allSatisfy { $0 > 0 }, "every entity in view is sent at some point: \(sends)")
-        #expect(sends[10] > sends[59], "nearer entities are sent more often: \(sends[10]) vs \(sends[59])")
-        #expect(sends[0] == 400)
+        return (sends, longest)
     }
 
-    @Test func whenEverythingFitsEverythingIsSent() {
+    @Test func theNearestAreFreshInEverySnapshot() {
+        _ = simulate(ticks: 200, always: 8, budget: 30) { _, fresh, _ in
+            #expect(fresh.prefix(8).allSatisfy { $0 }, "the 8 nearest are fresh")
+        }
+    }
+
+    @Test func farMembersAreRefreshedLessOftenButNeverStarve() {
+        // A budget of 10 far updates per snapshot for 52 far members.
+        let (sends, longest) = simulate(ticks: 400, always: 8, budget: 8 * 3 + 30)
+        #expect(sends.allSatisfy { $0 > 0 }, "every member is refreshed: \(sends)")
+        #expect(sends[0] == 400)
+        #expect(sends[10] > sends[59], "nearer members are refreshed more often: \(sends[10]) vs \(sends[59])")
+        #expect(longest.max()! <= 40, "no member waits more than 2 s: \(longest)")
+    }
+
+    @Test func withNoBudgetLeftOneFarMemberIsStillRefreshedPerSnapshot() {
+        let (sends, _) = simulate(ticks: 2000, always: 8, budget: 0) { _, fresh, _ in
+            #expect((8...9).contains(fresh.filter { $0 }.count), "the 8 nearest and at most one more")
+        }
+        #expect(sends.allSatisfy { $0 > 0 }, "none starves: \(sends)")
+    }
+
+    @Test func theFreshSetRespectsTheByteBudget() {
+        var rng = SplitMix64(seed: 77)
         var acc = PriorityAccumulator()
-        var out: [Int] = []
-        acc.select(Array(Self.candidates.prefix(10)), limit: 20, always: 8, tick: 1, into: &out)
-        #expect(out.sorted() == Array(0..<10))
+        var fresh: [Bool] = []
+        for _ in 0..<500 {
+            let count = Int.random(in: 1...100, using: &rng)
+            let candidates = (0..<count).map { _ in
+                Candidate(age: UInt32.random(in: 0...20, using: &rng), distanceSquared: Double.random(in: 0...256, using: &rng),
+                          cost: Int.random(in: 0...6, using: &rng), forced: Int.random(in: 0..<20, using: &rng) == 0)
+            }
+            let always = Int.random(in: 0...20, using: &rng)
+            let budget = Int.random(in: 0...300, using: &rng)
+            let spent = acc.choose(candidates, always: always, budget: budget, threshold: 1, into: &fresh)
+            #expect(fresh.count == count)
+            let total = candidates.indices.filter { fresh[$0] }.reduce(0) { $0 + candidates[$1].cost }
+            #expect(spent == total)
+            // What must be fresh: forced and the `always` nearest.
+            let cut = always == 0 ? -1 : candidates.map(\.distanceSquared).sorted()[min(always, count) - 1]
+            let must = candidates.indices.filter { candidates[$0].forced || candidates[$0].distanceSquared <= cut }
+            #expect(must.allSatisfy { fresh[$0] })
+            let mustCost = must.reduce(0) { $0 + candidates[$1].cost }
+            // Beyond them, only due members, within the budget but for the one that is always allowed.
+            let optional = candidates.indices.filter { fresh[$0] && !must.contains($0) }
+            #expect(optional.allSatisfy {
+                PriorityAccumulator.priority(age: candidates[$0].age, distanceSquared: candidates[$0].distanceSquared) >= 1
+            })
+            if optional.count > 1 || (optional.count == 1 && mustCost + candidates[optional[0]].cost <= budget) {
+                #expect(spent <= max(budget, mustCost), "spent \(spent), budget \(budget), must \(mustCost)")
+            }
+        }
+    }
+
+    @Test func forcedMembersAreFreshWhateverTheBudget() {
+        var acc = PriorityAccumulator()
+        var fresh: [Bool] = []
+        let candidates = (0..<20).map { i in
+            Candidate(age: 0, distanceSquared: Double(100 + i), cost: 14, forced: i % 2 == 0)
+        }
+        acc.choose(candidates, always: 0, budget: 10, threshold: 1, into: &fresh)
+        #expect(fresh == (0..<20).map { $0 % 2 == 0 })
+    }
+
+    @Test func aHigherThresholdUnderLoadRefreshesFarMembersLessOften() {
+        let normal = simulate(ticks: 400, always: 8, budget: 1000, threshold: 1).sends
+        let degraded = simulate(ticks: 400, always: 8, budget: 1000, threshold: 4).sends
+        #expect(degraded[40] * 3 < normal[40], "at 41 tiles: \(degraded[40]) vs \(normal[40])")
+        #expect(degraded.allSatisfy { $0 > 0 })
+        #expect(degraded[0] == 400)
     }
 }

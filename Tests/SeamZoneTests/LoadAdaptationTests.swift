@@ -1,0 +1,49 @@
+import Logging
+import SeamNet
+import SeamTesting
+import SeamWorld
+import Testing
+
+@testable import SeamZone
+
+/// Under load a zone first refreshes far entities less, then carries fewer entities; it recovers in the
+/// opposite order, and says so.
+@Suite struct LoadAdaptationTests {
+    func makeZone() throws -> ZoneServer {
+        let map = try GameMap.load(path: SeamProcess.mapPath("duel"))
+        let config = ZoneConfig(map: map, zone: try #require(map.zone(id: "west")),
+                                bind: try NetAddress(resolving: "127.0.0.1", port: 0))
+        return try ZoneServer(config: config, logger: Logger(label: "test"))
+    }
+
+    @Test func farUpdatesShrinkBeforeTheEntityLimitAndComeBackAfterIt() throws {
+        let zone = try makeZone()
+        let period = zone.worldClock.tickNanos
+        let busy = period * 9 / 10, calm = period / 10
+        #expect(zone.updateBudget == 160 && zone.entityLimit == 128)
+
+        zone.adaptLoad(workNanos: busy)
+        #expect(zone.updateBudget == 80 && zone.entityLimit == 128, "far updates first")
+        zone.adaptLoad(workNanos: busy)
+        #expect(zone.updateBudget == 40 && zone.entityLimit == 128)
+        zone.adaptLoad(workNanos: busy)
+        #expect(zone.updateBudget == 40 && zone.entityLimit < 128, "then the entity limit")
+        for _ in 0..<30 { zone.adaptLoad(workNanos: busy) }
+        #expect(zone.entityLimit == 16, "never below 16")
+        // 2 steps of far updates, then 128 → 102 → 81 → 64 → 51 → 40 → 32 → 25 → 20 → 16.
+        #expect(zone.counters.degradations == 11, "each step down is counted")
+
+        // Calm again: the entity limit comes back first, then far updates, a step per calm second.
+        while zone.entityLimit < 128 {
+            zone.adaptLoad(workNanos: calm)
+            #expect(zone.updateBudget == 40)
+        }
+        for _ in 0..<20 { zone.adaptLoad(workNanos: calm) }
+        #expect(zone.updateBudget == 80)
+        for _ in 0..<20 { zone.adaptLoad(workNanos: calm) }
+        #expect(zone.updateBudget == 160 && zone.updateThreshold == 0, "back to normal")
+        // A single busy tick cuts far updates again.
+        zone.adaptLoad(workNanos: busy)
+        #expect(zone.updateBudget == 80)
+    }
+}

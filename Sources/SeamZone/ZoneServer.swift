@@ -69,8 +69,6 @@ public final class ZoneServer {
     /// thing `adaptLoad` raises.
     var farUpdateLevel = 0
     static let farUpdateLevelMax = 2
-    /// Ticks since a tick's work last took more than 60% of the period, for `adaptLoad`.
-    var calmTicks = 0
     /// Bytes a delta snapshot aims at now (the priority accumulator fills it).
     var updateBudget: Int { config.updateBudget >> farUpdateLevel }
     /// Priority a member beyond the nearest needs to be refreshed now.
@@ -242,14 +240,12 @@ public final class ZoneServer {
     /// Graceful degradation: when a tick's work takes more than 60% of the tick period, far entities are
     /// refreshed less first: the update budget halves and the priority they need rises (twice at most); past
     /// that the per-snapshot entity limit shrinks by a fifth (never below 16, the nearest always kept). Below
-    /// 35% the entity limit grows back by a tenth per tick, then, once no tick has overrun 60% for a second,
-    /// far updates come back a step at a time. Changes are journaled as `load` records and counted, so a
-    /// degrading zone says so.
+    /// 35% the entity limit grows back by a tenth per tick, then far updates come back a step per tick.
+    /// Changes are journaled as `load` records and counted, so a degrading zone says so.
     func adaptLoad(workNanos: UInt64) {
         let share = Double(workNanos) / Double(worldClock.tickNanos)
         let full = ZoneServer.entityLimitMax
         let before = entityLimit, levelBefore = farUpdateLevel
-        calmTicks = share > 0.6 ? 0 : calmTicks + 1
         if share > 0.6 {
             if farUpdateLevel < ZoneServer.farUpdateLevelMax {
                 farUpdateLevel += 1
@@ -258,9 +254,8 @@ public final class ZoneServer {
             }
         } else if share < 0.35 && entityLimit < full {
             entityLimit = min(full, entityLimit + max(1, entityLimit / 10))
-        } else if share < 0.35 && calmTicks >= config.simulation.tickRate && farUpdateLevel > 0 {
+        } else if share < 0.35 && farUpdateLevel > 0 {
             farUpdateLevel -= 1
-            calmTicks = 0
         }
         guard entityLimit != before || farUpdateLevel != levelBefore else { return }
         if entityLimit < before || farUpdateLevel > levelBefore { counters.degradations += 1 }

@@ -33,14 +33,16 @@ import Testing
         // 2 steps of far updates, then 128 → 102 → 81 → 64 → 51 → 40 → 32 → 25 → 20 → 16.
         #expect(zone.counters.degradations == 11, "each step down is counted")
 
-        // Calm again: the entity limit comes back first, then far updates, a step per calm second.
+        // Calm again: the entity limit comes back first, then far updates.
         while zone.entityLimit < 128 {
             zone.adaptLoad(workNanos: calm)
             #expect(zone.updateBudget == 40)
         }
-        for _ in 0..<20 { zone.adaptLoad(workNanos: calm) }
+        zone.adaptLoad(workNanos: period / 2)
+        #expect(zone.updateBudget == 40, "half the period is neither busy nor calm")
+        zone.adaptLoad(workNanos: calm)
         #expect(zone.updateBudget == 80)
-        for _ in 0..<20 { zone.adaptLoad(workNanos: calm) }
+        zone.adaptLoad(workNanos: calm)
         #expect(zone.updateBudget == 160 && zone.updateThreshold == 0, "back to normal")
         // A single busy tick cuts far updates again.
         zone.adaptLoad(workNanos: busy)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SeamNet
 import SeamProtocol
@@ -19,6 +20,8 @@ public final class Swarm {
     var rendered: [InterpolationBuffer.Rendered] = []
     /// The zone's shot rules (SimulationConfig defaults), for judging hits in the bot's own view.
     static let shotRange = 24.0
+    /// The least time between two services of the hosts within a tick (1.5 ms).
+    static let serviceGapNanos: UInt64 = 1_500_000
     static let hitRadius = 0.45
     let tickNanos: UInt64
     var nowNanos: UInt64 = 0
@@ -82,6 +85,10 @@ public final class Swarm {
             }
             let waitMs = nextTick > nowNanos ? Int32(min(10, (nextTick - nowNanos) / 1_000_000)) : 0
             NetHost.waitForAny(hosts, timeoutMs: waitMs)
+            // Let the datagrams of this burst gather first: every service walks all of a host's peers, so
+            // servicing once per datagram cost more than the datagrams.
+            let gathered = clock()
+            if gathered + Swarm.serviceGapNanos < nextTick { usleep(UInt32(Swarm.serviceGapNanos / 1000)) }
             serviceHosts()
             nowNanos = clock()
             if nowNanos >= nextTick {

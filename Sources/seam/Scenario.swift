@@ -72,7 +72,7 @@ extension Seam {
                   + "\(String(format: "%g", scenario.duration)) s, seed \(scenario.seed), referee \(scenario.referee)")
             let zones = try ZoneProcesses(
                 map: gameMap, mapPath: scenario.mapPath, host: "127.0.0.1", portOffset: offset,
-                capacity: min(4000, scenario.bots + 100), statusInterval: 5, journal: journalDir, extra: [],
+                capacity: Scenario.zoneCapacity(bots: scenario.bots, zones: gameMap.zones.count), statusInterval: 5, journal: journalDir, extra: [],
                 output: .logs(directory: dir))
             defer { zones.stop() }
             print("zones started: \(zones.summary); logs and journals in \(dir)")
@@ -142,4 +142,15 @@ extension Seam {
             if !failures.isEmpty { throw ExitCode(1) }
         }
     }
+
 }
+
+extension Seam.Scenario {
+    /// Players per zone: room for a quarter of the bots (a hotspot where four zones meet) plus a margin,
+    /// not all of them. Every peer slot costs each ENet service a check, so a zone sized for the whole swarm
+    /// spends its time walking empty slots.
+    static func zoneCapacity(bots: Int, zones: Int) -> Int {
+        zones <= 4 ? min(4000, bots + 100) : min(4000, max(400, bots / 4 + 200))
+    }
+}
+

@@ -2,61 +2,34 @@ import Foundation
 
 /// A real `seam zone` process on a free port, started and stopped by a test.
 public final class ZoneUnderTest: @unchecked Sendable {
-    public let process: Process
     public let port: UInt16
     public let journalDirectory: String
     public let zone: String
-    private let collector: OutputCollector
-    private var stopped: (status: Int32, stdout: String, stderr: String)?
+    private let child: ChildProcess
+
+    public var process: Process { child.process }
 
     /// Starts `seam zone --port 0` and waits (at most `timeout` seconds) for its "listening on" line.
     public init(map: String = "duel", zone: String = "west", extra: [String] = [], timeout: Double = 20) throws {
         journalDirectory = SeamProcess.temporaryDirectory("journal")
         self.zone = zone
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: SeamProcess.binary)
-        p.arguments = ["zone", "--map", SeamProcess.mapPath(map), "--zone", zone, "--port", "0",
-                       "--journal", journalDirectory, "--status-interval", "1"] + extra
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        process = p
-        // The port is in the first line.
-        let handle = out.fileHandleForReading
-        let text = SeamProcess.firstLine(of: handle, timeout: timeout)
-        collector = OutputCollector(out: handle, err: err.fileHandleForReading)
+        child = try ChildProcess(
+            ["zone", "--map", SeamProcess.mapPath(map), "--zone", zone, "--port", "0",
+             "--journal", journalDirectory, "--status-interval", "1"] + extra,
+            timeout: timeout)
+        let text = child.firstLine
         guard let range = text.range(of: "listening on "),
             let colon = text[range.upperBound...].firstIndex(of: ":"),
             let port = UInt16(text[text.index(after: colon)...].prefix { $0.isNumber })
         else {
-            p.terminate()
-            p.waitUntilExit()
-            let (_, e) = collector.finish()
-            throw TestSetupError("zone did not start: \(text) \(e)")
+            throw child.failure("zone")
         }
         self.port = port
     }
 
     /// Sends SIGTERM, waits for a clean exit, returns status and output.
     @discardableResult
-    public func stop() -> (status: Int32, stdout: String, stderr: String) {
-        if let stopped { return stopped }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        let (o, e) = collector.finish()
-        let result = (process.terminationStatus, o, e)
-        stopped = result
-        return result
-    }
-
-    deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    public func stop() -> (status: Int32, stdout: String, stderr: String) { child.stop() }
 
     /// The zone's journal records, parsed. Call after `stop()` to see everything.
     public func journal() throws -> [[String: Any]] {

@@ -51,16 +51,8 @@ mkdir -p "$OUT" tools/bin
 ROWS="$OUT/bench-cpu.rows.jsonl"
 : > "$ROWS"
 
-# --- background processes: all are killed on exit --------------------------------
-# (`jobs -pr` lists only this shell's own still-running background children.)
-cleanup() {
-    local pids pid
-    pids=$(jobs -pr)
-    for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in $pids; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# --- background processes: all are killed on exit (tools/bench-lib.sh) ------------
+source tools/bench-lib.sh
 
 # Stops one tracked process with SIGTERM and reaps it.
 stop() {

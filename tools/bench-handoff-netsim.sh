@@ -25,18 +25,8 @@ PORT_OFFSET=${PORT_OFFSET:-5200}
 MAP=Maps/quad.map
 
 log() { echo "bench-handoff-netsim: $*" >&2; }
-cleanup() {
-    local pids pid
-    pids=$(jobs -pr)
-    for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in $pids; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-if [[ $SKIP_BUILD != 1 ]]; then
-    log "building (release)"
-    swift build -c release >&2
-fi
+source tools/bench-lib.sh
+bench_build
 rm -rf "$OUT"
 mkdir -p "$OUT"
 

@@ -32,18 +32,8 @@ NETSIM_OFFSET=100
 MAP=Maps/quad.map
 
 log() { echo "bench-lagcomp: $*" >&2; }
-cleanup() {
-    local pids pid
-    pids=$(jobs -pr)
-    for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in $pids; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-if [[ $SKIP_BUILD != 1 ]]; then
-    log "building (release)"
-    swift build -c release >&2
-fi
+source tools/bench-lib.sh
+bench_build
 rm -rf "$OUT"
 mkdir -p "$OUT"
 

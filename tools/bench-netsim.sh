@@ -49,14 +49,7 @@ mkdir -p "$OUT"
 [[ $SKIP_BUILD == 1 ]] || swift build -c release --product seam >&2
 
 # Every background process of this shell is stopped on exit.
-cleanup() {
-    local pids pid
-    pids=$(jobs -pr)
-    for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in $pids; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+source tools/bench-lib.sh
 
 nap() { sleep "$1" & wait $!; }
 

@@ -227,9 +227,12 @@ public final class ZoneServer {
         for id in simulation.players.map(\.id) {
             switch owned[id]?.handoff {
             case .offered(let to, let epoch), .inDoubt(let to, let epoch, _):
-                // The neighbour may hold the player and its coins already: release them, do not drop them.
+                // The neighbour may hold the player and its coins already: release them, do not drop them,
+                // and do not say the player left (the neighbour may be accepting it right now).
                 journalHandoff("abort", player: id, epoch: epoch, to: to, reason: "zone stopped during the handoff")
                 simulation.release(id)
+                owned[id] = nil
+                continue
             default:
                 simulation.removePlayer(id: id)
             }

@@ -1,4 +1,6 @@
 import SeamProtocol
+import SeamSimulation
+import SeamTesting
 import SeamWorld
 import Testing
 
@@ -138,5 +140,77 @@ import Testing
         let allFresh = try run(ticks: 400, budget: 10_000, threshold: 0, seed: 5)
         #expect(allFresh.stale == 0)
         #expect(carrying.bytes * 5 < allFresh.bytes * 4, "carrying \(carrying.bytes) bytes, all fresh \(allFresh.bytes)")
+    }
+
+    /// Bytes per delta for a crowd of 150 bots wandering in quad's zone a1 (the simulation itself, bots
+    /// steering as `seam bots --behavior wander` does), every client acknowledging `lag` ticks late (0:
+    /// 1 to 6 ticks at random), with a delta budget of `budget` bytes.
+    func wanderingCrowd(budget: Int, lag: UInt32, ticks: Int = 80) throws -> Double {
+        let map = try GameMap.load(path: SeamProcess.mapPath("quad"))
+        let zone = try #require(map.zone(id: "a1"))
+        var sim = ZoneSimulation(map: map, zone: zone)
+        var rng = SplitMix64(seed: 42)
+        let players = 150
+        for id in 1...players { sim.addPlayer(id: UInt32(id), name: "p") }
+        func pick() -> Vec2 {
+            while true {
+                let x = zone.rect.x + Int.random(in: 0..<zone.rect.width, using: &rng)
+                let y = zone.rect.y + Int.random(in: 0..<zone.rect.height, using: &rng)
+                if !map.isWall(x: x, y: y) { return Vec2(x: Double(x) + 0.5, y: Double(y) + 0.5) }
+            }
+        }
+        var targets = (0...players).map { _ in pick() }
+        var builders = [FrameBuilder](repeating: FrameBuilder(), count: players + 1)
+        var frames = [[SentFrame?]](repeating: Array(repeating: nil, count: 32), count: players + 1)
+        var visible: [(index: Int, distanceSquared: Double)] = []
+        var w = ByteWriter(capacity: 2048)
+        var bytes = 0, deltas = 0
+        let me = SelfState(x: 0, y: 0, vx: 0, vy: 0, health: 100, flags: 1, coins: 0, kills: 0, deaths: 0)
+        for t in 1...ticks {
+            for p in sim.players {
+                // A bot steers from its position as its last snapshot gave it.
+                let at = Vec2(x: Quantize.position(Quantize.position(p.position.x)),
+                              y: Quantize.position(Quantize.position(p.position.y)))
+                if (targets[Int(p.id)] - at).length < 1 { targets[Int(p.id)] = pick() }
+                let d = targets[Int(p.id)] - at, length = d.length
+                let scale = min(1, length) * 127 / length
+                sim.apply(InputCommand(moveX: Int8(clamping: Int((d.x * scale).rounded())),
+                                       moveY: Int8(clamping: Int((d.y * scale).rounded()))), sequence: UInt32(t), to: p.id)
+            }
+            sim.step()
+            let tick = UInt32(sim.tick)
+            for index in sim.players.indices {
+                let id = Int(sim.players[index].id)
+                sim.visiblePlayers(from: index, limit: 77, into: &visible)
+                builders[id].members.removeAll(keepingCapacity: true)
+                for (j, d2) in visible {
+                    let o = sim.players[j]
+                    let state = EntityState(id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
+                                            vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
+                                            health: UInt8(o.health), flags: EntityFlags.alive)
+                    builders[id].members.append((state, d2))
+                }
+                let l = lag == 0 ? UInt32.random(in: 1...6, using: &rng) : lag
+                let baseline = t > 8 ? frames[id][Int(tick - l) % 32] : nil
+                let previous = t > 1 ? frames[id][Int(tick - 1) % 32] : nil
+                builders[id].build(tick: tick, baseline: baseline, previous: previous,
+                                   budget: budget - DeltaCodec.headerSize - 2, threshold: 0)
+                let frame = SnapshotFrame(tick: tick, sortedEntities: builders[id].entities, coins: [])
+                if let baseline, t > 30 {
+                    DeltaCodec.encode(frame, lastInputSequence: 0, me: me, baseline: baseline.frame, into: &w)
+                    bytes += w.count
+                    deltas += 1
+                }
+                frames[id][Int(tick) % 32] = SentFrame(frame: frame, freshTicks: builders[id].freshTicks)
+            }
+        }
+        return Double(bytes) / Double(deltas)
+    }
+
+    @Test(arguments: [UInt32(1), 0])
+    func aWanderingCrowdCostsLessWithFarMembersCarried(lag: UInt32) throws {
+        let allFresh = try wanderingCrowd(budget: 100_000, lag: lag)
+        let carrying = try wanderingCrowd(budget: 160, lag: lag)
+        #expect(carrying < allFresh * 0.95, "lag \(lag): \(carrying) bytes per delta carrying, \(allFresh) all fresh")
     }
 }

@@ -64,8 +64,8 @@ struct InterpolationBuffer {
         }
         let t = min(1, max(0, (renderTick - Double(from.tick)) / Double(newer.tick - from.tick)))
         // A longer move than a walk between the two frames is a jump (a respawn): shown at once, as the
-        // zone's history judges it (`PositionHistory.teleportPerTick`).
-        let jump = 1.5 * Double(newer.tick - from.tick)
+        // zone's history judges it (`Wire.jumpTilesPerTick`).
+        let jump = Wire.jumpTilesPerTick * Double(newer.tick - from.tick)
         for e in newer.entities {
             let p1 = position(e)
             if let prev = InterpolationBuffer.find(e.id, in: from.entities), (p1 - position(prev)).length <= jump {

@@ -15,6 +15,9 @@ public enum Wire {
     public static let maximumSnapshotBytes = 1200
     /// Inputs repeated in every Input message, newest first, so a lost datagram costs no input.
     public static let maximumInputsPerMessage = 8
+    /// A move longer than this between two consecutive ticks (tiles) is a jump — a respawn — which zones'
+    /// position history and clients alike show at once, never interpolated (a walk at full speed is 0.3).
+    public static let jumpTilesPerTick = 1.5
     /// Longest player name, in UTF-8 bytes.
     public static let maximumNameBytes = 32
 }

@@ -1,3 +1,4 @@
+import SeamProtocol
 import SeamWorld
 
 /// Where every owned player and ghost was at each of the last `depth` ticks, for lag compensation:
@@ -16,9 +17,6 @@ public struct PositionHistory: Sendable {
 
     /// Ticks kept: a little over one second at 20 Hz.
     public static let depth = 24
-    /// A move longer than this between two ticks (tiles) is a jump (a respawn), never interpolated. Clients
-    /// use the same rule (a walk at full speed is 0.3 tiles per tick at 20 Hz).
-    public static let teleportPerTick = 1.5
 
     private var slotOf: [UInt32: Int] = [:]
     private var lastSeen: [UInt64] = []
@@ -83,7 +81,7 @@ public struct PositionHistory: Sendable {
         case (let a?, let b?):
             // A jump no walk explains (a respawn) is not interpolated: the later position, as clients show it.
             // Alive as in the later tick, as a client interpolating toward its newer snapshot shows it.
-            if (b.position - a.position).lengthSquared > Self.teleportPerTick * Self.teleportPerTick { return b }
+            if (b.position - a.position).lengthSquared > Wire.jumpTilesPerTick * Wire.jumpTilesPerTick { return b }
             return Sample(tick: t0, position: a.position + (b.position - a.position) * f, alive: b.alive)
         case (let a?, nil):
             return a
@@ -166,9 +164,4 @@ public struct RewindStats: Sendable, Equatable {
         }
         totalRewindTicks += rewind
     }
-}
-
-/// What an owner did with a hit forwarded from another zone.
-public enum RemoteHitOutcome: Sendable, Equatable {
-    case applied, killed, notOwned, inHandoff, dead
 }

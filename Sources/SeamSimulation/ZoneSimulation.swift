@@ -364,15 +364,13 @@ public struct ZoneSimulation: Sendable {
     /// `hit`, and `kill`/`died` if fatal, carry `origin`) or says why not. The caller keeps shots unique.
     /// With `origin` nil the shot was fired here at a ghost that has been handed over to this zone since:
     /// a local hit, late (a local shooter is credited the kill here).
-    public mutating func applyRemoteHit(shooter: UInt32, target: UInt32, shot: UInt32, damage amount: Int,
-                                        origin: UInt16?) -> (outcome: RemoteHitOutcome, health: Int) {
+    public mutating func applyRemoteHit(shooter: UInt32, target: UInt32, shot: UInt32, origin: UInt16?) -> (outcome: HitOutcome, health: Int) {
         guard let j = indexOfPlayer[target] else { return (.notOwned, 0) }
         guard !players[j].frozen else { return (.inHandoff, players[j].health) }
         guard players[j].alive else { return (.dead, 0) }
         let before = players[j].deaths
         damage(target: j, shooter: shooter, shooterIndex: origin == nil ? indexOfPlayer[shooter] : nil, shot: shot,
                origin: origin)
-        _ = amount  // the damage of a shot is the zone's constant; the forwarded amount is informational
         return (players[j].deaths > before ? .killed : .applied, players[j].health)
     }
 

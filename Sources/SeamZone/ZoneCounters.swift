@@ -66,11 +66,12 @@ public struct ZoneStatus: Sendable {
     public var coinsCarried: Int
     /// Most others a snapshot carries now (128 = not degrading).
     public var entityLimit = 128
-    /// How shots were judged so far (lag compensation).
+    /// How shots were judged so far (lag compensation), and the tick rate that turns ticks into ms.
     public var rewind = RewindStats()
+    public var tickRate = 20
 
     private var shotsPart: String {
-        let mean = Int(rewind.meanRewindMs(tickRate: 20).rounded())
+        let mean = Int(rewind.meanRewindMs(tickRate: tickRate).rounded())
         return "shots \(rewind.shots) (clamped \(rewind.clamped), mean rewind \(mean)ms, on dead \(rewind.targetDeadNow), "
             + "on frozen \(rewind.targetFrozenNow)) "
             + "remote hits out \(counters.remoteHitsForwarded) in \(counters.remoteHitsApplied)"

@@ -2,18 +2,6 @@ import SeamNet
 import SeamProtocol
 import SeamSimulation
 
-extension HitOutcome {
-    init(_ outcome: RemoteHitOutcome) {
-        switch outcome {
-        case .applied: self = .applied
-        case .killed: self = .killed
-        case .notOwned: self = .notOwned
-        case .inHandoff: self = .inHandoff
-        case .dead: self = .dead
-        }
-    }
-}
-
 /// A shot's unique id: the shooter and the sequence number of the input that fired.
 struct ShotID: Hashable {
     var shooter: UInt32
@@ -62,9 +50,8 @@ extension ZoneServer {
             return
         }
         answeredHits[id] = simulation.tick
-        let result = simulation.applyRemoteHit(shooter: hit.shooter, target: hit.target, shot: hit.shot,
-                                               damage: Int(hit.damage), origin: hit.origin)
-        let outcome = HitOutcome(result.outcome)
+        let result = simulation.applyRemoteHit(shooter: hit.shooter, target: hit.target, shot: hit.shot, origin: hit.origin)
+        let outcome = result.outcome
         if outcome == .applied || outcome == .killed {
             counters.remoteHitsApplied += 1
             // Journal and tell the target now, in this tick, as the local hits of the tick were.
@@ -102,11 +89,9 @@ extension ZoneServer {
         if outcome == .notOwned, owned[hit.target] != nil, answeredHits[id] == nil {
             // The target was handed over to this zone while the hit was on its way: apply it here, once.
             answeredHits[id] = simulation.tick
-            let late = simulation.applyRemoteHit(shooter: hit.shooter, target: hit.target, shot: hit.shot,
-                                                 damage: Int(hit.damage),
-                                                 origin: owned[hit.shooter] != nil ? nil : UInt16(config.zone.index))
+            let late = simulation.applyRemoteHit(shooter: hit.shooter, target: hit.target, shot: hit.shot, origin: owned[hit.shooter] != nil ? nil : UInt16(config.zone.index))
             journal(.hitResult(shooter: hit.shooter, target: hit.target, shot: hit.shot,
-                               outcome: "handed over here: \(HitOutcome(late.outcome).name)", from: from))
+                               outcome: "handed over here: \(late.outcome.name)", from: from))
             if late.outcome == .applied || late.outcome == .killed {
                 counters.remoteHitsApplied += 1
                 dispatchSimulationEvents()  // journals the hit, confirms it and credits a kill, as a local shot

@@ -320,6 +320,6 @@ public final class ZoneServer {
             bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,
             bytesOutPerSecond: Double(traffic.bytesSent - last.bytesSent) / seconds,
             coinsGround: d.coinsGround, coinsCarried: d.coinsCarried, entityLimit: entityLimit,
-            rewind: simulation.rewindStats, farUpdateLevel: farUpdateLevel)
+            rewind: simulation.rewindStats, tickRate: config.simulation.tickRate, farUpdateLevel: farUpdateLevel)
     }
 }

@@ -150,18 +150,18 @@ import Testing
     @Test func aForwardedHitIsAppliedOrRefusedWithAReason() throws {
         var sim = try simulation(Maps.range)
         sim.addPlayer(id: 5, name: "target")
-        var r = sim.applyRemoteHit(shooter: 900, target: 5, shot: 1, damage: 25, origin: 2)
+        var r = sim.applyRemoteHit(shooter: 900, target: 5, shot: 1, origin: 2)
         #expect(r.outcome == .applied && r.health == 75)
         #expect(sim.drainEvents() == [.hit(shooter: 900, target: 5, shot: 1, damage: 25, health: 75, origin: 2)])
-        #expect(sim.applyRemoteHit(shooter: 900, target: 6, shot: 2, damage: 25, origin: 2).outcome == .notOwned)
+        #expect(sim.applyRemoteHit(shooter: 900, target: 6, shot: 2, origin: 2).outcome == .notOwned)
         sim.setFrozen(true, player: 5)
-        #expect(sim.applyRemoteHit(shooter: 900, target: 5, shot: 3, damage: 25, origin: 2).outcome == .inHandoff)
+        #expect(sim.applyRemoteHit(shooter: 900, target: 5, shot: 3, origin: 2).outcome == .inHandoff)
         sim.setFrozen(false, player: 5)
-        for shot: UInt32 in 4...6 { _ = sim.applyRemoteHit(shooter: 900, target: 5, shot: shot, damage: 25, origin: 2) }
+        for shot: UInt32 in 4...6 { _ = sim.applyRemoteHit(shooter: 900, target: 5, shot: shot, origin: 2) }
         // The fourth hit killed: no local shooter is credited here (the credit goes back to zone 2).
         let events = sim.drainEvents()
         #expect(events.contains(.kill(killer: 900, victim: 5, shot: 6, origin: 2)))
-        r = sim.applyRemoteHit(shooter: 900, target: 5, shot: 7, damage: 25, origin: 2)
+        r = sim.applyRemoteHit(shooter: 900, target: 5, shot: 7, origin: 2)
         #expect(r.outcome == .dead)
         #expect(sim.creditKill(5) && !sim.creditKill(900))
         #expect(sim.player(5)!.kills == 1)
@@ -180,7 +180,7 @@ import Testing
     }
 
     func kill(_ id: UInt32, in sim: inout ZoneSimulation) {
-        for shot: UInt32 in 1...4 { _ = sim.applyRemoteHit(shooter: 900, target: id, shot: shot, damage: 25, origin: 9) }
+        for shot: UInt32 in 1...4 { _ = sim.applyRemoteHit(shooter: 900, target: id, shot: shot, origin: 9) }
         _ = sim.drainEvents()
     }
 

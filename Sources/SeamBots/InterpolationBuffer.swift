@@ -33,14 +33,19 @@ struct InterpolationBuffer {
         frame.tick = tick
         frame.entities.removeAll(keepingCapacity: true)
         frame.entities.append(contentsOf: entities)
-        if let me { frame.entities.append(me) }
-        // Delta snapshots arrive sorted by id (but for `me`); full ones in the zone's nearest-first order.
+        // Delta snapshots arrive sorted by id, and `me` then goes where a stable sort would put it (after
+        // any equal id); full ones come in the zone's nearest-first order and are sorted.
         var sorted = true
         for k in frame.entities.indices.dropFirst() where frame.entities[k - 1].id > frame.entities[k].id {
             sorted = false
             break
         }
-        if !sorted { frame.entities.sort { $0.id < $1.id } }
+        if sorted {
+            if let me { frame.entities.insert(me, at: InterpolationBuffer.end(of: me.id, in: frame.entities)) }
+        } else {
+            if let me { frame.entities.append(me) }
+            frame.entities.sort { $0.id < $1.id }
+        }
         frames.append(frame)
     }
 
@@ -83,6 +88,17 @@ struct InterpolationBuffer {
 
     private func position(_ e: EntityState) -> Vec2 {
         Vec2(x: Quantize.position(e.x), y: Quantize.position(e.y))
+    }
+
+    /// The index past the last entity of `sorted` whose id is at most `id`.
+    static func end(of id: UInt32, in sorted: [EntityState]) -> Int {
+        var lo = 0
+        var hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid].id <= id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     static func find(_ id: UInt32, in sorted: [EntityState]) -> EntityState? {

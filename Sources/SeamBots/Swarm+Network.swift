@@ -84,8 +84,7 @@ extension Swarm {
             }
         case .snapshot(let s):
             guard fromOwner, bots[i].phase == .playing else { return }
-            bots[i].baselines.store(tick: s.tick, entities: s.entities, coins: s.coins)
-            accept(tick: s.tick, me: s.me, entities: s.entities, coins: s.coins, bytes: bytes.count, bot: i)
+            count(bots[i].takeSnapshot(s, now: nowNanos), bytes: bytes.count)
         case .delta:
             receiveDelta(bytes, bot: i, from: peer)
         case .events(let events):
@@ -148,46 +147,24 @@ extension Swarm {
             return
         }
         guard bots[i].peer == peer, bots[i].phase == .playing else { return }
+        let taken: Bot.Taken
         do {
-            try bots[i].baselines.apply(bytes, header: header)
+            taken = try bots[i].takeDelta(bytes, header: header, now: nowNanos)
         } catch {
             stats.deltaFailures += 1
             return
         }
         stats.deltaSnapshots += 1
-        guard let frame = bots[i].baselines.frame(tick: header.tick) else { return }
-        accept(tick: header.tick, me: header.me, entities: frame.entities, coins: frame.coins, bytes: bytes.count,
-               bot: i)
+        count(taken, bytes: bytes.count)
     }
 
-    /// A snapshot from the owner, full or rebuilt from a delta (and already stored as a baseline): the bot's
-    /// truth until the next one.
-    private func accept(tick: UInt32, me: SelfState, entities: [EntityState], coins: [CoinView], bytes: Int,
-                        bot i: Int) {
+    /// Counts a snapshot, full or rebuilt from a delta, that a bot took.
+    private func count(_ taken: Bot.Taken, bytes: Int) {
         stats.snapshots += 1
         stats.snapshotBytes += bytes
         stats.snapshotBytesMax = max(stats.snapshotBytesMax, bytes)
-        stats.snapshotEntities += entities.count
-        if let from = bots[i].switchFromNanos {
-            stats.handoffGap.record((nowNanos &- from) / 1_000_000)
-            bots[i].switchFromNanos = nil
-        }
-        bots[i].lastSnapshotNanos = nowNanos
-        if tick > bots[i].ackTick || bots[i].ackTick == 0 { bots[i].ackTick = tick }
-        guard tick > bots[i].newestTick || bots[i].view.newestTick == nil else { return }
-        bots[i].newestTick = tick
-        bots[i].newestTickNanos = nowNanos
-        bots[i].position = Vec2(x: Quantize.position(me.x), y: Quantize.position(me.y))
-        let alive = me.flags & EntityFlags.alive != 0
-        if alive && !bots[i].alive { bots[i].aliveSinceTick = tick }
-        bots[i].alive = alive
-        // The bot itself joins its view, so it aims from where it saw itself at the render time.
-        bots[i].view.add(tick: tick, entities: entities,
-                         me: EntityState(id: bots[i].playerId, x: me.x, y: me.y, vx: me.vx, vy: me.vy,
-                                         health: me.health, flags: me.flags))
-        // Copied, not shared: the frame's storage is reused for a later tick.
-        bots[i].coins.removeAll(keepingCapacity: true)
-        bots[i].coins.append(contentsOf: coins)
+        stats.snapshotEntities += taken.entities
+        if let gap = taken.handoffGapNanos { stats.handoffGap.record(gap / 1_000_000) }
     }
 
     /// Opens a connection to a neighbour zone and attaches with the token once connected.

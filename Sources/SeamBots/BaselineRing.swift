@@ -3,8 +3,9 @@ import SeamProtocol
 /// The snapshots a bot decoded from its current owner, by tick modulo 32: the baselines its deltas name.
 ///
 /// A swarm decodes a delta per bot per tick, so nothing here allocates once warm: every slot keeps its
-/// arrays, a delta is decoded into a spare frame that then trades places with the slot of its tick, and a
-/// slot's checksum is computed the first time a delta names it, then kept.
+/// arrays, and a delta is decoded into a spare frame that then trades places with the slot of its tick. The
+/// checksum a later delta names a frame by comes with the decoding; a full snapshot's is computed the first
+/// time a delta names it.
 struct BaselineRing {
     static let capacity = 32
 
@@ -63,10 +64,10 @@ struct BaselineRing {
             checksum = frames[b].checksum
             checksums[b] = checksum
         }
-        _ = try DeltaCodec.apply(bytes, baseline: frames[b], baselineChecksum: checksum, into: &spare)
+        let rebuilt = try DeltaCodec.apply(bytes, baseline: frames[b], baselineChecksum: checksum, into: &spare)
         let k = Int(header.tick) % BaselineRing.capacity
         swap(&spare, &frames[k])
         filled[k] = true
-        checksums[k] = nil
+        checksums[k] = rebuilt.checksum
     }
 }

@@ -1,13 +1,15 @@
 extension DeltaCodec {
     /// `apply` for a client that decodes thousands of deltas a second (the bot swarm): the frame is rebuilt
-    /// in `frame`'s own arrays, which keep their capacity, so once they have grown nothing is allocated; and
-    /// the baseline's checksum is the caller's, computed once per stored frame rather than at every delta.
+    /// in `frame`'s own arrays, which keep their capacity, so once they have grown nothing is allocated. The
+    /// baseline's checksum is the caller's, and the rebuilt frame's is returned with the header: computed as
+    /// its entities are decoded, it costs little more than the decoding, where `checksum` afterwards would
+    /// cost as much again (FNV-1a is one long chain of multiplications that the decoding work hides).
     ///
     /// Gives exactly what `apply` gives (the tick, entities and coins of its snapshot in `frame`, the rest in
-    /// the header returned) and throws exactly when it throws; after a throw `frame` holds nothing meaningful.
+    /// the header) and throws exactly when it throws; after a throw `frame` holds nothing meaningful.
     /// `baselineChecksum` must be `baseline.checksum`.
     public static func apply(_ bytes: UnsafeRawBufferPointer, baseline: SnapshotFrame, baselineChecksum: UInt16,
-                             into frame: inout SnapshotFrame) throws(DecodeError) -> Header {
+                             into frame: inout SnapshotFrame) throws(DecodeError) -> (header: Header, checksum: UInt16) {
         assert(baselineChecksum == baseline.checksum, "baselineChecksum is not the baseline's")
         var r = ByteReader(bytes)
         guard try r.u8("message type") == MessageType.delta.rawValue else { throw DecodeError("not a delta snapshot", at: 0) }
@@ -16,10 +18,13 @@ extension DeltaCodec {
             throw DecodeError("baseline \(h.baselineTick) is not the frame given (tick \(baseline.tick))", at: 5)
         }
         frame.tick = h.tick
-        try readEntities(&r, baseline: baseline.entities, ticks: h.tick &- h.baselineTick, into: &frame.entities)
+        var hasher = try readEntities(&r, baseline: baseline.entities, ticks: h.tick &- h.baselineTick,
+                                      into: &frame.entities)
         try readCoins(&r, baseline: baseline.coins, into: &frame.coins)
         try r.expectEnd("delta snapshot")
-        return h
+        hasher.endEntities()
+        for c in frame.coins { hasher.add(c) }
+        return (h, hasher.value)
     }
 
     /// How many of `count` baseline items a removed bitmap keeps (bits past `count` are ignored).
@@ -32,8 +37,9 @@ extension DeltaCodec {
         return count - gone
     }
 
+    /// Returns the checksum of the entities so far.
     private static func readEntities(_ r: inout ByteReader, baseline base: [EntityState], ticks: UInt32,
-                                     into entities: inout [EntityState]) throws(DecodeError) {
+                                     into entities: inout [EntityState]) throws(DecodeError) -> FrameHasher {
         let removed = try r.view((base.count + 7) / 8, "removed bitmap")
         let kept = keptCount(removed, of: base.count)
         let masks = try r.view((kept + 1) / 2, "change masks")
@@ -41,12 +47,15 @@ extension DeltaCodec {
         // appending them one by one would check the array's uniqueness and capacity at each.
         entities.removeAll(keepingCapacity: true)
         entities.append(contentsOf: base)
+        var hasher = FrameHasher()
         let updated = entities.withUnsafeMutableBufferPointer { p in
             Result { () throws(DecodeError) in
                 var k = 0
                 for i in p.indices where removed[i / 8] & (1 << UInt8(i % 8)) == 0 {
                     let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
-                    p[k] = try readKept(p[i], mask: m, ticks: ticks, &r)
+                    let e = try readKept(p[i], mask: m, ticks: ticks, &r)
+                    p[k] = e
+                    hasher.add(e)
                     k += 1
                 }
             }
@@ -59,10 +68,17 @@ extension DeltaCodec {
         }
         entities.reserveCapacity(kept + addedCount)
         for _ in 0..<addedCount {
-            entities.append(EntityState(id: try r.u32("id"), x: try r.u16("x"), y: try r.u16("y"), vx: try r.i16("vx"),
-                                        vy: try r.i16("vy"), health: try r.u8("health"), flags: try r.u8("flags")))
+            let e = EntityState(id: try r.u32("id"), x: try r.u16("x"), y: try r.u16("y"), vx: try r.i16("vx"),
+                                vy: try r.i16("vy"), health: try r.u8("health"), flags: try r.u8("flags"))
+            entities.append(e)
+            hasher.add(e)
         }
-        sortByID(&entities) { $0.id }
+        // Added entities out of id order (usually some are) reorder the frame: its checksum starts over.
+        if sortByID(&entities, id: { $0.id }) {
+            hasher = FrameHasher()
+            for e in entities { hasher.add(e) }
+        }
+        return hasher
     }
 
     /// A kept entity's new state: its baseline state `old` changed as mask `m` says.
@@ -111,9 +127,11 @@ extension DeltaCodec {
     /// Sorts by id, stably, as `sort { $0.id < $1.id }` does, for arrays nearly sorted already: a delta's kept
     /// items come in baseline order and only the few added ones are out of place, so an insertion sort moves
     /// little and needs no scratch buffer. Past a few moves per item it hands over to `sort`.
-    static func sortByID<T>(_ items: inout [T], id: (T) -> UInt32) {
+    /// Returns whether anything moved.
+    @discardableResult
+    static func sortByID<T>(_ items: inout [T], id: (T) -> UInt32) -> Bool {
+        var moves = 0
         let finished = items.withUnsafeMutableBufferPointer { p -> Bool in
-            var moves = 0
             for j in p.indices.dropFirst() where id(p[j - 1]) > id(p[j]) {
                 let item = p[j], key = id(item)
                 var k = j
@@ -128,5 +146,33 @@ extension DeltaCodec {
             return true
         }
         if !finished { items.sort { id($0) < id($1) } }
+        return moves > 0
     }
+}
+
+/// `SnapshotFrame.checksum` (16 bits of FNV-1a) computed as the frame is built: entities in id order,
+/// `endEntities()`, coins in id order, then `value`.
+struct FrameHasher {
+    private var h: UInt32 = 0x811C_9DC5
+
+    @inline(__always)
+    private mutating func mix(_ v: UInt32) {
+        h = (h ^ (v & 0xFF)) &* 0x0100_0193
+        h = (h ^ (v >> 8 & 0xFF)) &* 0x0100_0193
+        h = (h ^ (v >> 16 & 0xFF)) &* 0x0100_0193
+        h = (h ^ (v >> 24)) &* 0x0100_0193
+    }
+
+    @inline(__always)
+    mutating func add(_ e: EntityState) {
+        mix(e.id); mix(UInt32(e.x) | UInt32(e.y) << 16)
+        mix(UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16)
+        mix(UInt32(e.health) | UInt32(e.flags) << 8)
+    }
+
+    mutating func endEntities() { mix(0xFFFF_FFFF) }
+
+    mutating func add(_ c: CoinView) { mix(c.id); mix(UInt32(c.x) | UInt32(c.y) << 16) }
+
+    var value: UInt16 { UInt16(truncatingIfNeeded: h ^ (h >> 16)) }
 }

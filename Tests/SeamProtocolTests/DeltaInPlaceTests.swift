@@ -3,8 +3,8 @@ import SeamWorld
 import Testing
 
 /// The allocation-free delta decode (`apply(_:baseline:baselineChecksum:into:)`) against the reference
-/// `apply`: the same snapshot, or a throw from both, for random frames, random changes and corrupted bytes,
-/// with one output frame reused throughout as the swarm reuses its frames.
+/// `apply`: the same snapshot and the checksum of its frame, or a throw from both, for random frames, random
+/// changes and corrupted bytes, with one output frame reused throughout as the swarm reuses its frames.
 @Suite struct DeltaInPlaceTests {
     static let me = SelfState(x: 7, y: 9, vx: -3, vy: 4, health: 60, flags: 1, coins: 5, kills: 2, deaths: 1)
 
@@ -65,22 +65,23 @@ import Testing
         let reference = bytes.withUnsafeBytes { raw in
             Result { () throws(DecodeError) in try DeltaCodec.apply(raw, baseline: baseline) }
         }
-        let header = bytes.withUnsafeBytes { raw in
+        let rebuilt = bytes.withUnsafeBytes { raw in
             Result { () throws(DecodeError) in
                 try DeltaCodec.apply(raw, baseline: baseline, baselineChecksum: baseline.checksum, into: &frame)
             }
         }
-        switch (reference, header) {
-        case (.success(let s), .success(let h)):
+        switch (reference, rebuilt) {
+        case (.success(let s), .success(let (h, checksum))):
             #expect(h.tick == s.tick && frame.tick == s.tick, comment)
             #expect(h.lastInputSequence == s.lastInputSequence, comment)
             #expect(h.me == s.me, comment)
             #expect(frame.entities == s.entities, comment)
             #expect(frame.coins == s.coins, comment)
+            #expect(checksum == SnapshotFrame(tick: s.tick, entities: s.entities, coins: s.coins).checksum, comment)
         case (.failure, .failure):
             break
         default:
-            Issue.record("one decode threw, the other did not: \(reference) vs \(header) (\(comment))")
+            Issue.record("one decode threw, the other did not: \(reference) vs \(rebuilt) (\(comment))")
         }
     }
 

@@ -71,17 +71,19 @@ extension ZoneServer {
 
     /// A snapshot per player: itself, then the nearest players and coins that fit the byte budget.
     func sendSnapshots() {
+        entityTable.rebuild(players: simulation.players, ghosts: simulation.ghosts)
         for slot in sessions.indices where sessions[slot].phase == .playing {
-            sendSnapshot(slot: slot)
+            sendSnapshot(slot: slot, tableIsCurrent: true)
         }
     }
 
     /// The snapshot of the player whose owner connection is `slot` (also sent at once when a handoff binds
-    /// a connection, so the client's gap is a round trip, not a tick).
-    func sendSnapshot(slot: Int) {
+    /// a connection, so the client's gap is a round trip, not a tick). `tableIsCurrent`: `entityTable` was
+    /// rebuilt since the simulation last changed.
+    func sendSnapshot(slot: Int, tableIsCurrent: Bool = false) {
+        if !tableIsCurrent { entityTable.rebuild(players: simulation.players, ghosts: simulation.ghosts) }
         let budget = min(config.snapshotBudget, Wire.maximumSnapshotBytes)
         let tick = UInt32(truncatingIfNeeded: simulation.tick)
-        let ownedCount = simulation.players.count
         let id = sessions[slot].playerId
         guard let index = simulation.index(of: id), let record = owned[id], record.slot == slot else { return }
         let p = simulation.players[index]
@@ -91,7 +93,6 @@ extension ZoneServer {
             health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
             coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
             deaths: UInt16(clamping: p.deaths))
-        snapCoins.removeAll(keepingCapacity: true)
         simulation.visibleCoins(from: p.position, into: &visibleCoins)
         // Keep room for the coin count and a few nearby coins; players fill the rest, counted at the full
         // encoding's size so that a full snapshot fits too.
@@ -100,25 +101,7 @@ extension ZoneServer {
         // ticks overrun; `entityLimit` is restored as the load falls (see `adaptLoad`).
         let room = min((budget - Snapshot.headerSize - coinReserve) / EntityState.wireSize, entityLimit)
         simulation.visiblePlayers(from: index, limit: max(0, room), into: &visible)
-        frameBuilder.members.removeAll(keepingCapacity: true)
-        for (j, d2) in visible {
-            let state: EntityState
-            if j < ownedCount {
-                let o = simulation.players[j]
-                state = EntityState(
-                    id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
-                    vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
-                    health: UInt8(clamping: o.health), flags: o.alive ? EntityFlags.alive : 0)
-            } else {
-                let g = simulation.ghosts[j - ownedCount]
-                state = EntityState(
-                    id: g.id, x: Quantize.position(g.position.x), y: Quantize.position(g.position.y),
-                    vx: Quantize.velocity(g.velocity.x), vy: Quantize.velocity(g.velocity.y),
-                    health: UInt8(clamping: g.health),
-                    flags: (g.alive ? EntityFlags.alive : 0) | EntityFlags.ghost)
-            }
-            frameBuilder.members.append((state, d2))
-        }
+        entityTable.members(of: visible, into: &frameBuilder.members)
 
         // The baseline is the frame the client acknowledged, if still kept; with it, far members may be
         // carried instead of fresh (see `FrameBuilder`).
@@ -134,6 +117,7 @@ extension ZoneServer {
         if var evicted = sessions[slot].frames[Int(tick) % history], tick &- evicted.frame.tick >= UInt32(history) {
             sessions[slot].frames[Int(tick) % history] = nil
             frameBuilder.reuse(&evicted)
+            swap(&snapCoins, &evicted.frame.coins)
         }
         let last = sessions[slot].lastSentTick
         var previous = sessions[slot].frames[Int(last) % history]
@@ -142,38 +126,44 @@ extension ZoneServer {
         let entityBudget = updateBudget - DeltaCodec.headerSize - 2 - ((baseline?.frame.coins.count ?? 0) + 7) / 8
         frameBuilder.build(tick: tick, baseline: baseline, previous: previous, budget: entityBudget,
                            threshold: updateThreshold)
-        counters.entitiesSent += UInt64(frameBuilder.entities.count)
+        let entities = frameBuilder.entities
+        counters.entitiesSent += UInt64(entities.count)
         counters.entitiesStale += UInt64(frameBuilder.stale)
 
-        snapshotWriter.begin(tick: tick, lastInputSequence: record.inputs.lastApplied, me: me)
-        for e in frameBuilder.entities { snapshotWriter.entity(e) }
-        snapshotWriter.beginCoins()
+        // The nearest coins that fit a full snapshot, in id order.
+        snapCoins.removeAll(keepingCapacity: true)
+        var fullSize = Snapshot.headerSize + entities.count * EntityState.wireSize + 2
         for c in visibleCoins {
-            guard snapshotWriter.count + CoinView.wireSize <= budget else { break }
-            let coin = CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y))
-            snapshotWriter.coin(coin)
-            snapCoins.append(coin)
+            guard fullSize + CoinView.wireSize <= budget else { break }
+            snapCoins.append(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
+            fullSize += CoinView.wireSize
         }
-        snapshotWriter.finish()
-        // Remember what was sent, then send the delta against the client's acknowledged frame when it is
-        // smaller than the full snapshot (it nearly always is), else the full one (the same frame).
-        let frame = SnapshotFrame(tick: tick, sortedEntities: frameBuilder.entities, coins: snapCoins)
-        var bytes = snapshotWriter.writer.bytes
+        snapCoins.sort { $0.id < $1.id }
+        let frame = SnapshotFrame(tick: tick, sortedEntities: entities, sortedCoins: snapCoins)
+
+        // The delta against the client's acknowledged frame when it is smaller than the full snapshot (it
+        // nearly always is), else the full one (the same frame).
+        var delta = false
         if let baseline {
-            DeltaCodec.encode(frame, lastInputSequence: record.inputs.lastApplied, me: me, baseline: baseline.frame,
-                              into: &deltaWriter)
-            if deltaWriter.count < bytes.count {
-                bytes = deltaWriter.bytes
-                counters.deltasSent += 1
-            }
+            deltaEncoder.encode(frame, lastInputSequence: record.inputs.lastApplied, me: me, baseline: baseline.frame,
+                                baselineChecksum: baseline.checksum, changes: frameBuilder.changes, into: &deltaWriter)
+            delta = deltaWriter.count < fullSize
+        }
+        if !delta {
+            snapshotWriter.begin(tick: tick, lastInputSequence: record.inputs.lastApplied, me: me)
+            for e in entities { snapshotWriter.entity(e) }
+            snapshotWriter.beginCoins()
+            for c in snapCoins { snapshotWriter.coin(c) }
+            snapshotWriter.finish()
         }
         sessions[slot].frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks)
         sessions[slot].lastSentTick = tick
-        let peer = host.peer(slot: slot)
+        let bytes = delta ? deltaWriter.bytes : snapshotWriter.writer.bytes
         do {
-            try peer.send(bytes, channel: Wire.stateChannel, delivery: .unreliable)
+            try host.peer(slot: slot).send(bytes, channel: Wire.stateChannel, delivery: .unreliable)
             counters.snapshotsSent += 1
             counters.snapshotBytes += UInt64(bytes.count)
+            if delta { counters.deltasSent += 1 }
         } catch {
             counters.sendFailures += 1
         }

@@ -42,6 +42,10 @@ public final class ZoneServer {
     var deltaWriter = ByteWriter(capacity: Wire.maximumSnapshotBytes + 64)
     /// Chooses each snapshot's fresh and carried entities (see `FrameBuilder`).
     var frameBuilder = FrameBuilder()
+    /// Writes each client's delta snapshot (see `FrameBuilder.changes`).
+    var deltaEncoder = DeltaEncoder()
+    /// This tick's entities in wire form, ranked by id (see `EntityTable`).
+    var entityTable = EntityTable()
     var snapCoins: [CoinView] = []
     var eventWriter = ByteWriter(capacity: 512)
     var visible: [(index: Int, distanceSquared: Double)] = []

@@ -28,15 +28,14 @@ public struct SnapshotFrame: Equatable, Sendable {
         self.coins = sortedCoins
     }
 
-    /// 16 bits of FNV-1a over the frame's content: a delta names its baseline by tick *and* checksum, so a
-    /// client never applies a delta to a different frame of the same tick.
+    /// 16 bits of a word-wise hash over the frame's content: a delta names its baseline by tick *and*
+    /// checksum, so a client never applies a delta to a different frame of the same tick. Both ends compute
+    /// it for every frame they keep (docs/PROTOCOL.md, "Baseline checksum").
     public var checksum: UInt16 {
         var h: UInt32 = 0x811C_9DC5
-        func mix(_ v: UInt32) {
-            for shift in stride(from: 0, to: 32, by: 8) {
-                h ^= (v >> UInt32(shift)) & 0xFF
-                h = h &* 0x0100_0193
-            }
+        @inline(__always) func mix(_ v: UInt32) {
+            let m = (h ^ v) &* 0x9E37_79B1
+            h = m << 13 | m >> 19
         }
         for e in entities {
             mix(e.id); mix(UInt32(e.x) | UInt32(e.y) << 16)

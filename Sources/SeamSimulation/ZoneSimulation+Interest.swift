@@ -7,7 +7,8 @@ extension ZoneSimulation {
     ///
     /// Gathers the grid ring by ring outwards from the player's cell and stops once `limit` of the players
     /// gathered are nearer than any cell further out can be; then keeps the nearest `limit` by selection
-    /// (linear on average). The cost follows the local crowd up to `limit`, not the zone's population.
+    /// (linear on average). The cost follows the local crowd up to `limit`, not the zone's population. No
+    /// sort: the zone puts each view in id order itself (`EntityTable`).
     public func visiblePlayers(
         from index: Int, limit: Int, into out: inout [(index: Int, distanceSquared: Double)]
     ) {
@@ -21,42 +22,46 @@ extension ZoneSimulation {
         let maxRing = Int((config.viewRadius / size).rounded(.up)) + 1
         // Positions come from the grid (as of its rebuild at the last step, which is also when snapshots are
         // built); between steps (a snapshot sent at once after a handoff) players may have come or gone
-        // since: skip indices that no longer exist.
-        func gather(column: Int, row: Int) {
-            grid.forEachItem(column: column, row: row) { j, at in
-                guard j != index, j < total else { return }
-                let d2 = (at - me).lengthSquared
-                if d2 <= r2 { out.append((j, d2)) }
-            }
-        }
-        for ring in 0...maxRing {
-            if ring == 0 {
-                gather(column: cx, row: cy)
-            } else {
-                for x in (cx - ring)...(cx + ring) {
-                    gather(column: x, row: cy - ring)
-                    gather(column: x, row: cy + ring)
-                }
-                for y in (cy - ring + 1)...(cy + ring - 1) {
-                    gather(column: cx - ring, row: y)
-                    gather(column: cx + ring, row: y)
+        // since: skip indices that no longer exist. `out` is sized for every item first and written through
+        // a pointer: an append per candidate checked the array's uniqueness each time.
+        out.append(contentsOf: repeatElement((index: 0, distanceSquared: 0.0), count: grid.itemCount))
+        let found = out.withUnsafeMutableBufferPointer { buffer -> Int in
+            var found = 0
+            func gather(column: Int, row: Int) {
+                grid.forEachItem(column: column, row: row) { j, at in
+                    guard j != index, j < total else { return }
+                    let d2 = (at - me).lengthSquared
+                    if d2 <= r2 { buffer[found] = (j, d2); found += 1 }
                 }
             }
-            // Nearest any point of the next ring can be: the distance to the edge of the block searched.
-            let blockMinX = Double(cx - ring) * size, blockMaxX = Double(cx + ring + 1) * size
-            let blockMinY = Double(cy - ring) * size, blockMaxY = Double(cy + ring + 1) * size
-            let edge = min(me.x - blockMinX, blockMaxX - me.x, me.y - blockMinY, blockMaxY - me.y)
-            let edge2 = edge * edge
-            if edge2 > r2 { break }
-            guard out.count >= limit else { continue }
-            var sure = 0
-            for c in out where c.distanceSquared <= edge2 { sure += 1 }
-            if sure >= limit { break }
+            for ring in 0...maxRing {
+                if ring == 0 {
+                    gather(column: cx, row: cy)
+                } else {
+                    for x in (cx - ring)...(cx + ring) {
+                        gather(column: x, row: cy - ring)
+                        gather(column: x, row: cy + ring)
+                    }
+                    for y in (cy - ring + 1)...(cy + ring - 1) {
+                        gather(column: cx - ring, row: y)
+                        gather(column: cx + ring, row: y)
+                    }
+                }
+                // Nearest any point of the next ring can be: the distance to the edge of the block searched.
+                let blockMinX = Double(cx - ring) * size, blockMaxX = Double(cx + ring + 1) * size
+                let blockMinY = Double(cy - ring) * size, blockMaxY = Double(cy + ring + 1) * size
+                let edge = min(me.x - blockMinX, blockMaxX - me.x, me.y - blockMinY, blockMaxY - me.y)
+                let edge2 = edge * edge
+                if edge2 > r2 { break }
+                guard found >= limit else { continue }
+                var sure = 0
+                for k in 0..<found where buffer[k].distanceSquared <= edge2 { sure += 1 }
+                if sure >= limit { break }
+            }
+            if found > limit { Self.keepNearest(limit, in: UnsafeMutableBufferPointer(rebasing: buffer[0..<found])) }
+            return min(found, limit)
         }
-        // No sort: the zone puts each view in id order itself (`EntityTable`).
-        guard out.count > limit else { return }
-        out.withUnsafeMutableBufferPointer { Self.keepNearest(limit, in: $0) }
-        out.removeLast(out.count - limit)
+        out.removeLast(out.count - found)
     }
 
     /// Reorders `a` so that its first `k` entries are the `k` smallest by (distance, index): Hoare's

@@ -71,56 +71,68 @@ extension ZoneServer {
 
     /// A snapshot per player: itself, then the nearest players and coins that fit the byte budget.
     func sendSnapshots() {
-        entityTable.rebuild(players: simulation.players, ghosts: simulation.ghosts)
+        // One copy of the simulation for every client: reading the class's stored struct per call copied it
+        // (a retain per array it holds) several times per client.
+        let sim = simulation
+        entityTable.rebuild(players: sim.players, ghosts: sim.ghosts)
         for slot in sessions.indices where sessions[slot].phase == .playing {
-            sendSnapshot(slot: slot, tableIsCurrent: true)
+            sendSnapshot(slot: slot, in: sim)
         }
     }
 
-    /// The snapshot of the player whose owner connection is `slot` (also sent at once when a handoff binds
-    /// a connection, so the client's gap is a round trip, not a tick). `tableIsCurrent`: `entityTable` was
-    /// rebuilt since the simulation last changed.
-    func sendSnapshot(slot: Int, tableIsCurrent: Bool = false) {
-        if !tableIsCurrent { entityTable.rebuild(players: simulation.players, ghosts: simulation.ghosts) }
+    /// The snapshot of the player whose owner connection is `slot`, sent at once when a handoff binds a
+    /// connection, so the client's gap is a round trip, not a tick.
+    func sendSnapshot(slot: Int) {
+        let sim = simulation
+        entityTable.rebuild(players: sim.players, ghosts: sim.ghosts)
+        sendSnapshot(slot: slot, in: sim)
+    }
+
+    /// The snapshot of `slot`'s player, with `entityTable` current for `sim`.
+    private func sendSnapshot(slot: Int, in sim: ZoneSimulation) {
         let budget = min(config.snapshotBudget, Wire.maximumSnapshotBytes)
-        let tick = UInt32(truncatingIfNeeded: simulation.tick)
+        let tick = UInt32(truncatingIfNeeded: sim.tick)
         let id = sessions[slot].playerId
-        guard let index = simulation.index(of: id), let record = owned[id], record.slot == slot else { return }
-        let p = simulation.players[index]
+        guard let index = sim.index(of: id), owned[id]?.slot == slot, let lastApplied = owned[id]?.inputs.lastApplied
+        else { return }
+        let p = sim.players[index]
         let me = SelfState(
             x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
             vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
             health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
             coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
             deaths: UInt16(clamping: p.deaths))
-        simulation.visibleCoins(from: p.position, into: &visibleCoins)
+        sim.visibleCoins(from: p.position, into: &visibleCoins)
         // Keep room for the coin count and a few nearby coins; players fill the rest, counted at the full
         // encoding's size so that a full snapshot fits too.
         let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
         // Under load the zone shrinks how many others each snapshot carries (the nearest stay) before its
         // ticks overrun; `entityLimit` is restored as the load falls (see `adaptLoad`).
         let room = min((budget - Snapshot.headerSize - coinReserve) / EntityState.wireSize, entityLimit)
-        simulation.visiblePlayers(from: index, limit: max(0, room), into: &visible)
+        sim.visiblePlayers(from: index, limit: max(0, room), into: &visible)
         entityTable.members(of: visible, into: &frameBuilder.members)
 
         // The baseline is the frame the client acknowledged, if still kept; with it, far members may be
         // carried instead of fresh (see `FrameBuilder`).
+        // The session's frames are worked on out of `sessions` (swapped out and back) so that each access
+        // is not a nested copy-on-write check.
         let history = Session.frameHistory
-        if sessions[slot].frames.count != history { sessions[slot].frames = Array(repeating: nil, count: history) }
+        var frames: [SentFrame?] = []
+        swap(&frames, &sessions[slot].frames)
+        defer { swap(&frames, &sessions[slot].frames) }
+        if frames.count != history { frames = Array(repeating: nil, count: history) }
         var baseline: SentFrame?
         let ack = sessions[slot].ackTick
-        if config.deltas, ack != 0, tick &- ack < UInt32(history), let b = sessions[slot].frames[Int(ack) % history],
-            b.frame.tick == ack
-        {
+        if config.deltas, ack != 0, tick &- ack < UInt32(history), let b = frames[Int(ack) % history], b.frame.tick == ack {
             baseline = b
         }
-        if var evicted = sessions[slot].frames[Int(tick) % history], tick &- evicted.frame.tick >= UInt32(history) {
-            sessions[slot].frames[Int(tick) % history] = nil
+        if var evicted = frames[Int(tick) % history], tick &- evicted.frame.tick >= UInt32(history) {
+            frames[Int(tick) % history] = nil
             frameBuilder.reuse(&evicted)
             swap(&snapCoins, &evicted.frame.coins)
         }
         let last = sessions[slot].lastSentTick
-        var previous = sessions[slot].frames[Int(last) % history]
+        var previous = frames[Int(last) % history]
         if previous?.frame.tick != last || tick &- last >= UInt32(history) { previous = nil }
         // The entity section gets what the delta budget leaves after the header and the coins' bitmap.
         let entityBudget = updateBudget - DeltaCodec.headerSize - 2 - ((baseline?.frame.coins.count ?? 0) + 7) / 8
@@ -145,18 +157,18 @@ extension ZoneServer {
         // nearly always is), else the full one (the same frame).
         var delta = false
         if let baseline {
-            deltaEncoder.encode(frame, lastInputSequence: record.inputs.lastApplied, me: me, baseline: baseline.frame,
+            deltaEncoder.encode(frame, lastInputSequence: lastApplied, me: me, baseline: baseline.frame,
                                 baselineChecksum: baseline.checksum, changes: frameBuilder.changes, into: &deltaWriter)
             delta = deltaWriter.count < fullSize
         }
         if !delta {
-            snapshotWriter.begin(tick: tick, lastInputSequence: record.inputs.lastApplied, me: me)
+            snapshotWriter.begin(tick: tick, lastInputSequence: lastApplied, me: me)
             for e in entities { snapshotWriter.entity(e) }
             snapshotWriter.beginCoins()
             for c in snapCoins { snapshotWriter.coin(c) }
             snapshotWriter.finish()
         }
-        sessions[slot].frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks)
+        frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks)
         sessions[slot].lastSentTick = tick
         let bytes = delta ? deltaWriter.bytes : snapshotWriter.writer.bytes
         do {

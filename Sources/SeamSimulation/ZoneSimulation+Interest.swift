@@ -5,10 +5,11 @@ extension ZoneSimulation {
     /// as (index, squared distance); ties at the cut are broken by the lower index. An index at or past
     /// `players.count` is the ghost `index - players.count`.
     ///
-    /// Gathers the grid ring by ring outwards from the player's cell and stops once `limit` of the players
-    /// gathered are nearer than any cell further out can be; then keeps the nearest `limit` by selection
-    /// (linear on average). The cost follows the local crowd up to `limit`, not the zone's population. No
-    /// sort: the zone puts each view in id order itself (`EntityTable`).
+    /// Gathers the grid ring by ring outwards from the player's cell. After each ring that brought more than
+    /// `limit`, keeps the nearest `limit` by selection (linear on average); the farthest of those bounds what
+    /// later rings may add, and once no cell further out can be nearer, the search stops. In a dense crowd
+    /// (hundreds per cell) most candidates then cost one comparison. The cost follows the local crowd, not
+    /// the zone's population. No sort: the zone puts each view in id order itself (`EntityTable`).
     public func visiblePlayers(
         from index: Int, limit: Int, into out: inout [(index: Int, distanceSquared: Double)]
     ) {
@@ -27,11 +28,12 @@ extension ZoneSimulation {
         out.append(contentsOf: repeatElement((index: 0, distanceSquared: 0.0), count: grid.itemCount))
         let found = out.withUnsafeMutableBufferPointer { buffer -> Int in
             var found = 0
+            var bound = r2
             func gather(column: Int, row: Int) {
                 grid.forEachItem(column: column, row: row) { j, at in
                     guard j != index, j < total else { return }
                     let d2 = (at - me).lengthSquared
-                    if d2 <= r2 { buffer[found] = (j, d2); found += 1 }
+                    if d2 <= bound { buffer[found] = (j, d2); found += 1 }
                 }
             }
             for ring in 0...maxRing {
@@ -52,14 +54,18 @@ extension ZoneSimulation {
                 let blockMinY = Double(cy - ring) * size, blockMaxY = Double(cy + ring + 1) * size
                 let edge = min(me.x - blockMinX, blockMaxX - me.x, me.y - blockMinY, blockMaxY - me.y)
                 let edge2 = edge * edge
+                if found >= limit {
+                    if found > limit {
+                        Self.keepNearest(limit, in: UnsafeMutableBufferPointer(rebasing: buffer[0..<found]))
+                        found = limit
+                    }
+                    bound = 0
+                    for k in 0..<limit { bound = max(bound, buffer[k].distanceSquared) }
+                    if bound <= edge2 { break }
+                }
                 if edge2 > r2 { break }
-                guard found >= limit else { continue }
-                var sure = 0
-                for k in 0..<found where buffer[k].distanceSquared <= edge2 { sure += 1 }
-                if sure >= limit { break }
             }
-            if found > limit { Self.keepNearest(limit, in: UnsafeMutableBufferPointer(rebasing: buffer[0..<found])) }
-            return min(found, limit)
+            return found
         }
         out.removeLast(out.count - found)
     }

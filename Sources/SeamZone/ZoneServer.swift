@@ -181,14 +181,14 @@ public final class ZoneServer {
         let tickMs = 1000 / Double(config.simulation.tickRate)
         for i in simulation.players.indices {
             let id = simulation.players[i].id
-            guard var p = owned[id] else { continue }
-            if let slot = p.slot, sessions[slot].phase == .playing {
+            // In place (see `receiveInput`): no copy of the player's input queue per tick.
+            guard let k = owned.index(forKey: id) else { continue }
+            if let slot = owned.values[k].slot, sessions[slot].phase == .playing {
                 simulation.setRoundTrip(Double(host.peer(slot: slot).roundTripTimeMs) / tickMs, at: i)
             }
-            guard !simulation.players[i].frozen, !p.inputs.pending.isEmpty else { continue }
-            let next = p.inputs.pending.removeFirst()
-            p.inputs.lastApplied = next.sequence
-            owned[id] = p
+            guard !simulation.players[i].frozen, !owned.values[k].inputs.pending.isEmpty else { continue }
+            let next = owned.values[k].inputs.pending.removeFirst()
+            owned.values[k].inputs.lastApplied = next.sequence
             simulation.apply(next.command, sequence: next.sequence, to: id)
         }
         simulation.ghosts = freshGhosts()

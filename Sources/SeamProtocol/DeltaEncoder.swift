@@ -4,11 +4,13 @@ public struct EntityChange: Equatable, Sendable {
     public var mask: UInt8
     public var ext: UInt8
 
+    @inlinable
     public init(mask: UInt8, ext: UInt8) { self.mask = mask; self.ext = ext }
 
     public static let carried = EntityChange(mask: 0, ext: 0)
 
     /// Bytes the change takes after its mask nibble.
+    @inlinable
     public var cost: Int {
         var n = mask & DeltaCodec.extended != 0 ? 1 : 0
         if mask & DeltaCodec.velocityStep != 0 { n += 2 }

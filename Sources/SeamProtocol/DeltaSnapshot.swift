@@ -55,15 +55,16 @@ public enum DeltaCodec {
     /// position predicted from the baseline and the (new) velocity: `1` alone, i4 pair in one byte; `1|2`,
     /// i8 pair; `2` alone, absolute u16 pair. `4`: velocity as an i8 pair of deltas. `8`: an extension
     /// byte follows, `1` velocity absolute (i16 pair), `2` health and flags.
-    static let residual: UInt8 = 1
-    static let wide: UInt8 = 2
-    static let velocityStep: UInt8 = 4
-    static let extended: UInt8 = 8
-    static let extVelocity: UInt8 = 1
-    static let extStatus: UInt8 = 2
+    @usableFromInline static let residual: UInt8 = 1
+    @usableFromInline static let wide: UInt8 = 2
+    @usableFromInline static let velocityStep: UInt8 = 4
+    @usableFromInline static let extended: UInt8 = 8
+    @usableFromInline static let extVelocity: UInt8 = 1
+    @usableFromInline static let extStatus: UInt8 = 2
 
     /// Where an entity would be after `ticks` at velocity (vx, vy): position units are 1/64 tile,
     /// velocity 1/256 tile/s, a tick 1/20 s, so a tick moves vx / 80 units (rounded half away from zero).
+    @inlinable
     static func predict(_ x: UInt16, _ v: Int16, ticks: UInt32) -> Int {
         let n = Int(v) * Int(min(ticks, 64))
         return Int(x) + (n >= 0 ? (n + 40) / 80 : -((-n + 40) / 80))
@@ -71,6 +72,7 @@ public enum DeltaCodec {
 
     /// A kept entity's change from `old` (baseline) to `new`, `ticks` after the baseline: its mask nibble
     /// and extension byte.
+    @inlinable
     public static func change(_ old: EntityState, _ new: EntityState, ticks: UInt32) -> EntityChange {
         var mask: UInt8 = 0, ext: UInt8 = 0
         if old.vx != new.vx || old.vy != new.vy {
@@ -92,6 +94,7 @@ public enum DeltaCodec {
     /// The state a client decodes for a kept entity with change mask 0: the baseline state `ticks` later,
     /// its position moved by its velocity (as `predict` computes it), everything else unchanged. A zone that
     /// *carries* an entity instead of sending its fresh state records exactly this in its frame.
+    @inlinable
     public static func carried(_ e: EntityState, ticks: UInt32) -> EntityState {
         var c = e
         c.x = UInt16(clamping: predict(e.x, e.vx, ticks: ticks))

@@ -32,20 +32,40 @@ public struct SnapshotFrame: Equatable, Sendable {
     /// checksum, so a client never applies a delta to a different frame of the same tick. Both ends compute
     /// it for every frame they keep (docs/PROTOCOL.md, "Baseline checksum").
     public var checksum: UInt16 {
-        var h: UInt32 = 0x811C_9DC5
-        @inline(__always) func mix(_ v: UInt32) {
-            let m = (h ^ v) &* 0x9E37_79B1
-            h = m << 13 | m >> 19
-        }
-        for e in entities {
-            mix(e.id); mix(UInt32(e.x) | UInt32(e.y) << 16)
-            mix(UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16)
-            mix(UInt32(e.health) | UInt32(e.flags) << 8)
-        }
-        mix(0xFFFF_FFFF)
-        for c in coins { mix(c.id); mix(UInt32(c.x) | UInt32(c.y) << 16) }
-        return UInt16(truncatingIfNeeded: h ^ (h >> 16))
+        var hash = FrameChecksum()
+        for e in entities { hash.add(e) }
+        hash.endEntities()
+        for c in coins { hash.add(c) }
+        return hash.value
     }
+}
+
+/// The baseline checksum, fed a frame's entities in id order, then its coins in id order, as they come (a
+/// decoder can hash a frame while it rebuilds it). docs/PROTOCOL.md, "Baseline checksum".
+public struct FrameChecksum: Sendable {
+    private var h: UInt32 = 0x811C_9DC5
+
+    @inlinable
+    public init() {}
+
+    @inline(__always)
+    private mutating func mix(_ v: UInt32) {
+        let m = (h ^ v) &* 0x9E37_79B1
+        h = m << 13 | m >> 19
+    }
+
+    public mutating func add(_ e: EntityState) {
+        mix(e.id); mix(UInt32(e.x) | UInt32(e.y) << 16)
+        mix(UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16)
+        mix(UInt32(e.health) | UInt32(e.flags) << 8)
+    }
+
+    /// Between the entities and the coins.
+    public mutating func endEntities() { mix(0xFFFF_FFFF) }
+
+    public mutating func add(_ c: CoinView) { mix(c.id); mix(UInt32(c.x) | UInt32(c.y) << 16) }
+
+    public var value: UInt16 { UInt16(truncatingIfNeeded: h ^ (h >> 16)) }
 }
 
 /// Delta snapshots (message `0x8B`): the entities and coins of a snapshot encoded against a baseline frame

@@ -53,8 +53,8 @@ struct Bot {
     /// The tick acknowledged in inputs: the newest snapshot decoded from the current owner (0 = none:
     /// the owner then sends a full snapshot).
     var ackTick: UInt32 = 0
-    /// Snapshots decoded from the current owner, by tick modulo 32: the baselines of its deltas.
-    var frames: [SnapshotFrame?] = Array(repeating: nil, count: 32)
+    /// Snapshots decoded from the current owner: the baselines of its deltas.
+    var baselines = BaselineRing()
     var newestTickNanos: UInt64 = 0
     var view = InterpolationBuffer()
     var coins: [CoinView] = []

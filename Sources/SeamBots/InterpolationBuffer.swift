@@ -6,8 +6,10 @@ import SeamWorld
 struct InterpolationBuffer {
     struct Frame {
         var tick: UInt32 = 0
-        /// Sorted by id, so lookups are binary searches.
+        /// Sorted by id, so lookups are binary searches. Shared with the snapshot's stored frame, not copied.
         var entities: [EntityState] = []
+        /// The bot itself, not among `entities`: seen as if placed where a stable sort by id would put it.
+        var me: EntityState?
     }
 
     /// One entity as the bot sees it at the render time.
@@ -25,27 +27,18 @@ struct InterpolationBuffer {
 
     var newestTick: UInt32? { frames.last?.tick }
 
-    /// Adds a snapshot's entities, and `me` (the bot itself) among them. Older or duplicate ticks are
-    /// ignored (unreliable packets may reorder). The oldest frame's storage is reused: no allocation once warm.
-    mutating func add(tick: UInt32, entities: [EntityState], me: EntityState? = nil) {
+    /// Adds a snapshot's entities, sorted by id, and `me` (the bot itself) among them. Older or duplicate
+    /// ticks are ignored (unreliable packets may reorder). Nothing is copied: only bots that fight render
+    /// their view, and they merge `me` in as they go.
+    mutating func add(tick: UInt32, sortedEntities entities: [EntityState], me: EntityState? = nil) {
+        assert(zip(entities, entities.dropFirst()).allSatisfy { $0.id <= $1.id }, "entities not sorted by id")
         if let newest = frames.last?.tick, tick <= newest { return }
-        var frame = frames.count == InterpolationBuffer.capacity ? frames.removeFirst() : Frame()
-        frame.tick = tick
-        frame.entities.removeAll(keepingCapacity: true)
-        frame.entities.append(contentsOf: entities)
-        if let me { frame.entities.append(me) }
-        // Delta snapshots arrive sorted by id (but for `me`); full ones in the zone's nearest-first order.
-        var sorted = true
-        for k in frame.entities.indices.dropFirst() where frame.entities[k - 1].id > frame.entities[k].id {
-            sorted = false
-            break
-        }
-        if !sorted { frame.entities.sort { $0.id < $1.id } }
-        frames.append(frame)
+        if frames.count == InterpolationBuffer.capacity { frames.removeFirst() }
+        frames.append(Frame(tick: tick, entities: entities, me: me))
     }
 
-    /// Entities as seen at `renderTick` (fractional). Each one present in both bracketing frames is
-    /// interpolated; one only in the newer frame appears as it is there.
+    /// Entities as seen at `renderTick` (fractional), in id order. Each one present in both bracketing
+    /// frames is interpolated; one only in the newer frame appears as it is there.
     func render(at renderTick: Double, into out: inout [Rendered]) {
         out.removeAll(keepingCapacity: true)
         guard let newest = frames.last else { return }
@@ -59,22 +52,45 @@ struct InterpolationBuffer {
             newer = frames[i + 1]
         }
         guard let from = older, from.tick != newer.tick else {
-            for e in newest.entities { out.append(rendered(e, at: position(e))) }
+            InterpolationBuffer.forEach(in: newest) { e in out.append(rendered(e, at: position(e))) }
             return
         }
         let t = min(1, max(0, (renderTick - Double(from.tick)) / Double(newer.tick - from.tick)))
         // A longer move than a walk between the two frames is a jump (a respawn): shown at once, as the
         // zone's history judges it (`Wire.jumpTilesPerTick`).
         let jump = Wire.jumpTilesPerTick * Double(newer.tick - from.tick)
-        for e in newer.entities {
+        InterpolationBuffer.forEach(in: newer) { e in
             let p1 = position(e)
-            if let prev = InterpolationBuffer.find(e.id, in: from.entities), (p1 - position(prev)).length <= jump {
+            if let prev = InterpolationBuffer.find(e.id, in: from), (p1 - position(prev)).length <= jump {
                 let p0 = position(prev)
                 out.append(rendered(e, at: p0 + (p1 - p0) * t))
             } else {
                 out.append(rendered(e, at: p1))
             }
         }
+    }
+
+    /// Calls `body` with a frame's entities and `me` in id order, `me` after any entity of the same id.
+    private static func forEach(in frame: Frame, _ body: (EntityState) -> Void) {
+        guard let me = frame.me else {
+            for e in frame.entities { body(e) }
+            return
+        }
+        var meDone = false
+        for e in frame.entities {
+            if !meDone && e.id > me.id {
+                body(me)
+                meDone = true
+            }
+            body(e)
+        }
+        if !meDone { body(me) }
+    }
+
+    /// The first state of `id` in the frame, in the order `forEach` gives.
+    private static func find(_ id: UInt32, in frame: Frame) -> EntityState? {
+        if let e = find(id, in: frame.entities) { return e }
+        return frame.me?.id == id ? frame.me : nil
     }
 
     private func rendered(_ e: EntityState, at p: Vec2) -> Rendered {

@@ -51,6 +51,11 @@ extension Swarm {
     }
 
     private func receive(_ bytes: UnsafeRawBufferPointer, bot i: Int, from peer: Peer) {
+        // Deltas, nearly all the traffic, are decoded straight from the packet into the bot's frames.
+        if bytes.first == MessageType.delta.rawValue {
+            receiveDelta(bytes, bot: i, from: peer)
+            return
+        }
         let message: ServerMessage
         do {
             message = try ServerMessage.decode(bytes)
@@ -79,17 +84,9 @@ extension Swarm {
             }
         case .snapshot(let s):
             guard fromOwner, bots[i].phase == .playing else { return }
-            accept(s, bytes: bytes.count, bot: i)
-        case .delta(let header, let raw):
-            guard fromOwner, bots[i].phase == .playing else { return }
-            guard let baseline = bots[i].frames[Int(header.baselineTick) % 32], baseline.tick == header.baselineTick,
-                let s = try? raw.withUnsafeBytes({ try DeltaCodec.apply($0, baseline: baseline) })
-            else {
-                stats.deltaFailures += 1
-                return
-            }
-            stats.deltaSnapshots += 1
-            accept(s, bytes: bytes.count, bot: i)
+            count(bots[i].takeSnapshot(s, now: nowNanos), bytes: bytes.count)
+        case .delta:
+            receiveDelta(bytes, bot: i, from: peer)
         case .events(let events):
             guard fromOwner else { return }
             for e in events {
@@ -130,7 +127,7 @@ extension Swarm {
             bots[i].switchFromNanos = bots[i].lastSnapshotNanos
             // Baselines were the old owner's: ask the new one for a full snapshot.
             bots[i].ackTick = 0
-            for k in bots[i].frames.indices { bots[i].frames[k] = nil }
+            bots[i].baselines.removeAll()
             // The new owner's view starts over: its ticks are the same clock, but keep only fresh frames.
             stats.handoffs += 1
         case .zoneStatus(let report):
@@ -140,31 +137,34 @@ extension Swarm {
         }
     }
 
-    /// A snapshot from the owner, full or rebuilt from a delta: the bot's truth until the next one.
-    private func accept(_ s: Snapshot, bytes: Int, bot i: Int) {
+    /// A delta from the owner: rebuilt against the baseline it names, which the bot must still hold.
+    private func receiveDelta(_ bytes: UnsafeRawBufferPointer, bot i: Int, from peer: Peer) {
+        let header: DeltaCodec.Header
+        do {
+            header = try DeltaCodec.header(bytes)
+        } catch {
+            stats.malformedFromZone += 1
+            return
+        }
+        guard bots[i].peer == peer, bots[i].phase == .playing else { return }
+        let taken: Bot.Taken
+        do {
+            taken = try bots[i].takeDelta(bytes, header: header, now: nowNanos)
+        } catch {
+            stats.deltaFailures += 1
+            return
+        }
+        stats.deltaSnapshots += 1
+        count(taken, bytes: bytes.count)
+    }
+
+    /// Counts a snapshot, full or rebuilt from a delta, that a bot took.
+    private func count(_ taken: Bot.Taken, bytes: Int) {
         stats.snapshots += 1
         stats.snapshotBytes += bytes
         stats.snapshotBytesMax = max(stats.snapshotBytesMax, bytes)
-        stats.snapshotEntities += s.entities.count
-        if let from = bots[i].switchFromNanos {
-            stats.handoffGap.record((nowNanos &- from) / 1_000_000)
-            bots[i].switchFromNanos = nil
-        }
-        bots[i].lastSnapshotNanos = nowNanos
-        bots[i].frames[Int(s.tick) % 32] = SnapshotFrame(tick: s.tick, entities: s.entities, coins: s.coins)
-        if s.tick > bots[i].ackTick || bots[i].ackTick == 0 { bots[i].ackTick = s.tick }
-        guard s.tick > bots[i].newestTick || bots[i].view.newestTick == nil else { return }
-        bots[i].newestTick = s.tick
-        bots[i].newestTickNanos = nowNanos
-        bots[i].position = Vec2(x: Quantize.position(s.me.x), y: Quantize.position(s.me.y))
-        let alive = s.me.flags & EntityFlags.alive != 0
-        if alive && !bots[i].alive { bots[i].aliveSinceTick = s.tick }
-        bots[i].alive = alive
-        // The bot itself joins its view, so it aims from where it saw itself at the render time.
-        bots[i].view.add(tick: s.tick, entities: s.entities,
-                         me: EntityState(id: bots[i].playerId, x: s.me.x, y: s.me.y, vx: s.me.vx, vy: s.me.vy,
-                                         health: s.me.health, flags: s.me.flags))
-        bots[i].coins = s.coins
+        stats.snapshotEntities += taken.entities
+        if let gap = taken.handoffGapNanos { stats.handoffGap.record(gap / 1_000_000) }
     }
 
     /// Opens a connection to a neighbour zone and attaches with the token once connected.

@@ -83,7 +83,11 @@ public final class Swarm {
                 connect(started)
                 started += 1
             }
-            let waitMs = nextTick > nowNanos ? Int32(min(10, (nextTick - nowNanos) / 1_000_000)) : 0
+            // Wait until the tick, rounded up to a whole millisecond: rounded down, the last fraction of a
+            // millisecond before each tick was a spin of zero-timeout waits, each servicing every host. While
+            // bots are still due to connect, wake at least every 10 ms to start them.
+            let untilTickMs = nextTick > nowNanos ? (nextTick - nowNanos + 999_999) / 1_000_000 : 0
+            let waitMs = Int32(started < config.count ? min(10, untilTickMs) : untilTickMs)
             NetHost.waitForAny(hosts, timeoutMs: waitMs)
             // Let the datagrams of this burst gather first: every service walks all of a host's peers, so
             // servicing once per datagram cost more than the datagrams.

@@ -11,9 +11,13 @@ public struct ByteReader {
 
     @inline(__always)
     private mutating func need(_ n: Int, _ what: StaticString) throws(DecodeError) {
-        guard remaining >= n else {
-            throw DecodeError("truncated \(what): need \(n) bytes, \(remaining) left", at: offset)
-        }
+        guard remaining >= n else { throw truncated(n, what) }
+    }
+
+    /// Kept out of line: formatting the message would otherwise be inlined into every read.
+    @inline(never)
+    private func truncated(_ n: Int, _ what: StaticString) -> DecodeError {
+        DecodeError("truncated \(what): need \(n) bytes, \(remaining) left", at: offset)
     }
 
     public mutating func u8(_ what: StaticString = "u8") throws(DecodeError) -> UInt8 {
@@ -27,7 +31,7 @@ public struct ByteReader {
     public mutating func u16(_ what: StaticString = "u16") throws(DecodeError) -> UInt16 {
         try need(2, what)
         defer { offset += 2 }
-        return UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+        return UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
     public mutating func i16(_ what: StaticString = "i16") throws(DecodeError) -> Int16 {
         Int16(bitPattern: try u16(what))
@@ -35,13 +39,18 @@ public struct ByteReader {
     public mutating func u32(_ what: StaticString = "u32") throws(DecodeError) -> UInt32 {
         try need(4, what)
         defer { offset += 4 }
-        return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-            | UInt32(bytes[offset + 3]) << 24
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
     public mutating func raw(_ n: Int, _ what: StaticString) throws(DecodeError) -> [UInt8] {
         try need(n, what)
         defer { offset += n }
         return Array(bytes[offset..<offset + n])
+    }
+    /// The next `n` bytes without copying them: valid only as long as the bytes the reader reads.
+    public mutating func view(_ n: Int, _ what: StaticString) throws(DecodeError) -> UnsafeRawBufferPointer {
+        try need(n, what)
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
     }
 
     /// A u8-length-prefixed UTF-8 string of at most `maximumBytes`; invalid UTF-8 is refused.

@@ -1,0 +1,58 @@
+import SeamProtocol
+import SeamWorld
+
+extension Bot {
+    /// What the swarm counts of a snapshot a bot took.
+    struct Taken {
+        var entities: Int
+        /// Nanoseconds since the last snapshot from the previous owner, for the first snapshot after a switch.
+        var handoffGapNanos: UInt64?
+    }
+
+    /// A delta from the owner: rebuilt against the baseline it names, stored as a baseline in turn, and taken
+    /// as the bot's truth. Throws, changing nothing, when the baseline is gone or the delta does not fit it.
+    ///
+    /// One call per delta rather than field by field from the swarm: each access to a bot in the swarm's
+    /// array costs a uniqueness and an exclusivity check.
+    mutating func takeDelta(_ bytes: UnsafeRawBufferPointer, header: DeltaCodec.Header,
+                            now: UInt64) throws(DecodeError) -> Taken {
+        try baselines.apply(bytes, header: header)
+        let frame = baselines.frame(tick: header.tick)!
+        return take(tick: header.tick, me: header.me, entities: frame.entities, coins: frame.coins, now: now)
+    }
+
+    /// A full snapshot from the owner: stored as a baseline and taken as the bot's truth.
+    mutating func takeSnapshot(_ s: Snapshot, now: UInt64) -> Taken {
+        baselines.store(tick: s.tick, entities: s.entities, coins: s.coins)
+        // The view takes the stored frame, sorted by id; the coins stay in the zone's order.
+        let frame = baselines.frame(tick: s.tick)!
+        return take(tick: s.tick, me: s.me, entities: frame.entities, coins: s.coins, now: now)
+    }
+
+    /// A snapshot from the owner, already stored as a baseline: the bot's truth until the next one.
+    private mutating func take(tick: UInt32, me: SelfState, entities: [EntityState], coins: [CoinView],
+                               now: UInt64) -> Taken {
+        var taken = Taken(entities: entities.count)
+        if let from = switchFromNanos {
+            taken.handoffGapNanos = now &- from
+            switchFromNanos = nil
+        }
+        lastSnapshotNanos = now
+        if tick > ackTick || ackTick == 0 { ackTick = tick }
+        guard tick > newestTick || view.newestTick == nil else { return taken }
+        newestTick = tick
+        newestTickNanos = now
+        position = Vec2(x: Quantize.position(me.x), y: Quantize.position(me.y))
+        let alive = me.flags & EntityFlags.alive != 0
+        if alive && !self.alive { aliveSinceTick = tick }
+        self.alive = alive
+        // The bot itself joins its view, so it aims from where it saw itself at the render time.
+        view.add(tick: tick, sortedEntities: entities,
+                 me: EntityState(id: playerId, x: me.x, y: me.y, vx: me.vx, vy: me.vy, health: me.health,
+                                 flags: me.flags))
+        // Copied, not shared: the frame's storage is reused for a later tick.
+        self.coins.removeAll(keepingCapacity: true)
+        self.coins.append(contentsOf: coins)
+        return taken
+    }
+}

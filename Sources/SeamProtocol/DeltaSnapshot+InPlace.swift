@@ -1,0 +1,178 @@
+extension DeltaCodec {
+    /// `apply` for a client that decodes thousands of deltas a second (the bot swarm): the frame is rebuilt
+    /// in `frame`'s own arrays, which keep their capacity, so once they have grown nothing is allocated. The
+    /// baseline's checksum is the caller's, and the rebuilt frame's is returned with the header: computed as
+    /// its entities are decoded, it costs little more than the decoding, where `checksum` afterwards would
+    /// cost as much again (FNV-1a is one long chain of multiplications that the decoding work hides).
+    ///
+    /// Gives exactly what `apply` gives (the tick, entities and coins of its snapshot in `frame`, the rest in
+    /// the header) and throws exactly when it throws; after a throw `frame` holds nothing meaningful.
+    /// `baselineChecksum` must be `baseline.checksum`.
+    public static func apply(_ bytes: UnsafeRawBufferPointer, baseline: SnapshotFrame, baselineChecksum: UInt16,
+                             into frame: inout SnapshotFrame) throws(DecodeError) -> (header: Header, checksum: UInt16) {
+        assert(baselineChecksum == baseline.checksum, "baselineChecksum is not the baseline's")
+        var r = ByteReader(bytes)
+        guard try r.u8("message type") == MessageType.delta.rawValue else { throw DecodeError("not a delta snapshot", at: 0) }
+        let h = try readHeader(&r)
+        guard h.baselineTick == baseline.tick, h.baselineChecksum == baselineChecksum else {
+            throw DecodeError("baseline \(h.baselineTick) is not the frame given (tick \(baseline.tick))", at: 5)
+        }
+        frame.tick = h.tick
+        var hasher = try readEntities(&r, baseline: baseline.entities, ticks: h.tick &- h.baselineTick,
+                                      into: &frame.entities)
+        try readCoins(&r, baseline: baseline.coins, into: &frame.coins)
+        try r.expectEnd("delta snapshot")
+        hasher.endEntities()
+        for c in frame.coins { hasher.add(c) }
+        return (h, hasher.value)
+    }
+
+    /// How many of `count` baseline items a removed bitmap keeps (bits past `count` are ignored).
+    private static func keptCount(_ removed: UnsafeRawBufferPointer, of count: Int) -> Int {
+        var gone = 0
+        for b in removed.indices {
+            let valid = UInt8(truncatingIfNeeded: (1 << min(8, count - b * 8)) - 1)
+            gone += (removed[b] & valid).nonzeroBitCount
+        }
+        return count - gone
+    }
+
+    /// Returns the checksum of the entities so far.
+    private static func readEntities(_ r: inout ByteReader, baseline base: [EntityState], ticks: UInt32,
+                                     into entities: inout [EntityState]) throws(DecodeError) -> FrameHasher {
+        let removed = try r.view((base.count + 7) / 8, "removed bitmap")
+        let kept = keptCount(removed, of: base.count)
+        let masks = try r.view((kept + 1) / 2, "change masks")
+        // The baseline is copied whole (one move), then its kept entities are updated and packed in place:
+        // appending them one by one would check the array's uniqueness and capacity at each.
+        entities.removeAll(keepingCapacity: true)
+        entities.append(contentsOf: base)
+        var hasher = FrameHasher()
+        let updated = entities.withUnsafeMutableBufferPointer { p in
+            Result { () throws(DecodeError) in
+                var k = 0
+                for i in p.indices where removed[i / 8] & (1 << UInt8(i % 8)) == 0 {
+                    let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
+                    let e = try readKept(p[i], mask: m, ticks: ticks, &r)
+                    p[k] = e
+                    hasher.add(e)
+                    k += 1
+                }
+            }
+        }
+        try updated.get()
+        entities.removeLast(base.count - kept)
+        let addedCount = Int(try r.u16("added count"))
+        guard addedCount * EntityState.wireSize <= r.remaining else {
+            throw DecodeError("added count \(addedCount) exceeds the message", at: r.offset - 2)
+        }
+        entities.reserveCapacity(kept + addedCount)
+        for _ in 0..<addedCount {
+            let e = EntityState(id: try r.u32("id"), x: try r.u16("x"), y: try r.u16("y"), vx: try r.i16("vx"),
+                                vy: try r.i16("vy"), health: try r.u8("health"), flags: try r.u8("flags"))
+            entities.append(e)
+            hasher.add(e)
+        }
+        // Added entities out of id order (usually some are) reorder the frame: its checksum starts over.
+        if sortByID(&entities, id: { $0.id }) {
+            hasher = FrameHasher()
+            for e in entities { hasher.add(e) }
+        }
+        return hasher
+    }
+
+    /// A kept entity's new state: its baseline state `old` changed as mask `m` says.
+    @inline(__always)
+    private static func readKept(_ old: EntityState, mask m: UInt8, ticks: UInt32,
+                                 _ r: inout ByteReader) throws(DecodeError) -> EntityState {
+        var e = old
+        let ext = m & extended != 0 ? try r.u8("extension") : 0
+        if m & velocityStep != 0 && ext & extVelocity != 0 {
+            throw DecodeError("both velocity kinds set", at: r.offset)
+        }
+        if m & velocityStep != 0 {
+            e.vx = Int16(clamping: Int(e.vx) + Int(try r.i8("dvx")))
+            e.vy = Int16(clamping: Int(e.vy) + Int(try r.i8("dvy")))
+        }
+        if ext & extVelocity != 0 { e.vx = try r.i16("vx"); e.vy = try r.i16("vy") }
+        let px = predict(e.x, e.vx, ticks: ticks), py = predict(e.y, e.vy, ticks: ticks)
+        if m & residual != 0 && m & wide == 0 {
+            let b = try r.u8("residual")
+            let rx = Int(Int8(bitPattern: b << 4) >> 4), ry = Int(Int8(bitPattern: b & 0xF0) >> 4)
+            e.x = UInt16(clamping: px + rx); e.y = UInt16(clamping: py + ry)
+        } else if m & residual != 0 {
+            e.x = UInt16(clamping: px + Int(try r.i8("dx"))); e.y = UInt16(clamping: py + Int(try r.i8("dy")))
+        } else if m & wide != 0 {
+            e.x = try r.u16("x"); e.y = try r.u16("y")
+        } else {
+            e.x = UInt16(clamping: px); e.y = UInt16(clamping: py)
+        }
+        if ext & extStatus != 0 { e.health = try r.u8("health"); e.flags = try r.u8("flags") }
+        return e
+    }
+
+    private static func readCoins(_ r: inout ByteReader, baseline base: [CoinView],
+                                  into coins: inout [CoinView]) throws(DecodeError) {
+        let gone = try r.view((base.count + 7) / 8, "coin bitmap")
+        coins.removeAll(keepingCapacity: true)
+        for i in base.indices where gone[i / 8] & (1 << UInt8(i % 8)) == 0 { coins.append(base[i]) }
+        let newCount = Int(try r.u16("new coin count"))
+        guard newCount * CoinView.wireSize <= r.remaining else {
+            throw DecodeError("coin count \(newCount) exceeds the message", at: r.offset - 2)
+        }
+        for _ in 0..<newCount { coins.append(CoinView(id: try r.u32("coin id"), x: try r.u16("x"), y: try r.u16("y"))) }
+        sortByID(&coins) { $0.id }
+    }
+
+    /// Sorts by id, stably, as `sort { $0.id < $1.id }` does, for arrays nearly sorted already: a delta's kept
+    /// items come in baseline order and only the few added ones are out of place, so an insertion sort moves
+    /// little and needs no scratch buffer. Past a few moves per item it hands over to `sort`.
+    /// Returns whether anything moved.
+    @discardableResult
+    static func sortByID<T>(_ items: inout [T], id: (T) -> UInt32) -> Bool {
+        var moves = 0
+        let finished = items.withUnsafeMutableBufferPointer { p -> Bool in
+            for j in p.indices.dropFirst() where id(p[j - 1]) > id(p[j]) {
+                let item = p[j], key = id(item)
+                var k = j
+                while k > 0 && id(p[k - 1]) > key {
+                    p[k] = p[k - 1]
+                    k -= 1
+                }
+                p[k] = item
+                moves += j - k
+                if moves > 4 * p.count { return false }
+            }
+            return true
+        }
+        if !finished { items.sort { id($0) < id($1) } }
+        return moves > 0
+    }
+}
+
+/// `SnapshotFrame.checksum` (16 bits of FNV-1a) computed as the frame is built: entities in id order,
+/// `endEntities()`, coins in id order, then `value`.
+struct FrameHasher {
+    private var h: UInt32 = 0x811C_9DC5
+
+    @inline(__always)
+    private mutating func mix(_ v: UInt32) {
+        h = (h ^ (v & 0xFF)) &* 0x0100_0193
+        h = (h ^ (v >> 8 & 0xFF)) &* 0x0100_0193
+        h = (h ^ (v >> 16 & 0xFF)) &* 0x0100_0193
+        h = (h ^ (v >> 24)) &* 0x0100_0193
+    }
+
+    @inline(__always)
+    mutating func add(_ e: EntityState) {
+        mix(e.id); mix(UInt32(e.x) | UInt32(e.y) << 16)
+        mix(UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16)
+        mix(UInt32(e.health) | UInt32(e.flags) << 8)
+    }
+
+    mutating func endEntities() { mix(0xFFFF_FFFF) }
+
+    mutating func add(_ c: CoinView) { mix(c.id); mix(UInt32(c.x) | UInt32(c.y) << 16) }
+
+    var value: UInt16 { UInt16(truncatingIfNeeded: h ^ (h >> 16)) }
+}

@@ -54,6 +54,7 @@ public struct FrameChecksum: Sendable {
         h = m << 13 | m >> 19
     }
 
+    @inline(__always)
     public mutating func add(_ e: EntityState) {
         mix(e.id); mix(UInt32(e.x) | UInt32(e.y) << 16)
         mix(UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16)

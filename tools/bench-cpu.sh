@@ -138,12 +138,13 @@ if any(not isinstance(r, (int, float)) for r in rates):
     sys.exit("bench-cpu: %s lacks bytes_in/out_per_bot_per_s" % sys.argv[1])
 connected = next((find(report, k) for k in ("connected_peak", "connected", "bots_connected", "connected_bots")
                   if find(report, k) is not None), "?")
-print(rates[0], rates[1], connected)
+snapshots = report.get("snapshots", {}).get("per_bot_per_s")
+print(rates[0], rates[1], connected, round(snapshots) if isinstance(snapshots, (int, float)) and snapshots >= 1 else "")
 EOF
 }
 
-# Packet payload bytes from per-bot wire bytes per second.
-payload_bytes() { awk -v b="$1" -v r="$RATE" -v o="$ENET_OVERHEAD" 'BEGIN { n = int(b / r - o + 0.5); print (n < 1 ? 1 : n) }'; }
+# Packet payload bytes from per-bot wire bytes per second and packets per second.
+payload_bytes() { awk -v b="$1" -v r="$2" -v o="$ENET_OVERHEAD" 'BEGIN { n = int(b / r - o + 0.5); print (n < 1 ? 1 : n) }'; }
 
 # --- build -----------------------------------------------------------------------
 cc -O2 -Wall -o "$BASELINE" tools/enet-baseline.c -lenet
@@ -154,13 +155,13 @@ fi
 [[ $BASELINE_ONLY == 1 || -x $SEAM ]] || die "no Seam binary at $SEAM"
 
 # --- runs --------------------------------------------------------------------------
-echo "| N | zone ms/bot/s | C server ms/bot/s | zone/C | swarm ms/bot/s | C client ms/bot/s | swarm/C | connected Seam/C | S/I bytes |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| N | zone ms/bot/s | C server ms/bot/s | zone/C | swarm ms/bot/s | C client ms/bot/s | swarm/C | connected Seam/C | S/I bytes | snapshots/s |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 
 for N in $COUNTS; do
     ZONE_MS="" SWARM_MS="" SEAM_CONNECTED="-"
     if [[ $BASELINE_ONLY == 1 ]]; then
-        S=$SNAPSHOT_BYTES I=$INPUT_BYTES
+        S=$SNAPSHOT_BYTES I=$INPUT_BYTES SNAPSHOT_RATE=$RATE
     else
         # a. Seam zone + bots.
         PORT=$(free_port)
@@ -186,14 +187,17 @@ for N in $COUNTS; do
 
         # b. Packet sizes for the baseline, from the bots' measured traffic.
         fields=$(read_report "$REPORT") || die "could not read $REPORT"
-        read -r BYTES_IN BYTES_OUT SEAM_CONNECTED <<< "$fields"
-        S=$(payload_bytes "$BYTES_IN"); I=$(payload_bytes "$BYTES_OUT")
+        read -r BYTES_IN BYTES_OUT SEAM_CONNECTED SNAPSHOT_RATE <<< "$fields"
+        # A loaded zone may send each bot fewer than RATE snapshots a second (half rate): the baseline
+        # server then sends as many as the bots received, of the same mean size.
+        SNAPSHOT_RATE=${SNAPSHOT_RATE:-$RATE}
+        S=$(payload_bytes "$BYTES_IN" "$SNAPSHOT_RATE"); I=$(payload_bytes "$BYTES_OUT" "$RATE")
     fi
 
     # c. C baseline with the same N, rate, duration and window.
     PORT=$(free_port)
-    log "N=$N: enet-baseline on port $PORT, snapshot $S B, input $I B"
-    "$BASELINE" server --port "$PORT" --peers "$N" --snapshot-bytes "$S" --rate "$RATE" \
+    log "N=$N: enet-baseline on port $PORT, snapshot $S B at $SNAPSHOT_RATE Hz, input $I B at $RATE Hz"
+    "$BASELINE" server --port "$PORT" --peers "$N" --snapshot-bytes "$S" --rate "$SNAPSHOT_RATE" \
         > "$OUT/baseline-$N.server.log" 2>&1 &
     server_pid=$!
     wait_udp_port "$PORT" "$server_pid"
@@ -215,9 +219,9 @@ for N in $COUNTS; do
     else
         row_zone="-" row_swarm="-" row_zr="-" row_sr="-"
     fi
-    printf '| %s | %s | %.3f | %s | %s | %.3f | %s | %s/%s | %s/%s |\n' "$N" \
+    printf '| %s | %s | %.3f | %s | %s | %.3f | %s | %s/%s | %s/%s | %s |\n' "$N" \
         "$row_zone" "$C_SERVER_MS" "$row_zr" "$row_swarm" "$C_CLIENT_MS" "$row_sr" \
-        "$SEAM_CONNECTED" "$C_CONNECTED" "$S" "$I"
+        "$SEAM_CONNECTED" "$C_CONNECTED" "$S" "$I" "$SNAPSHOT_RATE"
 
     python3 - >> "$ROWS" <<EOF
 import json
@@ -236,7 +240,7 @@ print(json.dumps({
         "connected": num("$SEAM_CONNECTED"),
     },
     "baseline": {
-        "snapshot_bytes": $S, "input_bytes": $I, "window_s": num("$WINDOW"),
+        "snapshot_bytes": $S, "input_bytes": $I, "snapshot_rate_hz": $SNAPSHOT_RATE, "window_s": num("$WINDOW"),
         "server_cpu_s": num("$SERVER_CPU"), "client_cpu_s": num("$CLIENT_CPU"),
         "server_ms_per_bot_per_s": num("$C_SERVER_MS"), "client_ms_per_bot_per_s": num("$C_CLIENT_MS"),
         "connected": num("$C_CONNECTED"),

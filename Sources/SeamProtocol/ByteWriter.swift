@@ -13,16 +13,27 @@ public struct ByteWriter: Sendable {
 
     public mutating func u8(_ v: UInt8) { bytes.append(v) }
     public mutating func i8(_ v: Int8) { bytes.append(UInt8(bitPattern: v)) }
-    public mutating func u16(_ v: UInt16) {
-        bytes.append(UInt8(truncatingIfNeeded: v))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
-    }
+    // Multi-byte values go in with one append each: appending byte by byte checks the array's capacity and
+    // uniqueness per byte, which showed in a busy zone's profile.
+    public mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
     public mutating func i16(_ v: Int16) { u16(UInt16(bitPattern: v)) }
-    public mutating func u32(_ v: UInt32) {
-        bytes.append(UInt8(truncatingIfNeeded: v))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+    public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    /// An entity as a snapshot carries it (14 bytes, docs/PROTOCOL.md "Snapshot").
+    public mutating func entity(_ e: EntityState) {
+        withUnsafeTemporaryAllocation(byteCount: EntityState.wireSize, alignment: 1) { b in
+            b.storeBytes(of: e.id.littleEndian, toByteOffset: 0, as: UInt32.self)
+            b.storeBytes(of: e.x.littleEndian, toByteOffset: 4, as: UInt16.self)
+            b.storeBytes(of: e.y.littleEndian, toByteOffset: 6, as: UInt16.self)
+            b.storeBytes(of: e.vx.littleEndian, toByteOffset: 8, as: Int16.self)
+            b.storeBytes(of: e.vy.littleEndian, toByteOffset: 10, as: Int16.self)
+            b[12] = e.health
+            b[13] = e.flags
+            bytes.append(contentsOf: UnsafeRawBufferPointer(b))
+        }
+    }
+    /// A coin as a snapshot carries it (8 bytes).
+    public mutating func coin(_ c: CoinView) {
+        u32(c.id); u32(UInt32(c.x) | UInt32(c.y) << 16)
     }
     public mutating func raw(_ v: [UInt8]) { bytes.append(contentsOf: v) }
 

@@ -39,7 +39,7 @@ extension DeltaCodec {
 
     /// Returns the checksum of the entities so far.
     private static func readEntities(_ r: inout ByteReader, baseline base: [EntityState], ticks: UInt32,
-                                     into entities: inout [EntityState]) throws(DecodeError) -> FrameHasher {
+                                     into entities: inout [EntityState]) throws(DecodeError) -> FrameChecksum {
         let removed = try r.view((base.count + 7) / 8, "removed bitmap")
         let kept = keptCount(removed, of: base.count)
         let masks = try r.view((kept + 1) / 2, "change masks")
@@ -47,7 +47,7 @@ extension DeltaCodec {
         // appending them one by one would check the array's uniqueness and capacity at each.
         entities.removeAll(keepingCapacity: true)
         entities.append(contentsOf: base)
-        var hasher = FrameHasher()
+        var hasher = FrameChecksum()
         let updated = entities.withUnsafeMutableBufferPointer { p in
             Result { () throws(DecodeError) in
                 var k = 0
@@ -75,7 +75,7 @@ extension DeltaCodec {
         }
         // Added entities out of id order (usually some are) reorder the frame: its checksum starts over.
         if sortByID(&entities, id: { $0.id }) {
-            hasher = FrameHasher()
+            hasher = FrameChecksum()
             for e in entities { hasher.add(e) }
         }
         return hasher
@@ -148,31 +148,4 @@ extension DeltaCodec {
         if !finished { items.sort { id($0) < id($1) } }
         return moves > 0
     }
-}
-
-/// `SnapshotFrame.checksum` (16 bits of FNV-1a) computed as the frame is built: entities in id order,
-/// `endEntities()`, coins in id order, then `value`.
-struct FrameHasher {
-    private var h: UInt32 = 0x811C_9DC5
-
-    @inline(__always)
-    private mutating func mix(_ v: UInt32) {
-        h = (h ^ (v & 0xFF)) &* 0x0100_0193
-        h = (h ^ (v >> 8 & 0xFF)) &* 0x0100_0193
-        h = (h ^ (v >> 16 & 0xFF)) &* 0x0100_0193
-        h = (h ^ (v >> 24)) &* 0x0100_0193
-    }
-
-    @inline(__always)
-    mutating func add(_ e: EntityState) {
-        mix(e.id); mix(UInt32(e.x) | UInt32(e.y) << 16)
-        mix(UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16)
-        mix(UInt32(e.health) | UInt32(e.flags) << 8)
-    }
-
-    mutating func endEntities() { mix(0xFFFF_FFFF) }
-
-    mutating func add(_ c: CoinView) { mix(c.id); mix(UInt32(c.x) | UInt32(c.y) << 16) }
-
-    var value: UInt16 { UInt16(truncatingIfNeeded: h ^ (h >> 16)) }
 }

@@ -19,25 +19,54 @@ public struct SnapshotFrame: Equatable, Sendable {
         self.coins = coins.sorted { $0.id < $1.id }
     }
 
-    /// 16 bits of FNV-1a over the frame's content: a delta names its baseline by tick *and* checksum, so a
-    /// client never applies a delta to a different frame of the same tick.
-    public var checksum: UInt16 {
-        var h: UInt32 = 0x811C_9DC5
-        func mix(_ v: UInt32) {
-            for shift in stride(from: 0, to: 32, by: 8) {
-                h ^= (v >> UInt32(shift)) & 0xFF
-                h = h &* 0x0100_0193
-            }
-        }
-        for e in entities {
-            mix(e.id); mix(UInt32(e.x) | UInt32(e.y) << 16)
-            mix(UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16)
-            mix(UInt32(e.health) | UInt32(e.flags) << 8)
-        }
-        mix(0xFFFF_FFFF)
-        for c in coins { mix(c.id); mix(UInt32(c.x) | UInt32(c.y) << 16) }
-        return UInt16(truncatingIfNeeded: h ^ (h >> 16))
+    /// A frame of entities and coins both already sorted by id (neither is copied).
+    public init(tick: UInt32, sortedEntities: [EntityState], sortedCoins: [CoinView]) {
+        assert(zip(sortedEntities, sortedEntities.dropFirst()).allSatisfy { $0.id < $1.id }, "entities not sorted by id")
+        assert(zip(sortedCoins, sortedCoins.dropFirst()).allSatisfy { $0.id < $1.id }, "coins not sorted by id")
+        self.tick = tick
+        self.entities = sortedEntities
+        self.coins = sortedCoins
     }
+
+    /// 16 bits of a word-wise hash over the frame's content: a delta names its baseline by tick *and*
+    /// checksum, so a client never applies a delta to a different frame of the same tick. Both ends compute
+    /// it for every frame they keep (docs/PROTOCOL.md, "Baseline checksum").
+    public var checksum: UInt16 {
+        var hash = FrameChecksum()
+        for e in entities { hash.add(e) }
+        hash.endEntities()
+        for c in coins { hash.add(c) }
+        return hash.value
+    }
+}
+
+/// The baseline checksum, fed a frame's entities in id order, then its coins in id order, as they come (a
+/// decoder can hash a frame while it rebuilds it). docs/PROTOCOL.md, "Baseline checksum".
+public struct FrameChecksum: Sendable {
+    private var h: UInt32 = 0x811C_9DC5
+
+    @inlinable
+    public init() {}
+
+    @inline(__always)
+    private mutating func mix(_ v: UInt32) {
+        let m = (h ^ v) &* 0x9E37_79B1
+        h = m << 13 | m >> 19
+    }
+
+    @inline(__always)
+    public mutating func add(_ e: EntityState) {
+        mix(e.id); mix(UInt32(e.x) | UInt32(e.y) << 16)
+        mix(UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16)
+        mix(UInt32(e.health) | UInt32(e.flags) << 8)
+    }
+
+    /// Between the entities and the coins.
+    public mutating func endEntities() { mix(0xFFFF_FFFF) }
+
+    public mutating func add(_ c: CoinView) { mix(c.id); mix(UInt32(c.x) | UInt32(c.y) << 16) }
+
+    public var value: UInt16 { UInt16(truncatingIfNeeded: h ^ (h >> 16)) }
 }
 
 /// Delta snapshots (message `0x8B`): the entities and coins of a snapshot encoded against a baseline frame
@@ -47,22 +76,25 @@ public enum DeltaCodec {
     /// position predicted from the baseline and the (new) velocity: `1` alone, i4 pair in one byte; `1|2`,
     /// i8 pair; `2` alone, absolute u16 pair. `4`: velocity as an i8 pair of deltas. `8`: an extension
     /// byte follows, `1` velocity absolute (i16 pair), `2` health and flags.
-    static let residual: UInt8 = 1
-    static let wide: UInt8 = 2
-    static let velocityStep: UInt8 = 4
-    static let extended: UInt8 = 8
-    static let extVelocity: UInt8 = 1
-    static let extStatus: UInt8 = 2
+    @usableFromInline static let residual: UInt8 = 1
+    @usableFromInline static let wide: UInt8 = 2
+    @usableFromInline static let velocityStep: UInt8 = 4
+    @usableFromInline static let extended: UInt8 = 8
+    @usableFromInline static let extVelocity: UInt8 = 1
+    @usableFromInline static let extStatus: UInt8 = 2
 
     /// Where an entity would be after `ticks` at velocity (vx, vy): position units are 1/64 tile,
     /// velocity 1/256 tile/s, a tick 1/20 s, so a tick moves vx / 80 units (rounded half away from zero).
+    @inlinable
     static func predict(_ x: UInt16, _ v: Int16, ticks: UInt32) -> Int {
         let n = Int(v) * Int(min(ticks, 64))
         return Int(x) + (n >= 0 ? (n + 40) / 80 : -((-n + 40) / 80))
     }
 
-    /// What a kept entity's change costs: its mask nibble, extension byte, and fields in wire order.
-    static func change(_ old: EntityState, _ new: EntityState, ticks: UInt32) -> (mask: UInt8, ext: UInt8) {
+    /// A kept entity's change from `old` (baseline) to `new`, `ticks` after the baseline: its mask nibble
+    /// and extension byte.
+    @inlinable
+    public static func change(_ old: EntityState, _ new: EntityState, ticks: UInt32) -> EntityChange {
         var mask: UInt8 = 0, ext: UInt8 = 0
         if old.vx != new.vx || old.vy != new.vy {
             let dvx = Int(new.vx) - Int(old.vx), dvy = Int(new.vy) - Int(old.vy)
@@ -77,12 +109,13 @@ public enum DeltaCodec {
         }
         if old.health != new.health || old.flags != new.flags { ext |= extStatus }
         if ext != 0 { mask |= extended }
-        return (mask, ext)
+        return EntityChange(mask: mask, ext: ext)
     }
 
     /// The state a client decodes for a kept entity with change mask 0: the baseline state `ticks` later,
     /// its position moved by its velocity (as `predict` computes it), everything else unchanged. A zone that
     /// *carries* an entity instead of sending its fresh state records exactly this in its frame.
+    @inlinable
     public static func carried(_ e: EntityState, ticks: UInt32) -> EntityState {
         var c = e
         c.x = UInt16(clamping: predict(e.x, e.vx, ticks: ticks))
@@ -93,13 +126,7 @@ public enum DeltaCodec {
     /// Bytes a kept entity's change from `old` (baseline) to `new` takes after its mask nibble: 0 when `new`
     /// is `carried(old, ticks:)`.
     public static func cost(from old: EntityState, to new: EntityState, ticks: UInt32) -> Int {
-        let (m, ext) = change(old, new, ticks: ticks)
-        var n = m & extended != 0 ? 1 : 0
-        if m & velocityStep != 0 { n += 2 }
-        if ext & extVelocity != 0 { n += 4 }
-        if m & residual != 0 { n += m & wide != 0 ? 2 : 1 } else if m & wide != 0 { n += 4 }
-        if ext & extStatus != 0 { n += 2 }
-        return n
+        change(old, new, ticks: ticks).cost
     }
 
     /// Bytes before the entity section: type, tick, baseline tick, baseline checksum, input sequence, self.
@@ -113,89 +140,13 @@ public enum DeltaCodec {
                me: me, baseline: baseline, into: &w)
     }
 
-    /// The same, from a frame already sorted (the zone keeps it as the next baseline anyway).
+    /// The same, from a frame already sorted. A zone encoding every tick keeps a `DeltaEncoder` instead,
+    /// which reuses its scratch space and takes changes it already knows.
     public static func encode(_ current: SnapshotFrame, lastInputSequence: UInt32, me: SelfState,
                               baseline: SnapshotFrame, into w: inout ByteWriter) {
-        let tick = current.tick
-        w.reset()
-        w.u8(MessageType.delta.rawValue)
-        w.u32(tick); w.u32(baseline.tick); w.u16(baseline.checksum); w.u32(lastInputSequence)
-        w.u16(me.x); w.u16(me.y); w.i16(me.vx); w.i16(me.vy)
-        w.u8(me.health); w.u8(me.flags); w.u16(me.coins); w.u16(me.kills); w.u16(me.deaths)
-
-        // Entities: a removed-bitmap over the baseline, 4-bit change masks for the kept ones, their fields,
-        // then the new ones in full.
-        let base = baseline.entities
-        var removed = [UInt8](repeating: 0, count: (base.count + 7) / 8)
-        var kept: [(old: EntityState, new: EntityState)] = []
-        var added: [EntityState] = []
-        var i = 0, j = 0
-        let cur = current.entities
-        while i < base.count || j < cur.count {
-            if j == cur.count || (i < base.count && base[i].id < cur[j].id) {
-                removed[i / 8] |= 1 << UInt8(i % 8); i += 1
-            } else if i == base.count || cur[j].id < base[i].id {
-                added.append(cur[j]); j += 1
-            } else {
-                kept.append((base[i], cur[j])); i += 1; j += 1
-            }
-        }
-        w.raw(removed)
-        let ticks = tick &- baseline.tick
-        var masks = [UInt8](repeating: 0, count: (kept.count + 1) / 2)
-        var changes: [(mask: UInt8, ext: UInt8)] = []
-        changes.reserveCapacity(kept.count)
-        for (k, pair) in kept.enumerated() {
-            let c = change(pair.old, pair.new, ticks: ticks)
-            changes.append(c)
-            masks[k / 2] |= k % 2 == 0 ? c.mask : c.mask << 4
-        }
-        w.raw(masks)
-        for (k, pair) in kept.enumerated() {
-            let (m, ext) = changes[k]
-            if m & extended != 0 { w.u8(ext) }
-            if m & velocityStep != 0 {
-                w.i8(Int8(Int(pair.new.vx) - Int(pair.old.vx))); w.i8(Int8(Int(pair.new.vy) - Int(pair.old.vy)))
-            }
-            if ext & extVelocity != 0 { w.i16(pair.new.vx); w.i16(pair.new.vy) }
-            let rx = Int(pair.new.x) - predict(pair.old.x, pair.new.vx, ticks: ticks)
-            let ry = Int(pair.new.y) - predict(pair.old.y, pair.new.vy, ticks: ticks)
-            if m & residual != 0 && m & wide == 0 {
-                w.u8(UInt8(rx & 0x0F) | UInt8(ry & 0x0F) << 4)
-            } else if m & residual != 0 {
-                w.i8(Int8(rx)); w.i8(Int8(ry))
-            } else if m & wide != 0 {
-                w.u16(pair.new.x); w.u16(pair.new.y)
-            }
-            if ext & extStatus != 0 { w.u8(pair.new.health); w.u8(pair.new.flags) }
-        }
-        w.u16(UInt16(added.count))
-        for e in added {
-            w.u32(e.id); w.u16(e.x); w.u16(e.y); w.i16(e.vx); w.i16(e.vy); w.u8(e.health); w.u8(e.flags)
-        }
-
-        // Coins: a removed-or-moved bitmap over the baseline, then the added (or moved) ones in full.
-        let baseCoins = baseline.coins
-        var goneCoins = [UInt8](repeating: 0, count: (baseCoins.count + 7) / 8)
-        var newCoins: [CoinView] = []
-        i = 0; j = 0
-        let curCoins = current.coins
-        while i < baseCoins.count || j < curCoins.count {
-            if j == curCoins.count || (i < baseCoins.count && baseCoins[i].id < curCoins[j].id) {
-                goneCoins[i / 8] |= 1 << UInt8(i % 8); i += 1
-            } else if i == baseCoins.count || curCoins[j].id < baseCoins[i].id {
-                newCoins.append(curCoins[j]); j += 1
-            } else {
-                if baseCoins[i] != curCoins[j] {
-                    goneCoins[i / 8] |= 1 << UInt8(i % 8)
-                    newCoins.append(curCoins[j])
-                }
-                i += 1; j += 1
-            }
-        }
-        w.raw(goneCoins)
-        w.u16(UInt16(newCoins.count))
-        for c in newCoins { w.u32(c.id); w.u16(c.x); w.u16(c.y) }
+        var encoder = DeltaEncoder()
+        encoder.encode(current, lastInputSequence: lastInputSequence, me: me, baseline: baseline,
+                       baselineChecksum: baseline.checksum, into: &w)
     }
 
     /// The header of a delta message: enough to find the baseline.

@@ -33,8 +33,9 @@ public enum JournalEvent: Equatable, Sendable {
     case handoff(phase: String, player: UInt32, epoch: UInt32, from: String, to: String, x: Double, y: Double,
                  digest: UInt64?, reason: String?, coins: Int? = nil, coinIds: [UInt32]? = nil)
     /// The zone changed how many others a snapshot carries (`entityLimit`, 128 = normal) or how many bytes
-    /// of fresh entity states a delta may carry (`updateBudget`) because of its load.
-    case load(entityLimit: Int, updateBudget: Int, tickWorkMs: Double)
+    /// of fresh entity states a delta may carry (`updateBudget`), or how often each client gets a snapshot
+    /// (every `snapshotInterval` ticks, 1 = normal), because of its load.
+    case load(entityLimit: Int, updateBudget: Int, snapshotInterval: Int, tickWorkMs: Double)
     /// Where every owned, alive, unfrozen player stands, once per second (with the digest), so a checker
     /// can bound each player's speed between samples.
     case positions([PlayerPosition])
@@ -146,8 +147,8 @@ public struct JournalRecord: Equatable, Sendable {
             JSON.string(neighbour, to: &out)
             out += ",\"state\":"
             JSON.string(state, to: &out)
-        case .load(let limit, let budget, let work):
-            out += ",\"entity_limit\":\(limit),\"update_budget\":\(budget),\"tick_work_ms\":"
+        case .load(let limit, let budget, let interval, let work):
+            out += ",\"entity_limit\":\(limit),\"update_budget\":\(budget),\"snapshot_interval\":\(interval),\"tick_work_ms\":"
             JSON.number(work, to: &out)
         case .positions(let list):
             out += ",\"players\":["

@@ -102,8 +102,7 @@ public struct SnapshotWriter {
 
     public mutating func entity(_ e: EntityState) {
         lastEntity = e
-        writer.u32(e.id); writer.u16(e.x); writer.u16(e.y); writer.i16(e.vx); writer.i16(e.vy)
-        writer.u8(e.health); writer.u8(e.flags)
+        writer.entity(e)
         entityCount += 1
     }
 
@@ -114,7 +113,7 @@ public struct SnapshotWriter {
     }
 
     public mutating func coin(_ c: CoinView) {
-        writer.u32(c.id); writer.u16(c.x); writer.u16(c.y)
+        writer.coin(c)
         coinCount += 1
     }
 

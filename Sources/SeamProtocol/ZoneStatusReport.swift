@@ -3,6 +3,8 @@
 public struct ZoneStatusReport: Equatable, Sendable {
     /// The degrading flag: the zone has shrunk its snapshots' entity limit under load.
     public static let degrading: UInt8 = 1
+    /// The half-rate flag: under load each client gets a snapshot every other tick.
+    public static let halfRate: UInt8 = 2
 
     public var zoneIndex: UInt16
     /// The zone's tick when it sent the report (low 32 bits): of two reports, the newer has the higher tick.
@@ -19,7 +21,8 @@ public struct ZoneStatusReport: Equatable, Sendable {
     public var ghosts: UInt16
     /// Most other players a snapshot carries now.
     public var entityLimit: UInt8
-    /// Bit 0: degrading (`ZoneStatusReport.degrading`); other bits are 0.
+    /// Bit 0: degrading (`ZoneStatusReport.degrading`); bit 1: half rate (`ZoneStatusReport.halfRate`);
+    /// other bits are 0.
     public var flags: UInt8
 
     /// Bytes of the message, type included.

@@ -60,7 +60,7 @@ public struct PriorityAccumulator: Sendable {
         } else if always > 0 {
             distances.removeAll(keepingCapacity: true)
             for c in candidates { distances.append(c.distanceSquared) }
-            cut = Self.select(always - 1, in: &distances)
+            cut = distances.withUnsafeMutableBufferPointer { Self.select(always - 1, in: $0) }
         }
         var spent = 0
         due.removeAll(keepingCapacity: true)
@@ -81,9 +81,9 @@ public struct PriorityAccumulator: Sendable {
             for d in due { fresh[Self.index(d)] = true }
             return spent + wanted
         }
-        due.sort(by: >)
+        due.sort()  // ascending without a comparison closure, read from the end: highest priority first
         var taken = 0
-        for d in due {
+        for d in due.reversed() {
             let cost = candidates[Self.index(d)].cost
             guard spent + cost <= budget || taken == 0 else { continue }
             fresh[Self.index(d)] = true
@@ -97,7 +97,7 @@ public struct PriorityAccumulator: Sendable {
     private static func index(_ due: UInt64) -> Int { Int(~UInt32(truncatingIfNeeded: due)) }
 
     /// The `k`-th smallest of `values` (from 0), reordering them: Hoare's selection, linear on average.
-    static func select(_ k: Int, in a: inout [Double]) -> Double {
+    static func select(_ k: Int, in a: UnsafeMutableBufferPointer<Double>) -> Double {
         var lo = 0, hi = a.count - 1
         while lo < hi {
             let pivot = a[(lo + hi) / 2]

@@ -15,6 +15,9 @@ public struct SpatialGrid: Sendable {
     private var itemPositions: [Vec2] = []
     private var cellOfItem: [Int32] = []
 
+    /// Items placed at the last rebuild.
+    public var itemCount: Int { items.count }
+
     public init(width: Int, height: Int, cellSize: Double) {
         precondition(cellSize > 0)
         self.width = width

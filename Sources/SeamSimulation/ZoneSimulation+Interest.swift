@@ -2,82 +2,96 @@ import SeamWorld
 
 extension ZoneSimulation {
     /// The `limit` nearest other players within the view radius of player `index`, in no particular order,
-    /// as (index, squared distance); ties at the cut are broken by the lower index. An index at or past `players.count` is the ghost `index - players.count`.
+    /// as (index, squared distance); ties at the cut are broken by the lower index. An index at or past
+    /// `players.count` is the ghost `index - players.count`.
     ///
-    /// Searches the grid ring by ring outwards from the player's cell and stops once `limit` players are
-    /// known and no cell further out can hold a nearer one; a bounded max-heap keeps the best `limit`.
-    /// The cost follows the local crowd up to `limit`, not the zone's population.
+    /// Gathers the grid ring by ring outwards from the player's cell. After each ring that brought more than
+    /// `limit`, keeps the nearest `limit` by selection (linear on average); the farthest of those bounds what
+    /// later rings may add, and once no cell further out can be nearer, the search stops. In a dense crowd
+    /// (hundreds per cell) most candidates then cost one comparison. The cost follows the local crowd, not
+    /// the zone's population. No sort: the zone puts each view in id order itself (`EntityTable`).
     public func visiblePlayers(
         from index: Int, limit: Int, into out: inout [(index: Int, distanceSquared: Double)]
     ) {
         out.removeAll(keepingCapacity: true)
         guard limit > 0 else { return }
         let me = players[index].position
-        let owned = players.count
-        let total = owned + ghosts.count
+        let total = players.count + ghosts.count
         let r2 = config.viewRadius * config.viewRadius
         let (cx, cy) = grid.cellCoordinates(of: me)
         let size = grid.cellSize
         let maxRing = Int((config.viewRadius / size).rounded(.up)) + 1
-        for ring in 0...maxRing {
-            if ring == 0 {
-                grid.forEachItem(column: cx, row: cy) { j, at in consider(j, at) }
-            } else {
-                for x in (cx - ring)...(cx + ring) {
-                    grid.forEachItem(column: x, row: cy - ring) { j, at in consider(j, at) }
-                    grid.forEachItem(column: x, row: cy + ring) { j, at in consider(j, at) }
-                }
-                for y in (cy - ring + 1)...(cy + ring - 1) {
-                    grid.forEachItem(column: cx - ring, row: y) { j, at in consider(j, at) }
-                    grid.forEachItem(column: cx + ring, row: y) { j, at in consider(j, at) }
-                }
-            }
-            // Nearest any point of the next ring can be: the distance to the edge of the block searched.
-            let blockMinX = Double(cx - ring) * size, blockMaxX = Double(cx + ring + 1) * size
-            let blockMinY = Double(cy - ring) * size, blockMaxY = Double(cy + ring + 1) * size
-            let edge = min(me.x - blockMinX, blockMaxX - me.x, me.y - blockMinY, blockMaxY - me.y)
-            if edge * edge > r2 { break }
-            if out.count == limit, let worst = out.first, worst.distanceSquared <= edge * edge { break }
-        }
-        // No final sort: the heap already holds exactly the `limit` nearest, and a snapshot's order carries
-        // no meaning (clients key entities by id). Sorting here cost 7% of a busy zone's CPU.
-
-        // Max-heap on (distance, index) in `out`, holding at most `limit` entries.
         // Positions come from the grid (as of its rebuild at the last step, which is also when snapshots are
         // built); between steps (a snapshot sent at once after a handoff) players may have come or gone
-        // since: skip indices that no longer exist.
-        func consider(_ j: Int, _ at: Vec2) {
-            guard j != index, j < total else { return }
-            let d2 = (at - me).lengthSquared
-            guard d2 <= r2 else { return }
-            if out.count < limit {
-                out.append((j, d2))
-                var child = out.count - 1
-                while child > 0 {
-                    let parent = (child - 1) / 2
-                    guard worse(out[child], than: out[parent]) else { break }
-                    out.swapAt(child, parent)
-                    child = parent
-                }
-            } else if worse(out[0], than: (j, d2)) {
-                out[0] = (j, d2)
-                var parent = 0
-                while true {
-                    let left = 2 * parent + 1, right = left + 1
-                    var largest = parent
-                    if left < out.count && worse(out[left], than: out[largest]) { largest = left }
-                    if right < out.count && worse(out[right], than: out[largest]) { largest = right }
-                    if largest == parent { break }
-                    out.swapAt(parent, largest)
-                    parent = largest
+        // since: skip indices that no longer exist. `out` is sized for every item first and written through
+        // a pointer: an append per candidate checked the array's uniqueness each time.
+        out.append(contentsOf: repeatElement((index: 0, distanceSquared: 0.0), count: grid.itemCount))
+        let found = out.withUnsafeMutableBufferPointer { buffer -> Int in
+            var found = 0
+            var bound = r2
+            func gather(column: Int, row: Int) {
+                grid.forEachItem(column: column, row: row) { j, at in
+                    guard j != index, j < total else { return }
+                    let d2 = (at - me).lengthSquared
+                    if d2 <= bound { buffer[found] = (j, d2); found += 1 }
                 }
             }
+            for ring in 0...maxRing {
+                if ring == 0 {
+                    gather(column: cx, row: cy)
+                } else {
+                    for x in (cx - ring)...(cx + ring) {
+                        gather(column: x, row: cy - ring)
+                        gather(column: x, row: cy + ring)
+                    }
+                    for y in (cy - ring + 1)...(cy + ring - 1) {
+                        gather(column: cx - ring, row: y)
+                        gather(column: cx + ring, row: y)
+                    }
+                }
+                // Nearest any point of the next ring can be: the distance to the edge of the block searched.
+                let blockMinX = Double(cx - ring) * size, blockMaxX = Double(cx + ring + 1) * size
+                let blockMinY = Double(cy - ring) * size, blockMaxY = Double(cy + ring + 1) * size
+                let edge = min(me.x - blockMinX, blockMaxX - me.x, me.y - blockMinY, blockMaxY - me.y)
+                let edge2 = edge * edge
+                if found >= limit {
+                    if found > limit {
+                        Self.keepNearest(limit, in: UnsafeMutableBufferPointer(rebasing: buffer[0..<found]))
+                        found = limit
+                    }
+                    bound = 0
+                    for k in 0..<limit { bound = max(bound, buffer[k].distanceSquared) }
+                    if bound <= edge2 { break }
+                }
+                if edge2 > r2 { break }
+            }
+            return found
         }
+        out.removeLast(out.count - found)
     }
 
-    @inline(__always)
-    private func worse(_ a: (index: Int, distanceSquared: Double), than b: (index: Int, distanceSquared: Double)) -> Bool {
-        a.distanceSquared > b.distanceSquared || (a.distanceSquared == b.distanceSquared && a.index > b.index)
+    /// Reorders `a` so that its first `k` entries are the `k` smallest by (distance, index): Hoare's
+    /// selection, linear on average.
+    private static func keepNearest(_ k: Int, in a: UnsafeMutableBufferPointer<(index: Int, distanceSquared: Double)>) {
+        @inline(__always)
+        func less(_ x: (index: Int, distanceSquared: Double), _ y: (index: Int, distanceSquared: Double)) -> Bool {
+            x.distanceSquared < y.distanceSquared || (x.distanceSquared == y.distanceSquared && x.index < y.index)
+        }
+        var lo = 0, hi = a.count - 1
+        let target = k - 1
+        while lo < hi {
+            let pivot = a[(lo + hi) / 2]
+            var i = lo, j = hi
+            while i <= j {
+                while less(a[i], pivot) { i += 1 }
+                while less(pivot, a[j]) { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1; j -= 1
+                }
+            }
+            if target <= j { hi = j } else if target >= i { lo = i } else { return }
+        }
     }
 
     /// Coins on the ground within the view radius of `center`, nearest first.

@@ -12,19 +12,29 @@ import SeamSimulation
 /// view back: that fresh state is repeated, predicted on, until a baseline holds it. A member new to the
 /// client, or whose health or flags changed, is always fresh.
 struct FrameBuilder {
-    /// The client's view this tick, in any order: set by the caller before `build`.
+    /// The client's view this tick, in id order: set by the caller before `build` (the zone puts it in
+    /// order with `EntityTable`, without sorting).
     var members: [(state: EntityState, distanceSquared: Double)] = []
     /// The frame's entities after `build`, sorted by id, and the tick of the fresh state behind each.
     private(set) var entities: [EntityState] = []
     private(set) var freshTicks: [UInt32] = []
+    /// Each entity's change against its baseline state (what `DeltaEncoder` writes), known once `build`
+    /// chose it; meaningless for entities the baseline lacks and when there is no baseline.
+    private(set) var changes: [EntityChange] = []
     /// How many of `entities` are not fresh this tick (carried or repeated).
     private(set) var stale = 0
 
     private var accumulator = PriorityAccumulator()
-    /// Members in id order, as `id << 32 | index into members` (sorting plain integers is cheap).
-    private var order: [UInt64] = []
     private var candidates: [PriorityAccumulator.Candidate] = []
-    private var alternatives: [(state: EntityState, freshTick: UInt32)] = []
+    /// Per member: the state sent if it is not fresh, the tick of the fresh state behind that, and the
+    /// changes of both choices against the baseline.
+    private struct Choice {
+        var alternative: EntityState
+        var freshTick: UInt32
+        var freshChange: EntityChange
+        var alternativeChange: EntityChange
+    }
+    private var choices: [Choice] = []
     private var fresh: [Bool] = []
 
     /// Members always fresh: the nearest quarter, and at least 8.
@@ -42,62 +52,63 @@ struct FrameBuilder {
     /// `PriorityAccumulator.choose`, with priority `threshold`), while the entity section of the delta stays
     /// within `budget` bytes.
     mutating func build(tick: UInt32, baseline: SentFrame?, previous: SentFrame?, budget: Int, threshold: Double) {
-        order.removeAll(keepingCapacity: true)
-        for (k, m) in members.enumerated() { order.append(UInt64(m.state.id) << 32 | UInt64(k)) }
-        order.sort()
+        assert(zip(members, members.dropFirst()).allSatisfy { $0.state.id < $1.state.id }, "members not in id order")
         entities.removeAll(keepingCapacity: true)
         freshTicks.removeAll(keepingCapacity: true)
+        changes.removeAll(keepingCapacity: true)
         stale = 0
-        guard let baseline, let previous else {
-            for key in order {
-                entities.append(members[Int(key & 0xFFFF_FFFF)].state)
-                freshTicks.append(tick)
-            }
+        guard let baseline else {
+            for m in members { entities.append(m.state) }
+            freshTicks.append(contentsOf: repeatElement(tick, count: members.count))
+            changes.append(contentsOf: repeatElement(.carried, count: members.count))
             return
         }
         candidates.removeAll(keepingCapacity: true)
-        alternatives.removeAll(keepingCapacity: true)
-        let base = baseline.frame.entities, prev = previous.frame.entities
-        let t = tick &- baseline.frame.tick, tp = tick &- previous.frame.tick
+        choices.removeAll(keepingCapacity: true)
+        let base = baseline.frame.entities, prev = previous?.frame.entities ?? []
+        let t = tick &- baseline.frame.tick, tp = tick &- (previous?.frame.tick ?? tick)
         var i = 0, q = 0, added = 0, repeats = 0
-        for key in order {
-            let m = members[Int(key & 0xFFFF_FFFF)]
+        for m in members {
             let id = m.state.id
             while i < base.count && base[i].id < id { i += 1 }
             while q < prev.count && prev[q].id < id { q += 1 }
             guard i < base.count, base[i].id == id else {
                 // New to the client: added in full (counted below).
                 candidates.append(.init(age: 0, distanceSquared: m.distanceSquared, cost: 0, forced: true))
-                alternatives.append((m.state, tick))
+                choices.append(Choice(alternative: m.state, freshTick: tick, freshChange: .carried, alternativeChange: .carried))
                 added += 1
                 continue
             }
-            let freshCost = DeltaCodec.cost(from: base[i], to: m.state, ticks: t)
-            guard q < prev.count, prev[q].id == id else {
-                // Out of the last frame sent: which of its states the client saw since the baseline is not
-                // known here.
+            let freshChange = DeltaCodec.change(base[i], m.state, ticks: t)
+            let freshCost = freshChange.cost
+            guard let previous, q < prev.count, prev[q].id == id else {
+                // Out of the last frame sent (or none was): which of its states the client saw since the
+                // baseline is not known here.
                 candidates.append(.init(age: 0, distanceSquared: m.distanceSquared, cost: freshCost, forced: true))
-                alternatives.append((m.state, tick))
+                choices.append(Choice(alternative: m.state, freshTick: tick, freshChange: freshChange,
+                                      alternativeChange: freshChange))
                 continue
             }
             let lastFresh = previous.freshTicks[q]
             let alternative: EntityState
-            var alternativeCost = 0
+            var alternativeChange = EntityChange.carried
             if lastFresh == baseline.freshTicks[i] {
                 alternative = DeltaCodec.carried(base[i], ticks: t)
                 // Costs nothing unless the prediction left the map's coordinates and was clamped.
                 if alternative.x == 0 || alternative.x == .max || alternative.y == 0 || alternative.y == .max {
-                    alternativeCost = DeltaCodec.cost(from: base[i], to: alternative, ticks: t)
+                    alternativeChange = DeltaCodec.change(base[i], alternative, ticks: t)
                 }
             } else {
                 alternative = DeltaCodec.carried(prev[q], ticks: tp)
-                alternativeCost = DeltaCodec.cost(from: base[i], to: alternative, ticks: t)
+                alternativeChange = DeltaCodec.change(base[i], alternative, ticks: t)
             }
+            let alternativeCost = alternativeChange.cost
             repeats += alternativeCost
             let statusChanged = alternative.health != m.state.health || alternative.flags != m.state.flags
             candidates.append(.init(age: tick &- lastFresh, distanceSquared: m.distanceSquared,
                                     cost: max(0, freshCost - alternativeCost), forced: statusChanged))
-            alternatives.append((alternative, lastFresh))
+            choices.append(Choice(alternative: alternative, freshTick: lastFresh, freshChange: freshChange,
+                                  alternativeChange: alternativeChange))
         }
         // What the entity section takes whatever is fresh: the removed bitmap, a nibble per kept member, the
         // added ones in full, and the repeated states.
@@ -105,16 +116,18 @@ struct FrameBuilder {
         let fixed = (base.count + 7) / 8 + (kept + 1) / 2 + 2 + added * EntityState.wireSize + repeats
         accumulator.choose(candidates, always: Self.alwaysFresh(of: members.count), budget: budget - fixed,
                            threshold: threshold, into: &fresh)
-        for (k, key) in order.enumerated() {
+        for k in members.indices {
+            let c = choices[k]
             if fresh[k] {
-                entities.append(members[Int(key & 0xFFFF_FFFF)].state)
+                entities.append(members[k].state)
                 freshTicks.append(tick)
+                changes.append(c.freshChange)
             } else {
-                entities.append(alternatives[k].state)
-                freshTicks.append(alternatives[k].freshTick)
+                entities.append(c.alternative)
+                freshTicks.append(c.freshTick)
+                changes.append(c.alternativeChange)
                 stale += 1
             }
         }
     }
 }
-

@@ -45,6 +45,14 @@ struct Session {
 struct SentFrame {
     var frame: SnapshotFrame
     var freshTicks: [UInt32]
+    /// `frame.checksum`, computed once: a delta against this frame names it.
+    let checksum: UInt16
+
+    init(frame: SnapshotFrame, freshTicks: [UInt32]) {
+        self.frame = frame
+        self.freshTicks = freshTicks
+        checksum = frame.checksum
+    }
 }
 
 /// A player's inputs as they arrive (possibly out of order, repeated, or forwarded by the old owner),

@@ -79,6 +79,8 @@ public struct ZoneStatus: Sendable {
     /// 0 normally; 1 or 2 while far entities are refreshed less under load (update budget halved once or
     /// twice).
     public var farUpdateLevel = 0
+    /// 1 normally; 2 while each client gets a snapshot every other tick under load.
+    public var snapshotInterval = 1
 
     /// One line a person can read at a glance.
     public var line: String {
@@ -89,7 +91,8 @@ public struct ZoneStatus: Sendable {
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
             + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted) "
             + shotsPart
-            + (entityLimit < 128 || farUpdateLevel > 0
-                ? " DEGRADING (update budget halved \(farUpdateLevel)x, entity limit \(entityLimit))" : "")
+            + (entityLimit < 128 || farUpdateLevel > 0 || snapshotInterval > 1
+                ? " DEGRADING (update budget halved \(farUpdateLevel)x, snapshot every \(snapshotInterval) ticks, "
+                    + "entity limit \(entityLimit))" : "")
     }
 }

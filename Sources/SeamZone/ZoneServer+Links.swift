@@ -86,9 +86,9 @@ extension ZoneServer {
         case .reject(let player, let epoch, let reason):
             receiveReject(player: player, epoch: epoch, reason: reason, from: index)
         case .inputs(let player, let newest, let commands):
-            if var p = owned[player] {
-                p.inputs.receive(newestSequence: newest, commands: commands, frozen: p.handoff != .none)
-                owned[player] = p
+            if let k = owned.index(forKey: player) {
+                let frozen = owned.values[k].handoff != .none
+                owned.values[k].inputs.receive(newestSequence: newest, commands: commands, frozen: frozen)
             }
         case .query(let player, let epoch):
             if let p = owned[player], p.epoch == epoch {

@@ -137,11 +137,12 @@ extension ZoneServer {
         // baselines, e.g. after a change of owner, acknowledges 0 to ask for a full snapshot.
         sessions[slot].ackTick = input.ackTick
         let id = sessions[slot].playerId
-        if var p = owned[id] {
-            guard p.slot == slot else { return }
-            p.inputs.receive(newestSequence: input.newestSequence, commands: input.commands,
-                             frozen: p.handoff != .none)
-            owned[id] = p
+        // Changed in place through the dictionary's storage: a copy taken out and written back copied the
+        // input queue's array at every input (an allocation per packet).
+        if let k = owned.index(forKey: id) {
+            guard owned.values[k].slot == slot else { return }
+            let frozen = owned.values[k].handoff != .none
+            owned.values[k].inputs.receive(newestSequence: input.newestSequence, commands: input.commands, frozen: frozen)
         } else if let to = handedOff[id] {
             sendLink(.inputs(player: id, newestSequence: input.newestSequence, commands: input.commands), to: to)
         }

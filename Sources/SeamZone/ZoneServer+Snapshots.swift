@@ -71,109 +71,113 @@ extension ZoneServer {
 
     /// A snapshot per player: itself, then the nearest players and coins that fit the byte budget.
     func sendSnapshots() {
-        for slot in sessions.indices where sessions[slot].phase == .playing {
-            sendSnapshot(slot: slot)
+        // One copy of the simulation for every client: reading the class's stored struct per call copied it
+        // (a retain per array it holds) several times per client.
+        let sim = simulation
+        entityTable.rebuild(players: sim.players, ghosts: sim.ghosts)
+        // At half rate (heavy load, see `adaptLoad`) even slots get theirs on even ticks, odd on odd.
+        let interval = snapshotInterval, turn = Int(sim.tick % UInt64(interval))
+        for slot in sessions.indices where sessions[slot].phase == .playing && slot % interval == turn {
+            sendSnapshot(slot: slot, in: sim)
         }
     }
 
-    /// The snapshot of the player whose owner connection is `slot` (also sent at once when a handoff binds
-    /// a connection, so the client's gap is a round trip, not a tick).
+    /// The snapshot of the player whose owner connection is `slot`, sent at once when a handoff binds a
+    /// connection, so the client's gap is a round trip, not a tick.
     func sendSnapshot(slot: Int) {
+        let sim = simulation
+        entityTable.rebuild(players: sim.players, ghosts: sim.ghosts)
+        sendSnapshot(slot: slot, in: sim)
+    }
+
+    /// The snapshot of `slot`'s player, with `entityTable` current for `sim`.
+    private func sendSnapshot(slot: Int, in sim: ZoneSimulation) {
         let budget = min(config.snapshotBudget, Wire.maximumSnapshotBytes)
-        let tick = UInt32(truncatingIfNeeded: simulation.tick)
-        let ownedCount = simulation.players.count
+        let tick = UInt32(truncatingIfNeeded: sim.tick)
         let id = sessions[slot].playerId
-        guard let index = simulation.index(of: id), let record = owned[id], record.slot == slot else { return }
-        let p = simulation.players[index]
+        guard let index = sim.index(of: id), owned[id]?.slot == slot, let lastApplied = owned[id]?.inputs.lastApplied
+        else { return }
+        let p = sim.players[index]
         let me = SelfState(
             x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
             vx: Quantize.velocity(p.velocity.x), vy: Quantize.velocity(p.velocity.y),
             health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
             coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
             deaths: UInt16(clamping: p.deaths))
-        snapCoins.removeAll(keepingCapacity: true)
-        simulation.visibleCoins(from: p.position, into: &visibleCoins)
+        sim.visibleCoins(from: p.position, into: &visibleCoins)
         // Keep room for the coin count and a few nearby coins; players fill the rest, counted at the full
         // encoding's size so that a full snapshot fits too.
         let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
         // Under load the zone shrinks how many others each snapshot carries (the nearest stay) before its
         // ticks overrun; `entityLimit` is restored as the load falls (see `adaptLoad`).
         let room = min((budget - Snapshot.headerSize - coinReserve) / EntityState.wireSize, entityLimit)
-        simulation.visiblePlayers(from: index, limit: max(0, room), into: &visible)
-        frameBuilder.members.removeAll(keepingCapacity: true)
-        for (j, d2) in visible {
-            let state: EntityState
-            if j < ownedCount {
-                let o = simulation.players[j]
-                state = EntityState(
-                    id: o.id, x: Quantize.position(o.position.x), y: Quantize.position(o.position.y),
-                    vx: Quantize.velocity(o.velocity.x), vy: Quantize.velocity(o.velocity.y),
-                    health: UInt8(clamping: o.health), flags: o.alive ? EntityFlags.alive : 0)
-            } else {
-                let g = simulation.ghosts[j - ownedCount]
-                state = EntityState(
-                    id: g.id, x: Quantize.position(g.position.x), y: Quantize.position(g.position.y),
-                    vx: Quantize.velocity(g.velocity.x), vy: Quantize.velocity(g.velocity.y),
-                    health: UInt8(clamping: g.health),
-                    flags: (g.alive ? EntityFlags.alive : 0) | EntityFlags.ghost)
-            }
-            frameBuilder.members.append((state, d2))
-        }
+        sim.visiblePlayers(from: index, limit: max(0, room), into: &visible)
+        entityTable.members(of: visible, into: &frameBuilder.members)
 
         // The baseline is the frame the client acknowledged, if still kept; with it, far members may be
         // carried instead of fresh (see `FrameBuilder`).
+        // The session's frames are worked on out of `sessions` (swapped out and back) so that each access
+        // is not a nested copy-on-write check.
         let history = Session.frameHistory
-        if sessions[slot].frames.count != history { sessions[slot].frames = Array(repeating: nil, count: history) }
+        var frames: [SentFrame?] = []
+        swap(&frames, &sessions[slot].frames)
+        defer { swap(&frames, &sessions[slot].frames) }
+        if frames.count != history { frames = Array(repeating: nil, count: history) }
         var baseline: SentFrame?
         let ack = sessions[slot].ackTick
-        if config.deltas, ack != 0, tick &- ack < UInt32(history), let b = sessions[slot].frames[Int(ack) % history],
-            b.frame.tick == ack
-        {
+        if config.deltas, ack != 0, tick &- ack < UInt32(history), let b = frames[Int(ack) % history], b.frame.tick == ack {
             baseline = b
         }
-        if var evicted = sessions[slot].frames[Int(tick) % history], tick &- evicted.frame.tick >= UInt32(history) {
-            sessions[slot].frames[Int(tick) % history] = nil
+        if var evicted = frames[Int(tick) % history], tick &- evicted.frame.tick >= UInt32(history) {
+            frames[Int(tick) % history] = nil
             frameBuilder.reuse(&evicted)
+            swap(&snapCoins, &evicted.frame.coins)
         }
         let last = sessions[slot].lastSentTick
-        var previous = sessions[slot].frames[Int(last) % history]
+        var previous = frames[Int(last) % history]
         if previous?.frame.tick != last || tick &- last >= UInt32(history) { previous = nil }
         // The entity section gets what the delta budget leaves after the header and the coins' bitmap.
         let entityBudget = updateBudget - DeltaCodec.headerSize - 2 - ((baseline?.frame.coins.count ?? 0) + 7) / 8
         frameBuilder.build(tick: tick, baseline: baseline, previous: previous, budget: entityBudget,
                            threshold: updateThreshold)
-        counters.entitiesSent += UInt64(frameBuilder.entities.count)
+        let entities = frameBuilder.entities
+        counters.entitiesSent += UInt64(entities.count)
         counters.entitiesStale += UInt64(frameBuilder.stale)
 
-        snapshotWriter.begin(tick: tick, lastInputSequence: record.inputs.lastApplied, me: me)
-        for e in frameBuilder.entities { snapshotWriter.entity(e) }
-        snapshotWriter.beginCoins()
+        // The nearest coins that fit a full snapshot, in id order.
+        snapCoins.removeAll(keepingCapacity: true)
+        var fullSize = Snapshot.headerSize + entities.count * EntityState.wireSize + 2
         for c in visibleCoins {
-            guard snapshotWriter.count + CoinView.wireSize <= budget else { break }
-            let coin = CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y))
-            snapshotWriter.coin(coin)
-            snapCoins.append(coin)
+            guard fullSize + CoinView.wireSize <= budget else { break }
+            snapCoins.append(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
+            fullSize += CoinView.wireSize
         }
-        snapshotWriter.finish()
-        // Remember what was sent, then send the delta against the client's acknowledged frame when it is
-        // smaller than the full snapshot (it nearly always is), else the full one (the same frame).
-        let frame = SnapshotFrame(tick: tick, sortedEntities: frameBuilder.entities, coins: snapCoins)
-        var bytes = snapshotWriter.writer.bytes
+        snapCoins.sort { $0.id < $1.id }
+        let frame = SnapshotFrame(tick: tick, sortedEntities: entities, sortedCoins: snapCoins)
+
+        // The delta against the client's acknowledged frame when it is smaller than the full snapshot (it
+        // nearly always is), else the full one (the same frame).
+        var delta = false
         if let baseline {
-            DeltaCodec.encode(frame, lastInputSequence: record.inputs.lastApplied, me: me, baseline: baseline.frame,
-                              into: &deltaWriter)
-            if deltaWriter.count < bytes.count {
-                bytes = deltaWriter.bytes
-                counters.deltasSent += 1
-            }
+            deltaEncoder.encode(frame, lastInputSequence: lastApplied, me: me, baseline: baseline.frame,
+                                baselineChecksum: baseline.checksum, changes: frameBuilder.changes, into: &deltaWriter)
+            delta = deltaWriter.count < fullSize
         }
-        sessions[slot].frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks)
+        if !delta {
+            snapshotWriter.begin(tick: tick, lastInputSequence: lastApplied, me: me)
+            for e in entities { snapshotWriter.entity(e) }
+            snapshotWriter.beginCoins()
+            for c in snapCoins { snapshotWriter.coin(c) }
+            snapshotWriter.finish()
+        }
+        frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks)
         sessions[slot].lastSentTick = tick
-        let peer = host.peer(slot: slot)
+        let bytes = delta ? deltaWriter.bytes : snapshotWriter.writer.bytes
         do {
-            try peer.send(bytes, channel: Wire.stateChannel, delivery: .unreliable)
+            try host.peer(slot: slot).send(bytes, channel: Wire.stateChannel, delivery: .unreliable)
             counters.snapshotsSent += 1
             counters.snapshotBytes += UInt64(bytes.count)
+            if delta { counters.deltasSent += 1 }
         } catch {
             counters.sendFailures += 1
         }

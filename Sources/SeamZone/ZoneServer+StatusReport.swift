@@ -21,7 +21,8 @@ extension ZoneServer {
             ticks: UInt16(clamping: n), tickP50Micros: p50, tickP99Micros: p99,
             tickMaxMicros: statusWindow.last ?? 0, players: UInt16(clamping: simulation.players.count),
             ghosts: UInt16(clamping: simulation.ghosts.count), entityLimit: UInt8(clamping: entityLimit),
-            flags: entityLimit < ZoneServer.entityLimitMax ? ZoneStatusReport.degrading : 0)
+            flags: (entityLimit < ZoneServer.entityLimitMax ? ZoneStatusReport.degrading : 0)
+                | (snapshotInterval > 1 ? ZoneStatusReport.halfRate : 0))
         statusWindow.removeAll(keepingCapacity: true)
         eventWriter.reset()
         ServerMessage.zoneStatus(report).encode(into: &eventWriter)

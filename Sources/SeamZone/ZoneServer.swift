@@ -42,6 +42,10 @@ public final class ZoneServer {
     var deltaWriter = ByteWriter(capacity: Wire.maximumSnapshotBytes + 64)
     /// Chooses each snapshot's fresh and carried entities (see `FrameBuilder`).
     var frameBuilder = FrameBuilder()
+    /// Writes each client's delta snapshot (see `FrameBuilder.changes`).
+    var deltaEncoder = DeltaEncoder()
+    /// This tick's entities in wire form, ranked by id (see `EntityTable`).
+    var entityTable = EntityTable()
     var snapCoins: [CoinView] = []
     var eventWriter = ByteWriter(capacity: 512)
     var visible: [(index: Int, distanceSquared: Double)] = []
@@ -70,6 +74,11 @@ public final class ZoneServer {
     /// thing `adaptLoad` raises.
     var farUpdateLevel = 0
     static let farUpdateLevelMax = 2
+    /// Under heavier load each client gets a snapshot every `snapshotInterval` ticks (1 normally, 2 at most),
+    /// half of them on even ticks and half on odd ones: the second thing `adaptLoad` raises, before the
+    /// entity limit. Clients interpolate 100 ms behind, so 10 snapshots a second still move smoothly.
+    var snapshotInterval = 1
+    static let snapshotIntervalMax = 2
     /// Bytes a delta snapshot aims at now (the priority accumulator fills it).
     var updateBudget: Int { config.updateBudget >> farUpdateLevel }
     /// Priority a member beyond the nearest needs to be refreshed now.
@@ -172,14 +181,14 @@ public final class ZoneServer {
         let tickMs = 1000 / Double(config.simulation.tickRate)
         for i in simulation.players.indices {
             let id = simulation.players[i].id
-            guard var p = owned[id] else { continue }
-            if let slot = p.slot, sessions[slot].phase == .playing {
+            // In place (see `receiveInput`): no copy of the player's input queue per tick.
+            guard let k = owned.index(forKey: id) else { continue }
+            if let slot = owned.values[k].slot, sessions[slot].phase == .playing {
                 simulation.setRoundTrip(Double(host.peer(slot: slot).roundTripTimeMs) / tickMs, at: i)
             }
-            guard !simulation.players[i].frozen, !p.inputs.pending.isEmpty else { continue }
-            let next = p.inputs.pending.removeFirst()
-            p.inputs.lastApplied = next.sequence
-            owned[id] = p
+            guard !simulation.players[i].frozen, !owned.values[k].inputs.pending.isEmpty else { continue }
+            let next = owned.values[k].inputs.pending.removeFirst()
+            owned.values[k].inputs.lastApplied = next.sequence
             simulation.apply(next.command, sequence: next.sequence, to: id)
         }
         simulation.ghosts = freshGhosts()
@@ -259,33 +268,46 @@ public final class ZoneServer {
     func adaptLoad(workNanos: UInt64) {
         let share = Double(workNanos) / Double(worldClock.tickNanos)
         let full = ZoneServer.entityLimitMax
-        let before = entityLimit, levelBefore = farUpdateLevel
+        let before = entityLimit, levelBefore = farUpdateLevel, intervalBefore = snapshotInterval
+        // Cut in this order, restore in the reverse: far entities' updates, the snapshot rate, the entities.
         if share > 0.6 {
             if farUpdateLevel < ZoneServer.farUpdateLevelMax {
                 farUpdateLevel += 1
+            } else if snapshotInterval < ZoneServer.snapshotIntervalMax {
+                snapshotInterval += 1
             } else {
                 entityLimit = max(16, entityLimit * 4 / 5)
             }
         } else if share < 0.35 && entityLimit < full {
             entityLimit = min(full, entityLimit + max(1, entityLimit / 10))
+        } else if share < 0.35 && snapshotInterval > 1 {
+            snapshotInterval -= 1
         } else if share < 0.35 && farUpdateLevel > 0 {
             farUpdateLevel -= 1
         }
-        guard entityLimit != before || farUpdateLevel != levelBefore else { return }
-        if entityLimit < before || farUpdateLevel > levelBefore { counters.degradations += 1 }
-        let normal = entityLimit == full && farUpdateLevel == 0
-        let wasNormal = before == full && levelBefore == 0
-        if normal || wasNormal || entityLimit == 16 || farUpdateLevel != levelBefore {
-            journal(.load(entityLimit: entityLimit, updateBudget: updateBudget, tickWorkMs: Double(workNanos) / 1e6))
+        guard entityLimit != before || farUpdateLevel != levelBefore || snapshotInterval != intervalBefore else { return }
+        if entityLimit < before || farUpdateLevel > levelBefore || snapshotInterval > intervalBefore {
+            counters.degradations += 1
+        }
+        let normal = isLoadNormal
+        let wasNormal = before == full && levelBefore == 0 && intervalBefore == 1
+        if normal || wasNormal || entityLimit == 16 || farUpdateLevel != levelBefore || snapshotInterval != intervalBefore {
+            journal(.load(entityLimit: entityLimit, updateBudget: updateBudget, snapshotInterval: snapshotInterval,
+                          tickWorkMs: Double(workNanos) / 1e6))
         }
         if wasNormal {
             logger.notice("degrading: tick work \(Int(share * 100))% of the period; far entities refreshed less (update budget \(updateBudget) bytes)")
+        } else if snapshotInterval > intervalBefore {
+            logger.notice("degrading further: a snapshot every \(snapshotInterval) ticks per client")
         } else if entityLimit < full && before == full {
             logger.notice("degrading further: snapshots carry at most \(entityLimit) others")
         } else if normal {
             logger.notice("load back to normal: snapshots carry up to \(full) others, update budget \(updateBudget) bytes")
         }
     }
+
+    /// No load adaptation in force.
+    var isLoadNormal: Bool { entityLimit == ZoneServer.entityLimitMax && farUpdateLevel == 0 && snapshotInterval == 1 }
 
     /// Every owned, alive, unfrozen player's position, once per second, for the referee's speed check.
     func journalPositions() {
@@ -320,6 +342,7 @@ public final class ZoneServer {
             bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,
             bytesOutPerSecond: Double(traffic.bytesSent - last.bytesSent) / seconds,
             coinsGround: d.coinsGround, coinsCarried: d.coinsCarried, entityLimit: entityLimit,
-            rewind: simulation.rewindStats, tickRate: config.simulation.tickRate, farUpdateLevel: farUpdateLevel)
+            rewind: simulation.rewindStats, tickRate: config.simulation.tickRate, farUpdateLevel: farUpdateLevel,
+            snapshotInterval: snapshotInterval)
     }
 }

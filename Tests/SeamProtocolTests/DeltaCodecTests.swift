@@ -37,6 +37,34 @@ import Testing
         return out
     }
 
+    /// The baseline checksum as docs/PROTOCOL.md states it, written from the text alone.
+    static func documentedChecksum(_ frame: SnapshotFrame) -> UInt16 {
+        var words: [UInt32] = []
+        for e in frame.entities {
+            words += [e.id, UInt32(e.x) | UInt32(e.y) << 16,
+                      UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16,
+                      UInt32(e.health) | UInt32(e.flags) << 8]
+        }
+        words.append(0xFFFF_FFFF)
+        for c in frame.coins { words += [c.id, UInt32(c.x) | UInt32(c.y) << 16] }
+        var h: UInt32 = 0x811C_9DC5
+        for v in words {
+            let m = (h ^ v) &* 0x9E37_79B1
+            h = m.rotated(by: 13)
+        }
+        return UInt16(truncatingIfNeeded: h ^ (h >> 16))
+    }
+
+    @Test func checksumIsTheDocumentedHash() {
+        #expect(SnapshotFrame(tick: 1, entities: [], coins: []).checksum == 0x09E0, "the document's example")
+        var rng = SplitMix64(seed: 5)
+        for n in 0..<40 {
+            let frame = SnapshotFrame(tick: UInt32(n), entities: (0..<n).map { randomEntity(UInt32($0 * 3 + 1), &rng) },
+                                      coins: (0..<n % 7).map { CoinView(id: UInt32($0), x: UInt16($0 * 9), y: 7) })
+            #expect(frame.checksum == Self.documentedChecksum(frame))
+        }
+    }
+
     @Test func roundTripOnRandomStatesAndBaselines() throws {
         var rng = SplitMix64(seed: 2024)
         var nextId: UInt32 = 1
@@ -146,4 +174,8 @@ import Testing
             }
         }
     }
+}
+
+private extension UInt32 {
+    func rotated(by bits: UInt32) -> UInt32 { self << bits | self >> (32 - bits) }
 }

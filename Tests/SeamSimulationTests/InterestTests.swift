@@ -6,15 +6,17 @@ import Testing
 
 /// Interest selection: the ring search must return exactly the nearest players a brute-force scan finds.
 @Suite struct InterestTests {
-    @Test(arguments: [1, 5, 40, 500])
-    func ringSearchMatchesBruteForce(limit: Int) throws {
+    /// `walk`: ticks the players wander from their spawn points first (few: a dense crowd, hundreds of
+    /// players per grid cell).
+    @Test(arguments: [(1, 120), (5, 120), (40, 120), (500, 120), (80, 3), (5, 3)])
+    func ringSearchMatchesBruteForce(limit: Int, walk: Int) throws {
         let map = try GameMap.load(path: SimulationPaths.map("continent"))
         let zone = try #require(map.zone(id: "b2"))
         var sim = ZoneSimulation(map: map, zone: zone)
         var rng = SplitMix64(seed: UInt64(limit))
         for id in 1...300 { sim.addPlayer(id: UInt32(id), name: "p\(id)") }
         // Scatter players by walking them in random directions for a while.
-        for _ in 0..<120 {
+        for _ in 0..<walk {
             for p in sim.players {
                 let cmd = InputCommand(moveX: Int8.random(in: -127...127, using: &rng),
                                        moveY: Int8.random(in: -127...127, using: &rng))

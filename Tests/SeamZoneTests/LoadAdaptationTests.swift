@@ -6,8 +6,8 @@ import Testing
 
 @testable import SeamZone
 
-/// Under load a zone first refreshes far entities less, then carries fewer entities; it recovers in the
-/// opposite order, and says so.
+/// Under load a zone first refreshes far entities less, then sends each client a snapshot every other tick,
+/// then carries fewer entities; it recovers in the opposite order, and says so.
 @Suite struct LoadAdaptationTests {
     func makeZone() throws -> ZoneServer {
         let map = try GameMap.load(path: SeamProcess.mapPath("duel"))
@@ -25,19 +25,23 @@ import Testing
         zone.adaptLoad(workNanos: busy)
         #expect(zone.updateBudget == 80 && zone.entityLimit == 128, "far updates first")
         zone.adaptLoad(workNanos: busy)
-        #expect(zone.updateBudget == 40 && zone.entityLimit == 128)
+        #expect(zone.updateBudget == 40 && zone.entityLimit == 128 && zone.snapshotInterval == 1)
         zone.adaptLoad(workNanos: busy)
-        #expect(zone.updateBudget == 40 && zone.entityLimit < 128, "then the entity limit")
+        #expect(zone.snapshotInterval == 2 && zone.entityLimit == 128, "then the snapshot rate")
+        zone.adaptLoad(workNanos: busy)
+        #expect(zone.updateBudget == 40 && zone.snapshotInterval == 2 && zone.entityLimit < 128, "then the entity limit")
         for _ in 0..<30 { zone.adaptLoad(workNanos: busy) }
-        #expect(zone.entityLimit == 16, "never below 16")
-        // 2 steps of far updates, then 128 → 102 → 81 → 64 → 51 → 40 → 32 → 25 → 20 → 16.
-        #expect(zone.counters.degradations == 11, "each step down is counted")
+        #expect(zone.entityLimit == 16 && zone.snapshotInterval == 2, "never below 16, never below half rate")
+        // 2 steps of far updates, 1 of rate, then 128 → 102 → 81 → 64 → 51 → 40 → 32 → 25 → 20 → 16.
+        #expect(zone.counters.degradations == 12, "each step down is counted")
 
-        // Calm again: the entity limit comes back first, then far updates.
+        // Calm again: the entity limit comes back first, then the rate, then far updates.
         while zone.entityLimit < 128 {
             zone.adaptLoad(workNanos: calm)
-            #expect(zone.updateBudget == 40)
+            #expect(zone.updateBudget == 40 && zone.snapshotInterval == 2)
         }
+        zone.adaptLoad(workNanos: calm)
+        #expect(zone.snapshotInterval == 1 && zone.updateBudget == 40)
         zone.adaptLoad(workNanos: period / 2)
         #expect(zone.updateBudget == 40, "half the period is neither busy nor calm")
         zone.adaptLoad(workNanos: calm)

@@ -9,44 +9,40 @@ import SeamProtocol
 struct BaselineRing {
     static let capacity = 32
 
-    private var frames: [SnapshotFrame]
-    /// Whether the slot holds a frame of the current owner (emptied when the owner changes).
-    private var filled: [Bool]
-    /// The slot's `checksum`, once computed.
-    private var checksums: [UInt16?]
-    private var spare = BaselineRing.emptyFrame
-
-    private static let emptyFrame = SnapshotFrame(tick: 0, sortedEntities: [], coins: [])
-
-    init() {
-        frames = Array(repeating: BaselineRing.emptyFrame, count: BaselineRing.capacity)
-        filled = Array(repeating: false, count: BaselineRing.capacity)
-        checksums = Array(repeating: nil, count: BaselineRing.capacity)
+    struct Slot {
+        var frame = SnapshotFrame(tick: 0, sortedEntities: [], coins: [])
+        /// Whether the slot holds a frame of the current owner (emptied when the owner changes).
+        var filled = false
+        /// The frame's `checksum`, once computed.
+        var checksum: UInt16?
     }
+
+    private var slots = Array(repeating: Slot(), count: BaselineRing.capacity)
+    private var spare = Slot()
 
     /// The stored frame of `tick`, if any.
     func frame(tick: UInt32) -> SnapshotFrame? {
         let k = Int(tick) % BaselineRing.capacity
-        return filled[k] && frames[k].tick == tick ? frames[k] : nil
+        return slots[k].filled && slots[k].frame.tick == tick ? slots[k].frame : nil
     }
 
     /// Forgets every frame (a new owner's deltas never name the old one's).
     mutating func removeAll() {
-        for k in filled.indices { filled[k] = false }
+        for k in slots.indices { slots[k].filled = false }
     }
 
     /// Stores a full snapshot's entities and coins (in any order) as the frame of `tick`.
     mutating func store(tick: UInt32, entities: [EntityState], coins: [CoinView]) {
         let k = Int(tick) % BaselineRing.capacity
-        frames[k].tick = tick
-        frames[k].entities.removeAll(keepingCapacity: true)
-        frames[k].entities.append(contentsOf: entities)
-        frames[k].entities.sort { $0.id < $1.id }
-        frames[k].coins.removeAll(keepingCapacity: true)
-        frames[k].coins.append(contentsOf: coins)
-        frames[k].coins.sort { $0.id < $1.id }
-        filled[k] = true
-        checksums[k] = nil
+        slots[k].frame.tick = tick
+        slots[k].frame.entities.removeAll(keepingCapacity: true)
+        slots[k].frame.entities.append(contentsOf: entities)
+        slots[k].frame.entities.sort { $0.id < $1.id }
+        slots[k].frame.coins.removeAll(keepingCapacity: true)
+        slots[k].frame.coins.append(contentsOf: coins)
+        slots[k].frame.coins.sort { $0.id < $1.id }
+        slots[k].filled = true
+        slots[k].checksum = nil
     }
 
     /// Rebuilds a delta against the frame its header names and stores the result as the frame of its tick.
@@ -54,20 +50,20 @@ struct BaselineRing {
     /// stored changes then.
     mutating func apply(_ bytes: UnsafeRawBufferPointer, header: DeltaCodec.Header) throws(DecodeError) {
         let b = Int(header.baselineTick) % BaselineRing.capacity
-        guard filled[b], frames[b].tick == header.baselineTick else {
+        guard slots[b].filled, slots[b].frame.tick == header.baselineTick else {
             throw DecodeError("no frame of baseline tick \(header.baselineTick)", at: 5)
         }
         let checksum: UInt16
-        if let known = checksums[b] {
+        if let known = slots[b].checksum {
             checksum = known
         } else {
-            checksum = frames[b].checksum
-            checksums[b] = checksum
+            checksum = slots[b].frame.checksum
+            slots[b].checksum = checksum
         }
-        let rebuilt = try DeltaCodec.apply(bytes, baseline: frames[b], baselineChecksum: checksum, into: &spare)
-        let k = Int(header.tick) % BaselineRing.capacity
-        swap(&spare, &frames[k])
-        filled[k] = true
-        checksums[k] = rebuilt.checksum
+        let rebuilt = try DeltaCodec.apply(bytes, baseline: slots[b].frame, baselineChecksum: checksum,
+                                           into: &spare.frame)
+        spare.filled = true
+        spare.checksum = rebuilt.checksum
+        swap(&spare, &slots[Int(header.tick) % BaselineRing.capacity])
     }
 }

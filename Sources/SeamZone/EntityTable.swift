@@ -36,11 +36,17 @@ struct EntityTable {
         keys.removeAll(keepingCapacity: true)
         for (j, e) in states.enumerated() { keys.append(UInt64(e.id) << 32 | UInt64(j)) }
         keys.sort()
-        rankOf = Array(repeating: 0, count: count)
+        // A player this zone has just accepted may still be ghosted by its old owner for a tick or two: the
+        // same id twice. Only the first by grid index (owned players come before ghosts) is shown; a frame
+        // must never hold an id twice (deltas pair entities by id).
+        rankOf = Array(repeating: -1, count: count)
         indexAt.removeAll(keepingCapacity: true)
-        for (rank, key) in keys.enumerated() {
-            let j = Int(key & 0xFFFF_FFFF)
-            rankOf[j] = Int32(rank)
+        var previousId: UInt64?
+        for key in keys {
+            let id = key >> 32, j = Int(key & 0xFFFF_FFFF)
+            guard id != previousId else { continue }
+            previousId = id
+            rankOf[j] = Int32(indexAt.count)
             indexAt.append(Int32(j))
         }
         if distanceAt.count < count { distanceAt = Array(repeating: 0, count: count) }
@@ -60,7 +66,7 @@ struct EntityTable {
         marks.withUnsafeMutableBufferPointer { marks in
             distanceAt.withUnsafeMutableBufferPointer { distances in
                 var low = Int.max, high = -1
-                for v in visible where v.index < states.count {
+                for v in visible where v.index < states.count && rankOf[v.index] >= 0 {
                     let rank = Int(rankOf[v.index])
                     marks[rank >> 6] |= 1 << UInt64(rank & 63)
                     distances[rank] = v.distanceSquared

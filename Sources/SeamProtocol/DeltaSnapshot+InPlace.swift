@@ -43,25 +43,33 @@ extension DeltaCodec {
         let removed = try r.view((base.count + 7) / 8, "removed bitmap")
         let kept = keptCount(removed, of: base.count)
         let masks = try r.view((kept + 1) / 2, "change masks")
-        // The baseline is copied whole (one move), then its kept entities are updated and packed in place:
-        // appending them one by one would check the array's uniqueness and capacity at each.
-        entities.removeAll(keepingCapacity: true)
-        entities.append(contentsOf: base)
-        var hasher = FrameChecksum()
+        // The kept entities are decoded from the baseline straight into place, the frame resized first
+        // without clearing (what it held is overwritten): appending them one by one would check the array's
+        // uniqueness and capacity at each.
+        if entities.count > kept {
+            entities.removeLast(entities.count - kept)
+        } else if entities.count < kept {
+            let blank = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)
+            entities.append(contentsOf: repeatElement(blank, count: kept - entities.count))
+        }
         let updated = entities.withUnsafeMutableBufferPointer { p in
-            Result { () throws(DecodeError) in
-                var k = 0
-                for i in p.indices where removed[i / 8] & (1 << UInt8(i % 8)) == 0 {
-                    let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
-                    let e = try readKept(p[i], mask: m, ticks: ticks, &r)
-                    p[k] = e
-                    hasher.add(e)
-                    k += 1
+            base.withUnsafeBufferPointer { b in
+                Result { () throws(DecodeError) -> FrameChecksum in
+                    // A local, not captured from outside: the checksum then stays in a register.
+                    var hasher = FrameChecksum()
+                    var k = 0
+                    for i in b.indices where removed[i / 8] & (1 << UInt8(i % 8)) == 0 {
+                        let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
+                        let e = try readKept(b[i], mask: m, ticks: ticks, &r)
+                        p[k] = e
+                        hasher.add(e)
+                        k += 1
+                    }
+                    return hasher
                 }
             }
         }
-        try updated.get()
-        entities.removeLast(base.count - kept)
+        var hasher = try updated.get()
         let addedCount = Int(try r.u16("added count"))
         guard addedCount * EntityState.wireSize <= r.remaining else {
             throw DecodeError("added count \(addedCount) exceeds the message", at: r.offset - 2)

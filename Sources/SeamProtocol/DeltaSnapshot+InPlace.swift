@@ -52,6 +52,9 @@ extension DeltaCodec {
             let blank = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)
             entities.append(contentsOf: repeatElement(blank, count: kept - entities.count))
         }
+        // The checksum before every `checkpointStride`-th kept entity, so that added entities sorted in
+        // among the kept ones cost a rehash from the checkpoint before the first of them, not from the start.
+        var checkpoints = InlineArray<32, FrameChecksum>(repeating: FrameChecksum())
         let updated = entities.withUnsafeMutableBufferPointer { p in
             base.withUnsafeBufferPointer { b in
                 Result { () throws(DecodeError) -> FrameChecksum in
@@ -62,6 +65,9 @@ extension DeltaCodec {
                         let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
                         let e = try readKept(b[i], mask: m, ticks: ticks, &r)
                         p[k] = e
+                        if k % checkpointStride == 0 && k / checkpointStride < checkpoints.count {
+                            checkpoints[k / checkpointStride] = hasher
+                        }
                         hasher.add(e)
                         k += 1
                     }
@@ -81,13 +87,18 @@ extension DeltaCodec {
             entities.append(e)
             hasher.add(e)
         }
-        // Added entities out of id order (usually some are) reorder the frame: its checksum starts over.
-        if sortByID(&entities, id: { $0.id }) {
-            hasher = FrameChecksum()
-            for e in entities { hasher.add(e) }
+        // Added entities out of id order (usually some are) reorder the frame from the first kept entity
+        // that now has an added one before it: the checksum goes back to the checkpoint before that.
+        if let first = sortByID(&entities, id: { $0.id }) {
+            // The last checkpoint taken is before kept entity (kept - 1) rounded down to the stride.
+            let c = min(min(first, max(kept - 1, 0)) / checkpointStride, checkpoints.count - 1)
+            hasher = checkpoints[c]
+            for e in entities[(c * checkpointStride)...] { hasher.add(e) }
         }
         return hasher
     }
+
+    static let checkpointStride = 8
 
     /// A kept entity's new state: its baseline state `old` changed as mask `m` says.
     @inline(__always)
@@ -135,10 +146,11 @@ extension DeltaCodec {
     /// Sorts by id, stably, as `sort { $0.id < $1.id }` does, for arrays nearly sorted already: a delta's kept
     /// items come in baseline order and only the few added ones are out of place, so an insertion sort moves
     /// little and needs no scratch buffer. Past a few moves per item it hands over to `sort`.
-    /// Returns whether anything moved.
+    /// Returns the first index whose item changed, nil when none moved.
     @discardableResult
-    static func sortByID<T>(_ items: inout [T], id: (T) -> UInt32) -> Bool {
+    static func sortByID<T>(_ items: inout [T], id: (T) -> UInt32) -> Int? {
         var moves = 0
+        var first: Int?
         let finished = items.withUnsafeMutableBufferPointer { p -> Bool in
             for j in p.indices.dropFirst() where id(p[j - 1]) > id(p[j]) {
                 let item = p[j], key = id(item)
@@ -148,12 +160,16 @@ extension DeltaCodec {
                     k -= 1
                 }
                 p[k] = item
+                first = min(first ?? k, k)
                 moves += j - k
                 if moves > 4 * p.count { return false }
             }
             return true
         }
-        if !finished { items.sort { id($0) < id($1) } }
-        return moves > 0
+        if !finished {
+            items.sort { id($0) < id($1) }
+            return 0
+        }
+        return first
     }
 }

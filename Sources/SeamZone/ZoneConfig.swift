@@ -25,6 +25,10 @@ public struct ZoneConfig: Sendable {
     /// and carried (predicted by the client) otherwise. Halved twice under load. Never changes which
     /// entities a snapshot holds, so a snapshot is at most `snapshotBudget` bytes whatever this is.
     public var updateBudget: Int = 160
+    /// Share of the tick period the zone's tick work may take before it degrades its snapshots (see
+    /// `ZoneServer.adaptLoad`); it recovers a step per tick under 35/60 of this. 0.6 by default; lower it
+    /// when many zones share few cores, so that busy zones leave the machine room for the others.
+    public var tickBudget: Double = 0.6
     /// Delta-encode snapshots against the newest one the client acknowledged (`--no-delta` turns it off).
     public var deltas = true
     public var clock: any NanoClock = SystemClock()

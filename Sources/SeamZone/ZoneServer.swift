@@ -270,7 +270,8 @@ public final class ZoneServer {
         let full = ZoneServer.entityLimitMax
         let before = entityLimit, levelBefore = farUpdateLevel, intervalBefore = snapshotInterval
         // Cut in this order, restore in the reverse: far entities' updates, the snapshot rate, the entities.
-        if share > 0.6 {
+        let high = config.tickBudget, low = config.tickBudget * 0.35 / 0.6
+        if share > high {
             if farUpdateLevel < ZoneServer.farUpdateLevelMax {
                 farUpdateLevel += 1
             } else if snapshotInterval < ZoneServer.snapshotIntervalMax {
@@ -278,11 +279,11 @@ public final class ZoneServer {
             } else {
                 entityLimit = max(16, entityLimit * 4 / 5)
             }
-        } else if share < 0.35 && entityLimit < full {
+        } else if share < low && entityLimit < full {
             entityLimit = min(full, entityLimit + max(1, entityLimit / 10))
-        } else if share < 0.35 && snapshotInterval > 1 {
+        } else if share < low && snapshotInterval > 1 {
             snapshotInterval -= 1
-        } else if share < 0.35 && farUpdateLevel > 0 {
+        } else if share < low && farUpdateLevel > 0 {
             farUpdateLevel -= 1
         }
         guard entityLimit != before || farUpdateLevel != levelBefore || snapshotInterval != intervalBefore else { return }

@@ -72,7 +72,8 @@ extension Seam {
                   + "\(String(format: "%g", scenario.duration)) s, seed \(scenario.seed), referee \(scenario.referee)")
             let zones = try ZoneProcesses(
                 map: gameMap, mapPath: scenario.mapPath, host: "127.0.0.1", portOffset: offset,
-                capacity: Scenario.zoneCapacity(bots: scenario.bots, zones: gameMap.zones.count), statusInterval: 5, journal: journalDir, extra: [],
+                capacity: Scenario.zoneCapacity(bots: scenario.bots, zones: gameMap.zones.count), statusInterval: 5, journal: journalDir,
+                extra: scenario.zoneTickBudgetPercent.map { ["--tick-budget", String(format: "%g", $0)] } ?? [],
                 output: .logs(directory: dir))
             defer { zones.stop() }
             print("zones started: \(zones.summary); logs and journals in \(dir)")

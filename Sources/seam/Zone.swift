@@ -80,6 +80,9 @@ extension Seam {
         @Option(help: "Bytes a delta snapshot aims at (0...1200): beyond the nearest quarter, entities are refreshed by priority while it fits, else predicted by the client.")
         var updateBudget: Int = 160
 
+        @Option(help: "Percent of the tick period the tick's work may take before the zone degrades its snapshots (10...100); lower it when many zones share few cores.")
+        var tickBudget: Double = 60
+
         @Option(help: ArgumentHelp(
             "Inject a fault, to test the referee (repeatable; never in a real run): \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", ")).",
             discussion: "duplicate-coin: coins also stay behind at a commit; drop-commit: accepts are ignored (player lost); resume-early: the player resumes right after its offer (two owners); teleport: a player jumps 12 tiles every 3 s; double-damage: every hit journaled twice; double-kill: every kill credited twice."))
@@ -101,6 +104,9 @@ extension Seam {
             }
             guard (0...1200).contains(updateBudget) else {
                 throw ValidationError("--update-budget must be in 0...1200 bytes, got \(updateBudget)")
+            }
+            guard (10...100).contains(tickBudget) else {
+                throw ValidationError("--tick-budget must be in 10...100 percent, got \(tickBudget)")
             }
             for f in fault where ZoneFault(rawValue: f) == nil {
                 throw ValidationError("unknown --fault '\(f)'; known: \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -139,6 +145,7 @@ extension Seam {
                                                     maxRewindTicks: maxRewindMs / tickMs)
             config.snapshotBudget = snapshotBudget
             config.updateBudget = updateBudget
+            config.tickBudget = tickBudget / 100
             if !config.faults.isEmpty {
                 logger.warning("FAULTS INJECTED: \(fault.joined(separator: ", ")) — this zone is broken on purpose")
             }

@@ -14,6 +14,7 @@ import Testing
         ramp 12.5
         referee live
         tick-check 50ms
+        zone-tick-budget 30%
 
         phase 60s wander=70% coin-rush=20% fight=10%
         phase 2m hotspot=100%
@@ -31,6 +32,7 @@ import Testing
         #expect(s.ramp == 12.5)
         #expect(s.referee == .live)
         #expect(s.tickCheckMs == 50)
+        #expect(s.zoneTickBudgetPercent == 30)
         #expect(s.phases.map(\.duration) == [60, 120, 1.5, 0.5])
         #expect(s.phases.map(\.behaviors.description) == [
             "wander=70,coin-rush=20,fight=10", "hotspot=100", "border-dance=100", "wander=0,fight=100",
@@ -79,6 +81,8 @@ import Testing
         ("map m\nbots 2\nramp 0\nphase 1s wander=100%", "4:6: expected new connections per second"),
         ("map m\nbots 2\nreferee maybe\nphase 1s wander=100%", "4:9: expected live, journal or off, found 'maybe'"),
         ("map m\nbots 2\ntick-check 50\nphase 1s wander=100%", "4:12: expected a duration such as 500ms, 30s or 10m"),
+        ("map m\nbots 2\nzone-tick-budget 30\nphase 1s wander=100%", "4:18: expected a percentage from 10% to 100%, found '30'"),
+        ("map m\nbots 2\nzone-tick-budget 5%\nphase 1s wander=100%", "4:18: expected a percentage from 10% to 100%, found '5%'"),
         ("map m\nbots 2\nphase", "4:6: expected 'phase DURATION NAME=P% ...', found end of line"),
         ("map m\nbots 2\nphase 60 wander=100%", "4:7: expected a duration such as 500ms, 30s or 10m, found '60'"),
         ("map m\nbots 2\nphase 0s wander=100%", "4:7: expected a duration above 0"),

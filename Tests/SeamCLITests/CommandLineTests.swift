@@ -48,6 +48,7 @@ import Testing
         (["bots", "--map", "Maps/duel.map", "--count", "5", "--address", "west"], "ID=HOST:PORT"),
         (["zone", "--map", "Maps/duel.map", "--zone", "west", "--port", "70000"], "--port"),
         (["zone", "--map", "Maps/duel.map", "--zone", "west", "--tick-rate", "0"], "--tick-rate"),
+        (["zone", "--map", "Maps/duel.map", "--zone", "west", "--tick-budget", "5"], "--tick-budget must be in 10...100"),
         (["zone", "--map", "Maps/duel.map"], "--zone"),
     ])
     func badFlagsAreRefused(arguments: [String], message: String) throws {

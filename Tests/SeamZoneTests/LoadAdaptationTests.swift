@@ -9,11 +9,27 @@ import Testing
 /// Under load a zone first refreshes far entities less, then sends each client a snapshot every other tick,
 /// then carries fewer entities; it recovers in the opposite order, and says so.
 @Suite struct LoadAdaptationTests {
-    func makeZone() throws -> ZoneServer {
+    func makeZone(tickBudget: Double = 0.6) throws -> ZoneServer {
         let map = try GameMap.load(path: SeamProcess.mapPath("duel"))
-        let config = ZoneConfig(map: map, zone: try #require(map.zone(id: "west")),
+        var config = ZoneConfig(map: map, zone: try #require(map.zone(id: "west")),
                                 bind: try NetAddress(resolving: "127.0.0.1", port: 0))
+        config.tickBudget = tickBudget
         return try ZoneServer(config: config, logger: Logger(label: "test"))
+    }
+
+    /// `--tick-budget 30`: a zone sharing few cores degrades at 40% of the period (the default does not)
+    /// and recovers only under 17.5%.
+    @Test func aLowerTickBudgetDegradesSoonerAndRecoversLater() throws {
+        let period = try makeZone().worldClock.tickNanos
+        let relaxed = try makeZone(), frugal = try makeZone(tickBudget: 0.3)
+        relaxed.adaptLoad(workNanos: period * 4 / 10)
+        frugal.adaptLoad(workNanos: period * 4 / 10)
+        #expect(relaxed.isLoadNormal)
+        #expect(frugal.updateBudget == 80)
+        frugal.adaptLoad(workNanos: period / 5)
+        #expect(frugal.updateBudget == 80, "20% is not calm enough for a 30% budget")
+        frugal.adaptLoad(workNanos: period / 10)
+        #expect(frugal.isLoadNormal)
     }
 
     @Test func farUpdatesShrinkBeforeTheEntityLimitAndComeBackAfterIt() throws {

@@ -26,6 +26,9 @@ public struct Scenario: Sendable, Equatable {
     public var referee = RefereeMode.journal
     /// When set, every zone's tick work p99 (over its per-second p99s) must stay within this many milliseconds.
     public var tickCheckMs: Double?
+    /// Each zone's `--tick-budget` (percent of the tick period its work may take before it degrades), when
+    /// the file sets `zone-tick-budget`; the zone's default otherwise.
+    public var zoneTickBudgetPercent: Double?
     public var phases: [SwarmPhase]
 
     /// Seconds from the first connect to the end of the last phase.

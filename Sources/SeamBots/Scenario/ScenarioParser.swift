@@ -11,7 +11,7 @@ struct ScenarioParser {
 
     static let formatVersion = "1"
     static let botsRange = 1...20000
-    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "phase"]
+    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "zone-tick-budget", "phase"]
 
     let file: String
     /// The words of each line, comments dropped; index 0 is line 1.
@@ -107,6 +107,13 @@ struct ScenarioParser {
             case "tick-check":
                 try expect(args, 1, key: key, usage: "tick-check DURATION (e.g. 50ms)", line: line)
                 scenario.tickCheckMs = try duration(args[0], line: line) * 1000
+            case "zone-tick-budget":
+                try expect(args, 1, key: key, usage: "zone-tick-budget PERCENT (e.g. 30%)", line: line)
+                let text = args[0].text
+                guard text.hasSuffix("%"), let p = Double(text.dropLast()), (10...100).contains(p) else {
+                    throw error(line, args[0].column, "expected a percentage from 10% to 100%, found '\(text)'")
+                }
+                scenario.zoneTickBudgetPercent = p
             default:
                 scenario.phases.append(try phase(args, key: key, line: line))
             }

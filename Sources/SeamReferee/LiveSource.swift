@@ -57,7 +57,7 @@ public final class LiveSource {
             connections[i].lastAttemptMs = nowMs
             connections[i].peer = try? host.connect(to: connections[i].zone.address, channels: Wire.channelCount)
         }
-        try? host.service(timeoutMs: timeoutMs) { event in handle(event) }
+        _ = try? host.service(timeoutMs: timeoutMs) { event in handle(event) }
         return release(upTo: nowMs - delayMs, nowMs: nowMs)
     }
 

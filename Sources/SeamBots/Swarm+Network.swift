@@ -119,8 +119,12 @@ extension Swarm {
             // Only a newer epoch on another connection moves the player: a stale Owner changes nothing.
             guard !fromOwner, epoch > bots[i].epoch else { return }
             // Switch: inputs go to the new owner now; the old owner's connection stays as a standby.
-            if let old = bots[i].peer { bots[i].standbys[UInt16(bots[i].zone.index)] = old }
+            if let old = bots[i].peer {
+                bots[i].standbys[UInt16(bots[i].zone.index)] = old
+                old.setPingInterval(ms: Peer.standbyPingIntervalMs)
+            }
             bots[i].standbys[zoneIndex] = nil
+            peer.setPingInterval(ms: Peer.defaultPingIntervalMs)
             bots[i].peer = peer
             bots[i].epoch = epoch
             if let zone = config.map.zones.first(where: { $0.index == Int(zoneIndex) }) { bots[i].zone = zone }
@@ -174,6 +178,7 @@ extension Swarm {
         do {
             let peer = try hosts[h].connect(to: NetAddress(host: endpoint.host, port: endpoint.port),
                                             channels: Wire.channelCount)
+            peer.setPingInterval(ms: Peer.standbyPingIntervalMs)
             botOfSlot[h][peer.slot] = i
             bots[i].attaching[peer.slot] = token
             bots[i].standbys[endpoint.zoneIndex] = peer

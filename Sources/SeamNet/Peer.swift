@@ -60,6 +60,15 @@ public struct Peer: Hashable, @unchecked Sendable {
     public func disableThrottle() {
         enet_peer_throttle_configure(pointer, 5000, UInt32(ENET_PEER_PACKET_THROTTLE_SCALE), 0)
     }
+
+    /// ENet's keep-alive: a peer that has received nothing for this long sends a ping (500 ms by default).
+    /// Both ends of an idle connection need the longer interval, or the shorter one keeps pinging.
+    public func setPingInterval(ms: UInt32) { enet_peer_ping_interval(pointer, ms) }
+    public var pingIntervalMs: UInt32 { pointer.pointee.pingInterval }
+    public static let defaultPingIntervalMs = UInt32(ENET_PEER_PING_INTERVAL)
+    /// For standby connections (a handoff's spare, idle until the player crosses): a bot in a four-zone
+    /// corner holds three, so their pings were a fifth of a hotspot zone's datagrams at 500 ms.
+    public static let standbyPingIntervalMs: UInt32 = 2000
 }
 
 /// How a packet is delivered.

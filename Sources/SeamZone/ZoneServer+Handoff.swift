@@ -138,6 +138,7 @@ extension ZoneServer {
         guard var record = owned[id] else { return }
         record.slot = slot
         owned[id] = record
+        host.peer(slot: slot).setPingInterval(ms: Peer.defaultPingIntervalMs)
         sessions[slot].phase = .playing
         sessions[slot].playerId = id
         sessions[slot].leaveReason = "disconnected"
@@ -179,6 +180,7 @@ extension ZoneServer {
         }
         if let slot = record.slot {
             sessions[slot].phase = .standby
+            host.peer(slot: slot).setPingInterval(ms: Peer.standbyPingIntervalMs)
             send(.redirect(endpoint(of: index), token: token(for: id, zone: index, purpose: .redirect)),
                  to: host.peer(slot: slot))
         }
@@ -221,6 +223,7 @@ extension ZoneServer {
         usedNonces[replayKey] = token.expiresMs
         sessions[peer.slot].playerId = token.player
         sessions[peer.slot].phase = .standby
+        peer.setPingInterval(ms: Peer.standbyPingIntervalMs)
         send(.attached(player: token.player, zoneIndex: UInt16(config.zone.index)), to: peer)
         if let record = owned[token.player], record.slot == nil {
             bindOwner(slot: peer.slot, player: token.player)

@@ -41,6 +41,17 @@ import Testing
         #expect(server.traffic.bytesReceived > 0)
     }
 
+    @Test func aStandbyConnectionPingsLessOften() throws {
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
+        let client = try NetHost(bind: nil, peerLimit: 1)
+        let peer = try client.connect(to: NetAddress(resolving: "127.0.0.1", port: server.localAddress.port))
+        #expect(peer.pingIntervalMs == Peer.defaultPingIntervalMs)
+        peer.setPingInterval(ms: Peer.standbyPingIntervalMs)
+        #expect(peer.pingIntervalMs == 2000)
+        peer.setPingInterval(ms: Peer.defaultPingIntervalMs)
+        #expect(peer.pingIntervalMs == 500)
+    }
+
     @Test func bindingAPortInUseIsATypedError() throws {
         let first = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1)
         #expect(throws: NetError.self) {

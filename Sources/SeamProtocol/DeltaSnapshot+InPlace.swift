@@ -3,7 +3,7 @@ extension DeltaCodec {
     /// in `frame`'s own arrays, which keep their capacity, so once they have grown nothing is allocated. The
     /// baseline's checksum is the caller's, and the rebuilt frame's is returned with the header: computed as
     /// its entities are decoded, it costs little more than the decoding, where `checksum` afterwards would
-    /// cost as much again (FNV-1a is one long chain of multiplications that the decoding work hides).
+    /// be a second pass over the frame.
     ///
     /// Gives exactly what `apply` gives (the tick, entities and coins of its snapshot in `frame`, the rest in
     /// the header) and throws exactly when it throws; after a throw `frame` holds nothing meaningful.
@@ -100,9 +100,9 @@ extension DeltaCodec {
 
     static let checkpointStride = 8
 
-    /// A kept entity's new state: its baseline state `old` changed as mask `m` says.
+    /// A kept entity's new state: its baseline state `old` changed as mask `m` says (both decoders use it).
     @inline(__always)
-    private static func readKept(_ old: EntityState, mask m: UInt8, ticks: UInt32,
+    static func readKept(_ old: EntityState, mask m: UInt8, ticks: UInt32,
                                  _ r: inout ByteReader) throws(DecodeError) -> EntityState {
         var e = old
         let ext = m & extended != 0 ? try r.u8("extension") : 0

@@ -195,29 +195,7 @@ public enum DeltaCodec {
         let ticks = h.tick &- h.baselineTick
         for (k, i) in keptIndices.enumerated() {
             let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
-            var e = base[i]
-            let ext = m & extended != 0 ? try r.u8("extension") : 0
-            if m & velocityStep != 0 && ext & extVelocity != 0 {
-                throw DecodeError("both velocity kinds set", at: r.offset)
-            }
-            if m & velocityStep != 0 {
-                e.vx = Int16(clamping: Int(e.vx) + Int(try r.i8("dvx")))
-                e.vy = Int16(clamping: Int(e.vy) + Int(try r.i8("dvy")))
-            }
-            if ext & extVelocity != 0 { e.vx = try r.i16("vx"); e.vy = try r.i16("vy") }
-            let px = predict(e.x, e.vx, ticks: ticks), py = predict(e.y, e.vy, ticks: ticks)
-            if m & residual != 0 && m & wide == 0 {
-                let b = try r.u8("residual")
-                let rx = Int(Int8(bitPattern: b << 4) >> 4), ry = Int(Int8(bitPattern: b & 0xF0) >> 4)
-                e.x = UInt16(clamping: px + rx); e.y = UInt16(clamping: py + ry)
-            } else if m & residual != 0 {
-                e.x = UInt16(clamping: px + Int(try r.i8("dx"))); e.y = UInt16(clamping: py + Int(try r.i8("dy")))
-            } else if m & wide != 0 {
-                e.x = try r.u16("x"); e.y = try r.u16("y")
-            } else {
-                e.x = UInt16(clamping: px); e.y = UInt16(clamping: py)
-            }
-            if ext & extStatus != 0 { e.health = try r.u8("health"); e.flags = try r.u8("flags") }
+            let e = try readKept(base[i], mask: m, ticks: ticks, &r)
             entities.append(e)
         }
         let addedCount = Int(try r.u16("added count"))

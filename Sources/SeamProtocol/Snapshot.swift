@@ -97,11 +97,7 @@ public struct SnapshotWriter {
         writer.u16(0)
     }
 
-    /// The entity written last.
-    public private(set) var lastEntity = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)
-
     public mutating func entity(_ e: EntityState) {
-        lastEntity = e
         writer.entity(e)
         entityCount += 1
     }

@@ -39,7 +39,8 @@ struct EntityTable {
         // A player this zone has just accepted may still be ghosted by its old owner for a tick or two: the
         // same id twice. Only the first by grid index (owned players come before ghosts) is shown; a frame
         // must never hold an id twice (deltas pair entities by id).
-        rankOf = Array(repeating: -1, count: count)
+        rankOf.removeAll(keepingCapacity: true)
+        rankOf.append(contentsOf: repeatElement(-1, count: count))
         indexAt.removeAll(keepingCapacity: true)
         var previousId: UInt64?
         for key in keys {

@@ -4,7 +4,8 @@ import Testing
 
 /// The allocation-free delta decode (`apply(_:baseline:baselineChecksum:into:)`) against the reference
 /// `apply`: the same snapshot and the checksum of its frame, or a throw from both, for random frames, random
-/// changes and corrupted bytes, with one output frame reused throughout as the swarm reuses its frames.
+/// changes and corrupted bytes, with one output frame reused throughout as the swarm reuses its frames. (Both
+/// decode a kept entity's fields with `readKept`; what differs, and is compared here, is everything around it.)
 @Suite struct DeltaInPlaceTests {
     static let me = SelfState(x: 7, y: 9, vx: -3, vy: 4, health: 60, flags: 1, coins: 5, kills: 2, deaths: 1)
 

@@ -50,9 +50,83 @@ public struct ByteWriter: Sendable {
         bytes.append(contentsOf: utf8)
     }
 
+    /// Appends what `body` writes through a `RawWriter` holding room for `maximum` bytes, in one step:
+    /// for messages of many small fields (a delta), where an array append per field showed in profiles.
+    public mutating func append(atMost maximum: Int, _ body: (inout RawWriter) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: maximum))
+        let written = bytes.withUnsafeMutableBytes { raw in
+            var w = RawWriter(raw.baseAddress! + start, limit: maximum)
+            body(&w)
+            return w.count
+        }
+        bytes.removeLast(maximum - written)
+    }
+
     /// Overwrites a u16 written earlier (for counts known only at the end).
     public mutating func patchU16(at offset: Int, _ v: UInt16) {
         bytes[offset] = UInt8(truncatingIfNeeded: v)
         bytes[offset + 1] = UInt8(truncatingIfNeeded: v >> 8)
     }
+}
+
+/// Little-endian writes into room a `ByteWriter` made (`append(atMost:_:)`). Every write checks the room.
+public struct RawWriter {
+    private let base: UnsafeMutableRawPointer
+    private let limit: Int
+    public private(set) var count = 0
+
+    init(_ base: UnsafeMutableRawPointer, limit: Int) {
+        self.base = base
+        self.limit = limit
+    }
+
+    @inline(__always)
+    private mutating func store<T: FixedWidthInteger>(_ v: T) {
+        precondition(count + MemoryLayout<T>.size <= limit, "write past the room reserved")
+        base.storeBytes(of: v.littleEndian, toByteOffset: count, as: T.self)
+        count += MemoryLayout<T>.size
+    }
+
+    @inline(__always) public mutating func u8(_ v: UInt8) { store(v) }
+    @inline(__always) public mutating func i8(_ v: Int8) { store(v) }
+    @inline(__always) public mutating func u16(_ v: UInt16) { store(v) }
+    @inline(__always) public mutating func i16(_ v: Int16) { store(v) }
+    @inline(__always) public mutating func u32(_ v: UInt32) { store(v) }
+
+    /// `count` zero bytes, returning where they start (for bitmaps filled in afterwards with `setBit`).
+    public mutating func zeros(_ n: Int) -> Int {
+        precondition(count + n <= limit, "write past the room reserved")
+        let at = count
+        (base + count).initializeMemory(as: UInt8.self, repeating: 0, count: n)
+        count += n
+        return at
+    }
+
+    /// Sets bit `bit` (from the lowest of the first byte) of the bytes starting at `offset`, written before.
+    @inline(__always)
+    public mutating func setBit(_ bit: Int, at offset: Int) {
+        let byte = offset + bit >> 3
+        precondition(byte < count, "bit outside what was written")
+        let p = base.assumingMemoryBound(to: UInt8.self) + byte
+        p.pointee |= 1 << UInt8(bit & 7)
+    }
+
+    /// Ors `v` into byte `offset`, written before.
+    @inline(__always)
+    public mutating func or(_ v: UInt8, at offset: Int) {
+        precondition(offset < count, "byte outside what was written")
+        let p = base.assumingMemoryBound(to: UInt8.self) + offset
+        p.pointee |= v
+    }
+
+    /// An entity as a snapshot carries it (14 bytes).
+    @inline(__always)
+    public mutating func entity(_ e: EntityState) {
+        u32(e.id); u16(e.x); u16(e.y); i16(e.vx); i16(e.vy); u8(e.health); u8(e.flags)
+    }
+
+    /// A coin as a snapshot carries it (8 bytes).
+    @inline(__always)
+    public mutating func coin(_ c: CoinView) { u32(c.id); u16(c.x); u16(c.y) }
 }

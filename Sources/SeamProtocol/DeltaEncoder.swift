@@ -7,7 +7,10 @@ public struct EntityChange: Equatable, Sendable {
     @inlinable
     public init(mask: UInt8, ext: UInt8) { self.mask = mask; self.ext = ext }
 
-    public static let carried = EntityChange(mask: 0, ext: 0)
+    /// A computed value, not a stored `let`: a global's lazy-initialization check per use showed in a
+    /// busy zone's profile.
+    @inlinable
+    public static var carried: EntityChange { EntityChange(mask: 0, ext: 0) }
 
     /// Bytes the change takes after its mask nibble.
     @inlinable
@@ -22,18 +25,9 @@ public struct EntityChange: Equatable, Sendable {
     }
 }
 
-/// Writes delta snapshots (message `0x8B`) and keeps its scratch space between them, so a zone encoding one
-/// per client per tick allocates nothing once warm. `DeltaCodec.encode` is the one-off form.
+/// Writes delta snapshots (message `0x8B`), so a zone encoding one per client per tick allocates nothing once
+/// warm: the message is written in place into the writer's storage. `DeltaCodec.encode` is the one-off form.
 public struct DeltaEncoder {
-    /// Kept entities as (baseline index, current index), in id order.
-    private var kept: [(base: Int32, current: Int32)] = []
-    private var keptChanges: [EntityChange] = []
-    private var added: [Int32] = []
-    private var removed: [UInt8] = []
-    private var masks: [UInt8] = []
-    private var goneCoins: [UInt8] = []
-    private var newCoins: [Int32] = []
-
     public init() {}
 
     /// Writes the delta of `current` against `baseline`, whose checksum the caller passes (a zone computes it
@@ -46,87 +40,122 @@ public struct DeltaEncoder {
     ) {
         let tick = current.tick, ticks = tick &- baseline.tick
         let base = baseline.entities, cur = current.entities
-        if let changes { precondition(changes.count == cur.count, "one change per current entity") }
-        w.reset()
-        w.u8(MessageType.delta.rawValue)
-        w.u32(tick); w.u32(baseline.tick); w.u16(baselineChecksum); w.u32(lastInputSequence)
-        w.u16(me.x); w.u16(me.y); w.i16(me.vx); w.i16(me.vy)
-        w.u8(me.health); w.u8(me.flags); w.u16(me.coins); w.u16(me.kills); w.u16(me.deaths)
-
-        // Entities: a removed-bitmap over the baseline, 4-bit change masks for the kept ones, their fields,
-        // then the new ones in full.
-        kept.removeAll(keepingCapacity: true)
-        keptChanges.removeAll(keepingCapacity: true)
-        added.removeAll(keepingCapacity: true)
-        Self.clear(&removed, count: (base.count + 7) / 8)
-        var i = 0, j = 0
-        while i < base.count || j < cur.count {
-            if j == cur.count || (i < base.count && base[i].id < cur[j].id) {
-                removed[i >> 3] |= 1 << UInt8(i & 7); i += 1
-            } else if i == base.count || cur[j].id < base[i].id {
-                added.append(Int32(j)); j += 1
-            } else {
-                kept.append((Int32(i), Int32(j)))
-                keptChanges.append(changes?[j] ?? DeltaCodec.change(base[i], cur[j], ticks: ticks))
-                i += 1; j += 1
-            }
-        }
-        w.raw(removed)
-        Self.clear(&masks, count: (kept.count + 1) / 2)
-        for k in keptChanges.indices {
-            masks[k >> 1] |= k & 1 == 0 ? keptChanges[k].mask : keptChanges[k].mask << 4
-        }
-        w.raw(masks)
-        for k in kept.indices {
-            let old = base[Int(kept[k].base)], new = cur[Int(kept[k].current)]
-            let m = keptChanges[k].mask, ext = keptChanges[k].ext
-            if m & DeltaCodec.extended != 0 { w.u8(ext) }
-            if m & DeltaCodec.velocityStep != 0 {
-                w.i8(Int8(Int(new.vx) - Int(old.vx))); w.i8(Int8(Int(new.vy) - Int(old.vy)))
-            }
-            if ext & DeltaCodec.extVelocity != 0 { w.i16(new.vx); w.i16(new.vy) }
-            if m & DeltaCodec.residual != 0 {
-                let rx = Int(new.x) - DeltaCodec.predict(old.x, new.vx, ticks: ticks)
-                let ry = Int(new.y) - DeltaCodec.predict(old.y, new.vy, ticks: ticks)
-                if m & DeltaCodec.wide == 0 {
-                    w.u8(UInt8(rx & 0x0F) | UInt8(ry & 0x0F) << 4)
-                } else {
-                    w.i8(Int8(rx)); w.i8(Int8(ry))
-                }
-            } else if m & DeltaCodec.wide != 0 {
-                w.u16(new.x); w.u16(new.y)
-            }
-            if ext & DeltaCodec.extStatus != 0 { w.u8(new.health); w.u8(new.flags) }
-        }
-        w.u16(UInt16(added.count))
-        for a in added { w.entity(cur[Int(a)]) }
-
-        // Coins: a removed-or-moved bitmap over the baseline, then the added (or moved) ones in full.
         let baseCoins = baseline.coins, curCoins = current.coins
-        Self.clear(&goneCoins, count: (baseCoins.count + 7) / 8)
-        newCoins.removeAll(keepingCapacity: true)
-        i = 0; j = 0
-        while i < baseCoins.count || j < curCoins.count {
-            if j == curCoins.count || (i < baseCoins.count && baseCoins[i].id < curCoins[j].id) {
-                goneCoins[i >> 3] |= 1 << UInt8(i & 7); i += 1
-            } else if i == baseCoins.count || curCoins[j].id < baseCoins[i].id {
-                newCoins.append(Int32(j)); j += 1
-            } else {
-                if baseCoins[i] != curCoins[j] {
-                    goneCoins[i >> 3] |= 1 << UInt8(i & 7)
-                    newCoins.append(Int32(j))
+        let changes = changes ?? Self.changes(of: cur, against: base, ticks: ticks)
+        precondition(changes.count == cur.count, "one change per current entity")
+        // Room for the worst case: every current entity kept with every field, or added in full.
+        let maximum = DeltaCodec.headerSize + (base.count + 7) / 8 + (cur.count + 1) / 2 + cur.count * EntityState.wireSize
+            + 2 + (baseCoins.count + 7) / 8 + 2 + curCoins.count * CoinView.wireSize
+        w.reset()
+        w.append(atMost: maximum) { o in
+            o.u8(MessageType.delta.rawValue)
+            o.u32(tick); o.u32(baseline.tick); o.u16(baselineChecksum); o.u32(lastInputSequence)
+            o.u16(me.x); o.u16(me.y); o.i16(me.vx); o.i16(me.vy)
+            o.u8(me.health); o.u8(me.flags); o.u16(me.coins); o.u16(me.kills); o.u16(me.deaths)
+            base.withUnsafeBufferPointer { base in
+                cur.withUnsafeBufferPointer { cur in
+                    changes.withUnsafeBufferPointer { changes in
+                        Self.entities(cur, base, changes, ticks: ticks, into: &o)
+                    }
                 }
-                i += 1; j += 1
             }
+            Self.coins(curCoins, baseCoins, into: &o)
         }
-        w.raw(goneCoins)
-        w.u16(UInt16(newCoins.count))
-        for c in newCoins { w.coin(curCoins[Int(c)]) }
     }
 
-    /// `count` zero bytes in `bytes`, keeping its storage.
-    private static func clear(_ bytes: inout [UInt8], count: Int) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: repeatElement(0, count: count))
+    /// Entities: a removed-bitmap over the baseline, 4-bit change masks for the kept ones, their fields, then
+    /// the new ones in full. Two merges of the id-ordered lists: the first marks the removed and counts the
+    /// kept (the masks' size), the second writes the masks and fields and collects the added.
+    private static func entities(
+        _ cur: UnsafeBufferPointer<EntityState>, _ base: UnsafeBufferPointer<EntityState>,
+        _ changes: UnsafeBufferPointer<EntityChange>, ticks: UInt32, into o: inout RawWriter
+    ) {
+        let removedAt = o.zeros((base.count + 7) / 8)
+        var i = 0, j = 0, kept = 0
+        while i < base.count || j < cur.count {
+            if j == cur.count || (i < base.count && base[i].id < cur[j].id) {
+                o.setBit(i, at: removedAt); i += 1
+            } else if i == base.count || cur[j].id < base[i].id {
+                j += 1
+            } else {
+                kept += 1; i += 1; j += 1
+            }
+        }
+        let masksAt = o.zeros((kept + 1) / 2)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: cur.count - kept) { added in
+            var k = 0, a = 0
+            i = 0; j = 0
+            while j < cur.count {
+                if i < base.count && base[i].id < cur[j].id {
+                    i += 1
+                } else if i == base.count || cur[j].id < base[i].id {
+                    added[a] = j; a += 1; j += 1
+                } else {
+                    let old = base[i], new = cur[j], m = changes[j].mask, ext = changes[j].ext
+                    o.or(k & 1 == 0 ? m : m << 4, at: masksAt + k >> 1)
+                    k += 1
+                    if m & DeltaCodec.extended != 0 { o.u8(ext) }
+                    if m & DeltaCodec.velocityStep != 0 {
+                        o.i8(Int8(Int(new.vx) - Int(old.vx))); o.i8(Int8(Int(new.vy) - Int(old.vy)))
+                    }
+                    if ext & DeltaCodec.extVelocity != 0 { o.i16(new.vx); o.i16(new.vy) }
+                    if m & DeltaCodec.residual != 0 {
+                        let rx = Int(new.x) - DeltaCodec.predict(old.x, new.vx, ticks: ticks)
+                        let ry = Int(new.y) - DeltaCodec.predict(old.y, new.vy, ticks: ticks)
+                        if m & DeltaCodec.wide == 0 {
+                            o.u8(UInt8(rx & 0x0F) | UInt8(ry & 0x0F) << 4)
+                        } else {
+                            o.i8(Int8(rx)); o.i8(Int8(ry))
+                        }
+                    } else if m & DeltaCodec.wide != 0 {
+                        o.u16(new.x); o.u16(new.y)
+                    }
+                    if ext & DeltaCodec.extStatus != 0 { o.u8(new.health); o.u8(new.flags) }
+                    i += 1; j += 1
+                }
+            }
+            o.u16(UInt16(a))
+            for n in 0..<a { o.entity(cur[added[n]]) }
+        }
+    }
+
+    /// Coins: a removed-or-moved bitmap over the baseline, then the added (or moved) ones in full.
+    private static func coins(_ cur: [CoinView], _ base: [CoinView], into o: inout RawWriter) {
+        let goneAt = o.zeros((base.count + 7) / 8)
+        var i = 0, j = 0, fresh = 0
+        // First the bitmap and the count, then the coins themselves: a second merge.
+        while i < base.count || j < cur.count {
+            if j == cur.count || (i < base.count && base[i].id < cur[j].id) {
+                o.setBit(i, at: goneAt); i += 1
+            } else if i == base.count || cur[j].id < base[i].id {
+                fresh += 1; j += 1
+            } else {
+                if base[i] != cur[j] { o.setBit(i, at: goneAt); fresh += 1 }
+                i += 1; j += 1
+            }
+        }
+        o.u16(UInt16(fresh))
+        i = 0; j = 0
+        while j < cur.count {
+            if i < base.count && base[i].id < cur[j].id {
+                i += 1
+            } else if i == base.count || cur[j].id < base[i].id {
+                o.coin(cur[j]); j += 1
+            } else {
+                if base[i] != cur[j] { o.coin(cur[j]) }
+                i += 1; j += 1
+            }
+        }
+    }
+
+    /// Each current entity's change against its baseline state (`.carried` for the ones new to it).
+    private static func changes(of cur: [EntityState], against base: [EntityState], ticks: UInt32) -> [EntityChange] {
+        var changes = [EntityChange](repeating: .carried, count: cur.count)
+        var i = 0
+        for (j, e) in cur.enumerated() {
+            while i < base.count && base[i].id < e.id { i += 1 }
+            if i < base.count && base[i].id == e.id { changes[j] = DeltaCodec.change(base[i], e, ticks: ticks) }
+        }
+        return changes
     }
 }

@@ -38,6 +38,7 @@ public struct PriorityAccumulator: Sendable {
 
     public init() {}
 
+    @inlinable
     public static func priority(age: UInt32, distanceSquared: Double) -> Double {
         (Double(age) + 1) / (1 + distanceSquared.squareRoot() / 4)
     }
@@ -52,45 +53,84 @@ public struct PriorityAccumulator: Sendable {
     ) -> Int {
         fresh.removeAll(keepingCapacity: true)
         fresh.append(contentsOf: repeatElement(false, count: candidates.count))
-        guard !candidates.isEmpty else { return 0 }
-        // The nearest `always` whatever their age: what a player sees up close must never lag.
-        var cut = -Double.infinity
-        if always >= candidates.count {
-            cut = .infinity
-        } else if always > 0 {
-            distances.removeAll(keepingCapacity: true)
-            for c in candidates { distances.append(c.distanceSquared) }
-            cut = distances.withUnsafeMutableBufferPointer { Self.select(always - 1, in: $0) }
-        }
-        var spent = 0
-        due.removeAll(keepingCapacity: true)
-        for (k, c) in candidates.enumerated() {
-            if c.forced || c.distanceSquared <= cut {
-                fresh[k] = true
-                spent += c.cost
-            } else {
-                let p = Self.priority(age: c.age, distanceSquared: c.distanceSquared)
-                // A non-negative Float's bit pattern orders as the Float does.
-                if p >= threshold { due.append(UInt64(Float(p).bitPattern) << 32 | UInt64(~UInt32(k))) }
+        return candidates.withUnsafeBufferPointer { candidates in
+            fresh.withUnsafeMutableBufferPointer { fresh in
+                choose(candidates, always: always, budget: budget, threshold: threshold, into: fresh)
             }
         }
-        guard !due.isEmpty else { return spent }
-        var wanted = 0
-        for d in due { wanted += candidates[Self.index(d)].cost }
-        if spent + wanted <= budget {
-            for d in due { fresh[Self.index(d)] = true }
-            return spent + wanted
+    }
+
+    /// The same over buffers: `fresh` holds a flag per candidate and must be all false on entry.
+    @discardableResult
+    public mutating func choose(
+        _ candidates: UnsafeBufferPointer<Candidate>, always: Int, budget: Int, threshold: Double,
+        into fresh: UnsafeMutableBufferPointer<Bool>
+    ) -> Int {
+        let cut = nearestCut(always: always, count: candidates.count) { candidates[$0].distanceSquared }
+        return choose(candidates, cut: cut, budget: budget, threshold: threshold, into: fresh)
+    }
+
+    /// The squared distance within which the `always` nearest of `count` members lie (the `always`-th
+    /// smallest of `distanceSquared(0..<count)`): infinity when `always` covers them all.
+    public mutating func nearestCut(always: Int, count n: Int, _ distanceSquared: (Int) -> Double) -> Double {
+        if always >= n { return .infinity }
+        guard always > 0 else { return -.infinity }
+        // Scratch sized by a fill, not an append per member (each append checks the array's uniqueness).
+        if distances.count < n { distances = Array(repeating: 0, count: n) }
+        return distances.withUnsafeMutableBufferPointer { d in
+            for k in 0..<n { d[k] = distanceSquared(k) }
+            return Self.select(always - 1, in: UnsafeMutableBufferPointer(rebasing: d[0..<n]))
         }
-        due.sort()  // ascending without a comparison closure, read from the end: highest priority first
-        var taken = 0
-        for d in due.reversed() {
-            let cost = candidates[Self.index(d)].cost
-            guard spent + cost <= budget || taken == 0 else { continue }
-            fresh[Self.index(d)] = true
-            spent += cost
-            taken += 1
+    }
+
+    /// The choice of `choose(_:always:budget:threshold:into:)` with the nearest members' bound known: every
+    /// candidate at or within squared distance `cut` is fresh. A zone finds `cut` first (`nearestCut`) so
+    /// that it need not price a member that cannot be fresh: one neither forced, within `cut`, nor with
+    /// priority at `threshold` is never fresh, whatever `cost` says.
+    @discardableResult
+    public mutating func choose(
+        _ candidates: UnsafeBufferPointer<Candidate>, cut: Double, budget: Int, threshold: Double,
+        into fresh: UnsafeMutableBufferPointer<Bool>
+    ) -> Int {
+        let n = candidates.count
+        precondition(fresh.count == n, "one flag per candidate")
+        guard n > 0 else { return 0 }
+        if due.count < n { due = Array(repeating: 0, count: n) }
+        return due.withUnsafeMutableBufferPointer { due in
+            var spent = 0, dueCount = 0, wanted = 0
+            for k in 0..<n {
+                let c = candidates[k]
+                if c.forced || c.distanceSquared <= cut {
+                    fresh[k] = true
+                    spent += c.cost
+                } else {
+                    let p = Self.priority(age: c.age, distanceSquared: c.distanceSquared)
+                    // A non-negative Float's bit pattern orders as the Float does.
+                    if p >= threshold {
+                        due[dueCount] = UInt64(Float(p).bitPattern) << 32 | UInt64(~UInt32(k))
+                        dueCount += 1
+                        wanted += c.cost
+                    }
+                }
+            }
+            guard dueCount > 0 else { return spent }
+            if spent + wanted <= budget {
+                for d in 0..<dueCount { fresh[Self.index(due[d])] = true }
+                return spent + wanted
+            }
+            // Ascending without a comparison closure, read from the end: highest priority first.
+            var sorted = UnsafeMutableBufferPointer(rebasing: due[0..<dueCount])
+            sorted.sort()
+            var taken = 0
+            for d in sorted.reversed() {
+                let k = Self.index(d), cost = candidates[k].cost
+                guard spent + cost <= budget || taken == 0 else { continue }
+                fresh[k] = true
+                spent += cost
+                taken += 1
+            }
+            return spent
         }
-        return spent
     }
 
     @inline(__always)

@@ -25,17 +25,7 @@ struct FrameBuilder {
     private(set) var stale = 0
 
     private var accumulator = PriorityAccumulator()
-    private var candidates: [PriorityAccumulator.Candidate] = []
-    /// Per member: the state sent if it is not fresh, the tick of the fresh state behind that, and the
-    /// changes of both choices against the baseline.
-    private struct Choice {
-        var alternative: EntityState
-        var freshTick: UInt32
-        var freshChange: EntityChange
-        var alternativeChange: EntityChange
-    }
-    private var choices: [Choice] = []
-    private var fresh: [Bool] = []
+    private var scratch = Scratch()
 
     /// Members always fresh: the nearest quarter, and at least 8.
     static func alwaysFresh(of count: Int) -> Int { max(8, (count + 3) / 4) }
@@ -53,81 +43,187 @@ struct FrameBuilder {
     /// within `budget` bytes.
     mutating func build(tick: UInt32, baseline: SentFrame?, previous: SentFrame?, budget: Int, threshold: Double) {
         assert(zip(members, members.dropFirst()).allSatisfy { $0.state.id < $1.state.id }, "members not in id order")
-        entities.removeAll(keepingCapacity: true)
-        freshTicks.removeAll(keepingCapacity: true)
-        changes.removeAll(keepingCapacity: true)
+        let n = members.count
+        let none = EntityChange(mask: 0, ext: 0)
+        Self.resize(&entities, to: n, fill: Self.blank)
+        Self.resize(&freshTicks, to: n, fill: 0)
+        Self.resize(&changes, to: n, fill: none)
         stale = 0
         guard let baseline else {
-            for m in members { entities.append(m.state) }
-            freshTicks.append(contentsOf: repeatElement(tick, count: members.count))
-            changes.append(contentsOf: repeatElement(.carried, count: members.count))
+            members.withUnsafeBufferPointer { members in
+                entities.withUnsafeMutableBufferPointer { entities in
+                    for k in 0..<n { entities[k] = members[k].state }
+                }
+            }
+            freshTicks.withUnsafeMutableBufferPointer { $0.update(repeating: tick) }
+            changes.withUnsafeMutableBufferPointer { $0.update(repeating: none) }
             return
         }
-        candidates.removeAll(keepingCapacity: true)
-        choices.removeAll(keepingCapacity: true)
-        let base = baseline.frame.entities, prev = previous?.frame.entities ?? []
+        scratch.reserve(n)
+        let s = scratch
+        let cut = members.withUnsafeBufferPointer { members in
+            accumulator.nearestCut(always: Self.alwaysFresh(of: n), count: n) { members[$0].distanceSquared }
+        }
         let t = tick &- baseline.frame.tick, tp = tick &- (previous?.frame.tick ?? tick)
-        var i = 0, q = 0, added = 0, repeats = 0
-        for m in members {
-            let id = m.state.id
-            while i < base.count && base[i].id < id { i += 1 }
-            while q < prev.count && prev[q].id < id { q += 1 }
-            guard i < base.count, base[i].id == id else {
-                // New to the client: added in full (counted below).
-                candidates.append(.init(age: 0, distanceSquared: m.distanceSquared, cost: 0, forced: true))
-                choices.append(Choice(alternative: m.state, freshTick: tick, freshChange: .carried, alternativeChange: .carried))
-                added += 1
-                continue
-            }
-            let freshChange = DeltaCodec.change(base[i], m.state, ticks: t)
-            let freshCost = freshChange.cost
-            guard let previous, q < prev.count, prev[q].id == id else {
-                // Out of the last frame sent (or none was): which of its states the client saw since the
-                // baseline is not known here.
-                candidates.append(.init(age: 0, distanceSquared: m.distanceSquared, cost: freshCost, forced: true))
-                choices.append(Choice(alternative: m.state, freshTick: tick, freshChange: freshChange,
-                                      alternativeChange: freshChange))
-                continue
-            }
-            let lastFresh = previous.freshTicks[q]
-            let alternative: EntityState
-            var alternativeChange = EntityChange.carried
-            if lastFresh == baseline.freshTicks[i] {
-                alternative = DeltaCodec.carried(base[i], ticks: t)
-                // Costs nothing unless the prediction left the map's coordinates and was clamped.
-                if alternative.x == 0 || alternative.x == .max || alternative.y == 0 || alternative.y == .max {
-                    alternativeChange = DeltaCodec.change(base[i], alternative, ticks: t)
+        // Every member's candidate and both of its choices, in one merge with the baseline and the previous
+        // frame (all three in id order), over raw buffers: this runs per member per client per tick.
+        let (added, repeats) = members.withUnsafeBufferPointer { members in
+            baseline.frame.entities.withUnsafeBufferPointer { base in
+                baseline.freshTicks.withUnsafeBufferPointer { baseFresh in
+                    (previous?.frame.entities ?? []).withUnsafeBufferPointer { prev in
+                        (previous?.freshTicks ?? []).withUnsafeBufferPointer { prevFresh in
+                            var i = 0, q = 0, added = 0, repeats = 0
+                            for k in 0..<n {
+                                let m = members[k].state, d2 = members[k].distanceSquared, id = m.id
+                                while i < base.count && base[i].id < id { i += 1 }
+                                while q < prev.count && prev[q].id < id { q += 1 }
+                                guard i < base.count, base[i].id == id else {
+                                    // New to the client: added in full (counted below).
+                                    s.candidates[k] = .init(age: 0, distanceSquared: d2, cost: 0, forced: true)
+                                    s.set(k, alternative: m, freshTick: tick, freshChange: none, alternativeChange: none)
+                                    added += 1
+                                    continue
+                                }
+                                let old = base[i]
+                                guard q < prev.count, prev[q].id == id else {
+                                    // Out of the last frame sent (or none was): which of its states the client
+                                    // saw since the baseline is not known here.
+                                    let freshChange = DeltaCodec.change(old, m, ticks: t)
+                                    s.candidates[k] = .init(age: 0, distanceSquared: d2, cost: freshChange.cost, forced: true)
+                                    s.set(k, alternative: m, freshTick: tick, freshChange: freshChange,
+                                          alternativeChange: freshChange)
+                                    continue
+                                }
+                                let lastFresh = prevFresh[q]
+                                let alternative: EntityState
+                                var alternativeChange = none
+                                if lastFresh == baseFresh[i] {
+                                    alternative = DeltaCodec.carried(old, ticks: t)
+                                    // Costs nothing unless the prediction left the map's coordinates and
+                                    // was clamped.
+                                    if alternative.x == 0 || alternative.x == .max || alternative.y == 0
+                                        || alternative.y == .max
+                                    {
+                                        alternativeChange = DeltaCodec.change(old, alternative, ticks: t)
+                                    }
+                                } else {
+                                    alternative = DeltaCodec.carried(prev[q], ticks: tp)
+                                    alternativeChange = DeltaCodec.change(old, alternative, ticks: t)
+                                }
+                                let alternativeCost = alternativeChange.cost
+                                repeats += alternativeCost
+                                let statusChanged = alternative.health != m.health || alternative.flags != m.flags
+                                let age = tick &- lastFresh
+                                // A member that cannot be fresh this tick is not priced (see
+                                // `PriorityAccumulator.choose(_:cut:budget:threshold:into:)`): most are not.
+                                var freshChange = none, extra = 0
+                                if statusChanged || d2 <= cut
+                                    || PriorityAccumulator.priority(age: age, distanceSquared: d2) >= threshold
+                                {
+                                    freshChange = DeltaCodec.change(old, m, ticks: t)
+                                    extra = max(0, freshChange.cost - alternativeCost)
+                                }
+                                s.candidates[k] = .init(age: age, distanceSquared: d2, cost: extra, forced: statusChanged)
+                                s.set(k, alternative: alternative, freshTick: lastFresh, freshChange: freshChange,
+                                      alternativeChange: alternativeChange)
+                            }
+                            return (added, repeats)
+                        }
+                    }
                 }
-            } else {
-                alternative = DeltaCodec.carried(prev[q], ticks: tp)
-                alternativeChange = DeltaCodec.change(base[i], alternative, ticks: t)
             }
-            let alternativeCost = alternativeChange.cost
-            repeats += alternativeCost
-            let statusChanged = alternative.health != m.state.health || alternative.flags != m.state.flags
-            candidates.append(.init(age: tick &- lastFresh, distanceSquared: m.distanceSquared,
-                                    cost: max(0, freshCost - alternativeCost), forced: statusChanged))
-            choices.append(Choice(alternative: alternative, freshTick: lastFresh, freshChange: freshChange,
-                                  alternativeChange: alternativeChange))
         }
         // What the entity section takes whatever is fresh: the removed bitmap, a nibble per kept member, the
         // added ones in full, and the repeated states.
-        let kept = members.count - added
-        let fixed = (base.count + 7) / 8 + (kept + 1) / 2 + 2 + added * EntityState.wireSize + repeats
-        accumulator.choose(candidates, always: Self.alwaysFresh(of: members.count), budget: budget - fixed,
-                           threshold: threshold, into: &fresh)
-        for k in members.indices {
-            let c = choices[k]
-            if fresh[k] {
-                entities.append(members[k].state)
-                freshTicks.append(tick)
-                changes.append(c.freshChange)
-            } else {
-                entities.append(c.alternative)
-                freshTicks.append(c.freshTick)
-                changes.append(c.alternativeChange)
-                stale += 1
+        let kept = n - added
+        let fixed = (baseline.frame.entities.count + 7) / 8 + (kept + 1) / 2 + 2 + added * EntityState.wireSize + repeats
+        let fresh = UnsafeMutableBufferPointer(start: s.fresh, count: n)
+        fresh.update(repeating: false)
+        accumulator.choose(UnsafeBufferPointer(start: s.candidates, count: n), cut: cut, budget: budget - fixed,
+                           threshold: threshold, into: fresh)
+        var stale = 0
+        members.withUnsafeBufferPointer { members in
+            entities.withUnsafeMutableBufferPointer { entities in
+                freshTicks.withUnsafeMutableBufferPointer { freshTicks in
+                    changes.withUnsafeMutableBufferPointer { changes in
+                        for k in 0..<n {
+                            if fresh[k] {
+                                entities[k] = members[k].state
+                                freshTicks[k] = tick
+                                changes[k] = s.freshChanges[k]
+                            } else {
+                                entities[k] = s.alternatives[k]
+                                freshTicks[k] = s.freshTicks[k]
+                                changes[k] = s.alternativeChanges[k]
+                                stale += 1
+                            }
+                        }
+                    }
+                }
             }
         }
+        self.stale = stale
     }
+
+    /// `array` with `count` elements, keeping its storage and whatever the kept elements hold (the caller
+    /// overwrites every one).
+    private static func resize<T>(_ array: inout [T], to count: Int, fill: T) {
+        if array.count > count {
+            array.removeLast(array.count - count)
+        } else if array.count < count {
+            array.append(contentsOf: repeatElement(fill, count: count - array.count))
+        }
+    }
+
+    fileprivate static let blank = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)
+}
+
+/// `FrameBuilder`'s per-member scratch columns, grown as needed and kept from frame to frame. Raw storage:
+/// `build` writes every column once per member per client per tick, and an array checks its uniqueness
+/// on each write. Nothing in it outlives a `build` call, so copies of a builder may share it.
+private final class Scratch {
+    private(set) var capacity = 0
+    private(set) var candidates = UnsafeMutablePointer<PriorityAccumulator.Candidate>.allocate(capacity: 0)
+    private(set) var alternatives = UnsafeMutablePointer<EntityState>.allocate(capacity: 0)
+    private(set) var freshTicks = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    private(set) var freshChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
+    private(set) var alternativeChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
+    private(set) var fresh = UnsafeMutablePointer<Bool>.allocate(capacity: 0)
+
+    /// Room for `count` members (contents are not kept).
+    func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        release()
+        capacity = max(count, 2 * capacity)
+        candidates = .allocate(capacity: capacity)
+        candidates.initialize(repeating: .init(age: 0, distanceSquared: 0, cost: 0, forced: false), count: capacity)
+        alternatives = .allocate(capacity: capacity)
+        alternatives.initialize(repeating: FrameBuilder.blank, count: capacity)
+        freshTicks = .allocate(capacity: capacity)
+        freshTicks.initialize(repeating: 0, count: capacity)
+        freshChanges = .allocate(capacity: capacity)
+        freshChanges.initialize(repeating: .carried, count: capacity)
+        alternativeChanges = .allocate(capacity: capacity)
+        alternativeChanges.initialize(repeating: .carried, count: capacity)
+        fresh = .allocate(capacity: capacity)
+        fresh.initialize(repeating: false, count: capacity)
+    }
+
+    /// Member `k`'s state when not fresh, the tick of the fresh state behind it, and both choices' changes.
+    @inline(__always)
+    func set(_ k: Int, alternative: EntityState, freshTick: UInt32, freshChange: EntityChange,
+             alternativeChange: EntityChange) {
+        alternatives[k] = alternative
+        freshTicks[k] = freshTick
+        freshChanges[k] = freshChange
+        alternativeChanges[k] = alternativeChange
+    }
+
+    private func release() {
+        // Trivial element types: nothing to deinitialize.
+        candidates.deallocate(); alternatives.deallocate(); freshTicks.deallocate()
+        freshChanges.deallocate(); alternativeChanges.deallocate(); fresh.deallocate()
+    }
+
+    deinit { release() }
 }

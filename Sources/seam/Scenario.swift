@@ -90,6 +90,15 @@ extension Seam {
                 }
             }
             defer { live?.stop() }
+            if scenario.swarmNice > 0 {
+                // After the zones started (they keep niceness 0): this process runs the swarm.
+                for (what, pid) in [("swarm", getpid())] + (live.map { [("live referee", $0.process.processIdentifier)] } ?? []) {
+                    if let problem = Self.renice(pid: pid, to: Int32(scenario.swarmNice)) {
+                        throw CLIError("cannot lower the \(what)'s priority: \(problem)")
+                    }
+                }
+                print("swarm and referee at nice \(scenario.swarmNice): the zones are served first")
+            }
             installStopHandlers()
 
             var config = SwarmConfig(
@@ -143,7 +152,6 @@ extension Seam {
             if !failures.isEmpty { throw ExitCode(1) }
         }
     }
-
 }
 
 extension Seam.Scenario {
@@ -152,6 +160,17 @@ extension Seam.Scenario {
     /// spends its time walking empty slots.
     static func zoneCapacity(bots: Int, zones: Int) -> Int {
         zones <= 4 ? min(4000, bots + 100) : min(4000, max(400, bots / 4 + 200))
+    }
+
+    /// Sets the niceness of every thread of process `pid` (Linux keeps one per thread; threads started
+    /// later inherit their creator's). Returns what failed, or nil.
+    static func renice(pid: Int32, to nice: Int32) -> String? {
+        let dir = "/proc/\(pid)/task"
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return "cannot list \(dir)" }
+        for tid in threads.compactMap(Int32.init) where setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), nice) != 0 {
+            return "setpriority(\(tid), \(nice)): \(String(cString: strerror(errno)))"
+        }
+        return nil
     }
 }
 

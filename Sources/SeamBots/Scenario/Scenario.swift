@@ -29,6 +29,9 @@ public struct Scenario: Sendable, Equatable {
     /// Each zone's `--tick-budget` (percent of the tick period its work may take before it degrades), when
     /// the file sets `zone-tick-budget`; the zone's default otherwise.
     public var zoneTickBudgetPercent: Double?
+    /// The niceness (0...19) the swarm and the live referee run at, from `swarm-nice`: above 0, a machine
+    /// they share with the zones serves the zones first. 0 (the default) leaves every process equal.
+    public var swarmNice = 0
     public var phases: [SwarmPhase]
 
     /// Seconds from the first connect to the end of the last phase.

@@ -11,7 +11,7 @@ struct ScenarioParser {
 
     static let formatVersion = "1"
     static let botsRange = 1...20000
-    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "zone-tick-budget", "phase"]
+    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "zone-tick-budget", "swarm-nice", "phase"]
 
     let file: String
     /// The words of each line, comments dropped; index 0 is line 1.
@@ -114,6 +114,12 @@ struct ScenarioParser {
                     throw error(line, args[0].column, "expected a percentage from 10% to 100%, found '\(text)'")
                 }
                 scenario.zoneTickBudgetPercent = p
+            case "swarm-nice":
+                try expect(args, 1, key: key, usage: "swarm-nice NICENESS (0 to 19)", line: line)
+                guard let n = Int(args[0].text), (0...19).contains(n) else {
+                    throw error(line, args[0].column, "expected a niceness from 0 to 19, found '\(args[0].text)'")
+                }
+                scenario.swarmNice = n
             default:
                 scenario.phases.append(try phase(args, key: key, line: line))
             }

@@ -36,6 +36,13 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
     public var center: Vec2 { Vec2(x: Double(x) + Double(width) / 2, y: Double(y) + Double(height) / 2) }
 
     /// True if `p` lies in `[minX, maxX) × [minY, maxY)`.
+    /// Whether `other` touches this rectangle along a stretch of an edge (not only at a corner, not apart).
+    public func sharesEdge(with other: Rect) -> Bool {
+        let acrossX = (other.maxX == minX || other.minX == maxX) && other.minY < maxY && other.maxY > minY
+        let acrossY = (other.maxY == minY || other.minY == maxY) && other.minX < maxX && other.maxX > minX
+        return acrossX || acrossY
+    }
+
     @inlinable public func contains(_ p: Vec2) -> Bool {
         p.x >= minX && p.x < maxX && p.y >= minY && p.y < maxY
     }

@@ -48,8 +48,16 @@ public struct ZoneConfig: Sendable {
     public var standbySlots: Int?
 
     /// The border band: a player within this distance of a neighbour's territory is ghosted to it and
-    /// keeps a standby connection to it. At least the view radius plus the hysteresis.
+    /// keeps a standby connection to it (to a corner-only neighbour, see `cornerStandbyBand`). At least the
+    /// view radius plus the hysteresis.
     public var borderBand: Double { simulation.viewRadius + hysteresis }
+
+    /// How near a neighbour that touches this territory only at a corner a player must be to keep a standby
+    /// connection to it: 4 × hysteresis (8 tiles by default), not the border band. A player can enter that
+    /// territory only through the corner square its movement bounds open (hysteresis + 1 each way), so
+    /// farther out the connection is never used, and in a crowd where four zones meet it was one of every
+    /// bot's three standby connections, each a peer every service of the zone walks.
+    public var cornerStandbyBand: Double { min(borderBand, 4 * hysteresis) }
 
     public init(map: GameMap, zone: ZoneSpec, bind: NetAddress) {
         self.map = map

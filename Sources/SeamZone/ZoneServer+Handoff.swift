@@ -46,11 +46,12 @@ extension ZoneServer {
             if record.slot != nil {
                 for (index, link) in links {
                     let d = link.zone.rect.distance(to: position)
-                    if d <= band, link.up, !record.standbys.contains(index) {
+                    let reach = config.zone.rect.sharesEdge(with: link.zone.rect) ? band : config.cornerStandbyBand
+                    if d <= reach, link.up, !record.standbys.contains(index) {
                         record.standbys.insert(index)
                         send(.standby(endpoint(of: index), token: token(for: id, zone: index, purpose: .standby)), toPlayer: id)
                         journalHandoff("standby", player: id, epoch: record.epoch, to: index, reason: nil)
-                    } else if d > band + 2, record.standbys.contains(index) {
+                    } else if d > reach + 2, record.standbys.contains(index) {
                         record.standbys.remove(index)
                         send(.standbyDrop(zoneIndex: UInt16(index)), toPlayer: id)
                     }

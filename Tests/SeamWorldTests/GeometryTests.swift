@@ -33,6 +33,17 @@ import Testing
         #expect(rect.maxY == 8)
     }
 
+    @Test func sharesEdgeOnlyAlongAStretchOfAnEdge() {
+        // rect spans x 2..<6, y 3..<8.
+        #expect(rect.sharesEdge(with: Rect(x: 6, y: 0, width: 3, height: 4)))   // east, overlapping y 3..<4
+        #expect(rect.sharesEdge(with: Rect(x: 0, y: 8, width: 3, height: 2)))   // south, overlapping x 2..<3
+        #expect(rect.sharesEdge(with: Rect(x: 0, y: 0, width: 2, height: 20)))  // west, the whole edge
+        #expect(!rect.sharesEdge(with: Rect(x: 6, y: 8, width: 3, height: 3)))  // south-east corner only
+        #expect(!rect.sharesEdge(with: Rect(x: 0, y: 0, width: 2, height: 3)))  // north-west corner only
+        #expect(!rect.sharesEdge(with: Rect(x: 7, y: 3, width: 3, height: 3)))  // apart
+        #expect(!rect.sharesEdge(with: Rect(x: 3, y: 4, width: 1, height: 1)))  // inside, not touching
+    }
+
     @Test func containsIsHalfOpen() {
         #expect(rect.contains(Vec2(x: 2, y: 3)))
         #expect(rect.contains(Vec2(x: 5.999, y: 7.999)))

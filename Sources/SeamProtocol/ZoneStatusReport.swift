@@ -3,7 +3,7 @@
 public struct ZoneStatusReport: Equatable, Sendable {
     /// The degrading flag: the zone has shrunk its snapshots' entity limit under load.
     public static let degrading: UInt8 = 1
-    /// The half-rate flag: under load each client gets a snapshot every other tick.
+    /// The reduced-rate flag: under load each client gets a snapshot every 2nd or 3rd tick.
     public static let halfRate: UInt8 = 2
 
     public var zoneIndex: UInt16
@@ -21,7 +21,7 @@ public struct ZoneStatusReport: Equatable, Sendable {
     public var ghosts: UInt16
     /// Most other players a snapshot carries now.
     public var entityLimit: UInt8
-    /// Bit 0: degrading (`ZoneStatusReport.degrading`); bit 1: half rate (`ZoneStatusReport.halfRate`);
+    /// Bit 0: degrading (`ZoneStatusReport.degrading`); bit 1: reduced snapshot rate, a snapshot every 2nd or 3rd tick (`ZoneStatusReport.halfRate`);
     /// other bits are 0.
     public var flags: UInt8
 

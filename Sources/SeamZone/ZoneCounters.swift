@@ -79,7 +79,7 @@ public struct ZoneStatus: Sendable {
     /// 0 normally; 1 or 2 while far entities are refreshed less under load (update budget halved once or
     /// twice).
     public var farUpdateLevel = 0
-    /// 1 normally; 2 while each client gets a snapshot every other tick under load.
+    /// 1 normally; 2 or 3 while each client gets a snapshot every 2nd or 3rd tick under load.
     public var snapshotInterval = 1
 
     /// One line a person can read at a glance.

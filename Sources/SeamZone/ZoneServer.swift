@@ -74,11 +74,16 @@ public final class ZoneServer {
     /// thing `adaptLoad` raises.
     var farUpdateLevel = 0
     static let farUpdateLevelMax = 2
-    /// Under heavier load each client gets a snapshot every `snapshotInterval` ticks (1 normally, 2 at most),
-    /// half of them on even ticks and half on odd ones: the second thing `adaptLoad` raises, before the
-    /// entity limit. Clients interpolate 100 ms behind, so 10 snapshots a second still move smoothly.
+    /// Under heavier load each client gets a snapshot every `snapshotInterval` ticks, the clients spread over
+    /// the ticks by slot: 2 is the second thing `adaptLoad` raises, before the entity limit (clients
+    /// interpolate 100 ms behind, so 10 snapshots a second still move smoothly); 3 the last, once the entity
+    /// limit is at its floor (a zone far over its budget sends a third of its snapshots per tick instead of
+    /// overrunning its ticks).
     var snapshotInterval = 1
-    static let snapshotIntervalMax = 2
+    static let snapshotIntervalFirst = 2
+    static let snapshotIntervalMax = 3
+    /// The fewest others a snapshot carries under load.
+    static let entityLimitFloor = 16
     /// Bytes a delta snapshot aims at now (the priority accumulator fills it).
     var updateBudget: Int { config.updateBudget >> farUpdateLevel }
     /// Priority a member beyond the nearest needs to be refreshed now.
@@ -269,16 +274,22 @@ public final class ZoneServer {
         let share = Double(workNanos) / Double(worldClock.tickNanos)
         let full = ZoneServer.entityLimitMax
         let before = entityLimit, levelBefore = farUpdateLevel, intervalBefore = snapshotInterval
-        // Cut in this order, restore in the reverse: far entities' updates, the snapshot rate, the entities.
+        // Cut in this order, restore in the reverse: far entities' updates, the snapshot rate to half, the
+        // entities, the snapshot rate to a third.
         let high = config.tickBudget, low = config.tickBudget * 0.35 / 0.6
+        let floor = ZoneServer.entityLimitFloor
         if share > high {
             if farUpdateLevel < ZoneServer.farUpdateLevelMax {
                 farUpdateLevel += 1
+            } else if snapshotInterval < ZoneServer.snapshotIntervalFirst {
+                snapshotInterval += 1
+            } else if entityLimit > floor {
+                entityLimit = max(floor, entityLimit * 4 / 5)
             } else if snapshotInterval < ZoneServer.snapshotIntervalMax {
                 snapshotInterval += 1
-            } else {
-                entityLimit = max(16, entityLimit * 4 / 5)
             }
+        } else if share < low && snapshotInterval > ZoneServer.snapshotIntervalFirst {
+            snapshotInterval -= 1
         } else if share < low && entityLimit < full {
             entityLimit = min(full, entityLimit + max(1, entityLimit / 10))
         } else if share < low && snapshotInterval > 1 {
@@ -292,7 +303,7 @@ public final class ZoneServer {
         }
         let normal = isLoadNormal
         let wasNormal = before == full && levelBefore == 0 && intervalBefore == 1
-        if normal || wasNormal || entityLimit == 16 || farUpdateLevel != levelBefore || snapshotInterval != intervalBefore {
+        if normal || wasNormal || entityLimit == floor || farUpdateLevel != levelBefore || snapshotInterval != intervalBefore {
             journal(.load(entityLimit: entityLimit, updateBudget: updateBudget, snapshotInterval: snapshotInterval,
                           tickWorkMs: Double(workNanos) / 1e6))
         }

@@ -7,7 +7,7 @@ import Testing
 @testable import SeamZone
 
 /// Under load a zone first refreshes far entities less, then sends each client a snapshot every other tick,
-/// then carries fewer entities; it recovers in the opposite order, and says so.
+/// then carries fewer entities, then sends a snapshot every third tick; it recovers in the opposite order.
 @Suite struct LoadAdaptationTests {
     func makeZone(tickBudget: Double = 0.6) throws -> ZoneServer {
         let map = try GameMap.load(path: SeamProcess.mapPath("duel"))
@@ -46,12 +46,18 @@ import Testing
         #expect(zone.snapshotInterval == 2 && zone.entityLimit == 128, "then the snapshot rate")
         zone.adaptLoad(workNanos: busy)
         #expect(zone.updateBudget == 40 && zone.snapshotInterval == 2 && zone.entityLimit < 128, "then the entity limit")
+        for _ in 0..<8 { zone.adaptLoad(workNanos: busy) }
+        #expect(zone.entityLimit == 16 && zone.snapshotInterval == 2, "the entity limit down to its floor at half rate")
+        zone.adaptLoad(workNanos: busy)
+        #expect(zone.entityLimit == 16 && zone.snapshotInterval == 3, "last, a third of the rate")
         for _ in 0..<30 { zone.adaptLoad(workNanos: busy) }
-        #expect(zone.entityLimit == 16 && zone.snapshotInterval == 2, "never below 16, never below half rate")
-        // 2 steps of far updates, 1 of rate, then 128 → 102 → 81 → 64 → 51 → 40 → 32 → 25 → 20 → 16.
-        #expect(zone.counters.degradations == 12, "each step down is counted")
+        #expect(zone.entityLimit == 16 && zone.snapshotInterval == 3, "never below 16, never below a third of the rate")
+        // 2 steps of far updates, 1 of rate, 128 → 102 → 81 → 64 → 51 → 40 → 32 → 25 → 20 → 16, 1 of rate.
+        #expect(zone.counters.degradations == 13, "each step down is counted")
 
-        // Calm again: the entity limit comes back first, then the rate, then far updates.
+        // Calm again: half rate first, then the entity limit, then the full rate, then far updates.
+        zone.adaptLoad(workNanos: calm)
+        #expect(zone.snapshotInterval == 2 && zone.entityLimit == 16)
         while zone.entityLimit < 128 {
             zone.adaptLoad(workNanos: calm)
             #expect(zone.updateBudget == 40 && zone.snapshotInterval == 2)

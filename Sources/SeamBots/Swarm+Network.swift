@@ -17,7 +17,6 @@ extension Swarm {
                 ClientMessage.hello(version: Wire.version, name: "\(config.namePrefix)-\(i)").encode(into: &writer)
             }
             try? peer.send(writer.bytes, channel: Wire.controlChannel, delivery: .reliable)
-            queuedWhileServicing = true
         case .disconnect(let peer, let data):
             let i = botOfSlot[h][peer.slot]
             guard i >= 0 else { return }
@@ -180,7 +179,6 @@ extension Swarm {
             let peer = try hosts[h].connect(to: NetAddress(host: endpoint.host, port: endpoint.port),
                                             channels: Wire.channelCount)
             peer.setPingInterval(ms: Peer.standbyPingIntervalMs)
-            queuedWhileServicing = true
             botOfSlot[h][peer.slot] = i
             bots[i].attaching[peer.slot] = token
             bots[i].standbys[endpoint.zoneIndex] = peer

@@ -21,9 +21,6 @@ public final class Swarm {
     var pollSet: NetHost.PollSet
     /// Each bot's input packet, by bot index, sent again every tick instead of allocating one per input.
     var inputPackets: [ReusablePacket] = []
-    /// Set while servicing when a handler queued a packet or a connection: the host is flushed after, so it
-    /// goes out at once rather than at the next tick.
-    var queuedWhileServicing = false
     var rendered: [InterpolationBuffer.Rendered] = []
     /// The zone's shot rules (SimulationConfig defaults), for judging hits in the bot's own view.
     static let shotRange = 24.0
@@ -149,17 +146,13 @@ public final class Swarm {
         }
     }
 
-    /// Services every host until its socket is drained. A Hello, Attach or new connection queued by the
-    /// handlers is flushed at once, as a last service would have sent it.
     private func serviceHosts() {
         for h in hosts.indices {
-            queuedWhileServicing = false
             do {
-                try hosts[h].serviceWhileReadable { event in handle(event, host: h) }
+                try hosts[h].service(timeoutMs: 0) { event in handle(event, host: h) }
             } catch {
                 logger.warning("client host \(h) failed to service: \(error)")
             }
-            if queuedWhileServicing { hosts[h].flush() }
         }
     }
 

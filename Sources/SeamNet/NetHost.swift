@@ -159,33 +159,6 @@ extension NetHost {
     public static func waitForAny(_ set: inout PollSet, timeoutMs: Int32) {
         _ = poll(&set.fds, nfds_t(set.fds.count), timeoutMs)
     }
-
-    /// `service(timeoutMs: 0)` for a client with many peers on one host (the bot swarm): services and drains
-    /// the events until the socket has nothing left to read, without `service`'s last call that finds nothing.
-    /// Each `enet_host_service` walks every peer slot twice (sending), so that last call cost a bot swarm more
-    /// than the poll that replaces it. Packets queued by `handle` go out at the next service or flush, so
-    /// call `flush` after it when `handle` sent something that should not wait.
-    @discardableResult
-    public func serviceWhileReadable(_ handle: (NetEvent) -> Void) throws(NetError) -> Int {
-        var event = ENetEvent()
-        var handled = 0
-        var readable = pollfd(fd: host.pointee.socket, events: Int16(POLLIN), revents: 0)
-        repeat {
-            var result = enet_host_service(host, &event, 0)
-            while result > 0 {
-                dispatch(&event, handle)
-                handled += 1
-                result = enet_host_check_events(host, &event)
-            }
-            if result < 0 {
-                harvestCounters()
-                throw NetError(.service, call: "enet_host_service", "socket wait or receive failed: \(ENetLibrary.systemError())")
-            }
-            readable.revents = 0
-        } while poll(&readable, 1, 0) > 0 && readable.revents & Int16(POLLIN) != 0
-        harvestCounters()
-        return handled
-    }
 }
 
 /// A packet a client keeps and sends again and again, for one small unreliable message per connection per

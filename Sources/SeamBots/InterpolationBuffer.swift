@@ -33,8 +33,16 @@ struct InterpolationBuffer {
     mutating func add(tick: UInt32, sortedEntities entities: [EntityState], me: EntityState? = nil) {
         assert(zip(entities, entities.dropFirst()).allSatisfy { $0.id <= $1.id }, "entities not sorted by id")
         if let newest = frames.last?.tick, tick <= newest { return }
-        if frames.count == InterpolationBuffer.capacity { frames.removeFirst() }
-        frames.append(Frame(tick: tick, entities: entities, me: me))
+        guard frames.count == InterpolationBuffer.capacity else {
+            frames.append(Frame(tick: tick, entities: entities, me: me))
+            return
+        }
+        // Full: the oldest moves to the end by swaps and is overwritten there (cheaper, once per snapshot per
+        // bot, than removing the first frame and appending).
+        frames.withUnsafeMutableBufferPointer { f in
+            for k in f.indices.dropLast() { f.swapAt(k, k + 1) }
+            f[f.count - 1] = Frame(tick: tick, entities: entities, me: me)
+        }
     }
 
     /// Entities as seen at `renderTick` (fractional), in id order. Each one present in both bracketing

@@ -17,6 +17,10 @@ public final class Swarm {
     /// `botOfSlot[host][peer slot]` is a bot index, or -1.
     var botOfSlot: [[Int]] = []
     var writer = ByteWriter(capacity: 64)
+    /// The sockets of `hosts`, to wait on.
+    var pollSet: NetHost.PollSet
+    /// Each bot's input packet, by bot index, sent again every tick instead of allocating one per input.
+    var inputPackets: [ReusablePacket] = []
     var rendered: [InterpolationBuffer.Rendered] = []
     /// The zone's shot rules (SimulationConfig defaults), for judging hits in the bot's own view.
     static let shotRange = 24.0
@@ -51,10 +55,13 @@ public final class Swarm {
             }
             botOfSlot.append(Array(repeating: -1, count: slots))
         }
+        pollSet = NetHost.PollSet(hosts)
+        let inputCapacity = 1 + 4 + 4 + 1 + Wire.maximumInputsPerMessage * InputCommand.wireSize
         for i in 0..<config.count {
             let target = config.targets[i % config.targets.count]
             bots.append(Bot(index: i, behavior: behaviors[i], zone: target.zone, hostIndex: i / config.botsPerHost,
                             seed: config.seed))
+            inputPackets.append(ReusablePacket(capacity: inputCapacity))
         }
         stats.target = config.count
         stats.zones = config.map.zones.map { ZoneLoad(id: $0.id, index: $0.index) }
@@ -88,7 +95,7 @@ public final class Swarm {
             // bots are still due to connect, wake at least every 10 ms to start them.
             let untilTickMs = nextTick > nowNanos ? (nextTick - nowNanos + 999_999) / 1_000_000 : 0
             let waitMs = Int32(started < config.count ? min(10, untilTickMs) : untilTickMs)
-            NetHost.waitForAny(hosts, timeoutMs: waitMs)
+            NetHost.waitForAny(&pollSet, timeoutMs: waitMs)
             // Let the datagrams of this burst gather first: every service walks all of a host's peers, so
             // servicing once per datagram cost more than the datagrams.
             let gathered = clock()
@@ -101,7 +108,7 @@ public final class Swarm {
                 while stats.phases.count - 1 < runPhase {
                     enterPhase(stats.phases.count, at: Double(nowNanos - start) / 1e9)
                 }
-                for i in bots.indices where bots[i].phase == .playing { think(i) }
+                for i in bots.indices where bots[i].phase == .playing { think(&bots[i]) }
                 for host in hosts { host.flush() }
                 nextTick += tickNanos
                 if nowNanos > nextTick + 5 * tickNanos { nextTick = nowNanos + tickNanos }
@@ -206,7 +213,7 @@ public final class Swarm {
         let until = clock() + 3_000_000_000
         // ENet counts a peer as gone as soon as the disconnect is queued, so wait for each disconnect event.
         while clock() < until && bots.contains(where: { $0.phase == .finished && $0.peer != nil }) {
-            NetHost.waitForAny(hosts, timeoutMs: 10)
+            NetHost.waitForAny(&pollSet, timeoutMs: 10)
             serviceHosts()
         }
         var bytesIn: UInt64 = 0

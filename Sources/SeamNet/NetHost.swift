@@ -144,11 +144,71 @@ import Glibc
 #endif
 
 extension NetHost {
-    /// Waits until any of `hosts` has a datagram to read, or `timeoutMs` passes. Lets one thread serve
-    /// several hosts without spinning: after it returns, service each host with a zero timeout.
-    public static func waitForAny(_ hosts: [NetHost], timeoutMs: Int32) {
-        var fds = hosts.map { pollfd(fd: $0.host.pointee.socket, events: Int16(POLLIN), revents: 0) }
-        _ = poll(&fds, nfds_t(fds.count), timeoutMs)
+    /// The sockets of a fixed list of hosts, gathered once so that waiting on them allocates nothing (the bot
+    /// swarm waits a few times per tick).
+    public struct PollSet {
+        fileprivate var fds: [pollfd]
+
+        public init(_ hosts: [NetHost]) {
+            fds = hosts.map { pollfd(fd: $0.host.pointee.socket, events: Int16(POLLIN), revents: 0) }
+        }
+    }
+
+    /// Waits until any of the hosts in `set` has a datagram to read, or `timeoutMs` passes. Lets one thread
+    /// serve several hosts without spinning: after it returns, service each host with a zero timeout.
+    public static func waitForAny(_ set: inout PollSet, timeoutMs: Int32) {
+        _ = poll(&set.fds, nfds_t(set.fds.count), timeoutMs)
+    }
+}
+
+/// A packet a client keeps and sends again and again, for one small unreliable message per connection per
+/// tick (the bot swarm's inputs): `Peer.send` allocates a packet and its bytes each time, and those mallocs,
+/// a burst of hundreds per tick, showed in the swarm's profile.
+///
+/// It holds a reference of its own on the ENet packet, so ENet never frees it; once ENet has sent it (the
+/// count back to that one reference) its bytes may be rewritten. A send while ENet still holds it, or of
+/// more bytes than it has room for, goes through `Peer.send` instead. On the wire it is `Peer.send` exactly.
+public final class ReusablePacket {
+    private let packet: UnsafeMutablePointer<ENetPacket>
+    private let capacity: Int
+
+    /// A packet with room for `capacity` bytes.
+    public init(capacity: Int = 64) {
+        ENetLibrary.ensureInitialized()
+        guard let packet = enet_packet_create(nil, capacity, Delivery.unreliable.flags) else {
+            fatalError("cannot allocate a \(capacity)-byte packet")
+        }
+        packet.pointee.referenceCount = 1
+        self.packet = packet
+        self.capacity = capacity
+    }
+
+    deinit {
+        // ENet frees it when it lets go of it if it still holds it (it drops it, sent or not, when the peer
+        // or host goes); otherwise nobody else will.
+        packet.pointee.referenceCount -= 1
+        if packet.pointee.referenceCount == 0 { enet_packet_destroy(packet) }
+    }
+
+    /// Queues `bytes` unreliably on `channel` of `peer`, as `peer.send(bytes, channel:, delivery: .unreliable)`.
+    public func sendUnreliable(_ bytes: UnsafeRawBufferPointer, to peer: Peer, channel: UInt8) throws(NetError) {
+        guard packet.pointee.referenceCount == 1, bytes.count <= capacity, let base = bytes.baseAddress else {
+            try peer.send(bytes, channel: channel, delivery: .unreliable)
+            return
+        }
+        packet.pointee.data.update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        packet.pointee.dataLength = bytes.count
+        if enet_peer_send(peer.pointer, channel, packet) < 0 {
+            throw NetError(.send, call: "enet_peer_send", "peer \(peer.slot) refused a \(bytes.count)-byte packet")
+        }
+    }
+
+    /// `sendUnreliable` for byte arrays.
+    public func sendUnreliable(_ bytes: [UInt8], to peer: Peer, channel: UInt8) throws(NetError) {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(NetError) in try sendUnreliable(raw, to: peer, channel: channel) }
+        }
+        try result.get()
     }
 }
 

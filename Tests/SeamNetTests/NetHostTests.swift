@@ -71,6 +71,53 @@ import Testing
         #expect(host.socketBuffers.send > 256 * 1024)
     }
 
+    /// A kept packet sends each payload as given (rewritten only once ENet let go of it), the ones sent while
+    /// ENet still holds it through fresh packets; both hosts wait through a poll set, as the bot swarm does.
+    @Test func aReusablePacketSendsEachPayloadAsGiven() throws {
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
+        let client = try NetHost(bind: nil, peerLimit: 1)
+        let peer = try client.connect(to: NetAddress(resolving: "127.0.0.1", port: server.localAddress.port))
+        var polls = NetHost.PollSet([client, server])
+        var clientConnected = false
+        var serverConnected = false
+        var serverGot: [[UInt8]] = []
+        func pumpUntil(_ condition: () -> Bool) {
+            for _ in 0..<500 where !condition() {
+                NetHost.waitForAny(&polls, timeoutMs: 5)
+                try? client.service(timeoutMs: 0) { event in
+                    if case .connect = event { clientConnected = true }
+                }
+                try? server.service(timeoutMs: 0) { event in
+                    switch event {
+                    case .connect: serverConnected = true
+                    case .receive(_, let channel, let bytes):
+                        #expect(channel == 1)
+                        serverGot.append(Array(bytes))
+                    case .disconnect: break
+                    }
+                }
+            }
+        }
+        pumpUntil { clientConnected && serverConnected }
+        #expect(clientConnected && serverConnected)
+        let packet = ReusablePacket(capacity: 8)
+        var sent: [[UInt8]] = []
+        for round in 0..<5 {
+            // Two payloads before one flush: the second finds the packet still queued.
+            let first = [UInt8](repeating: UInt8(round), count: round + 1)
+            let second: [UInt8] = [0xEE, UInt8(round)]
+            try packet.sendUnreliable(first, to: peer, channel: 1)
+            try packet.sendUnreliable(second, to: peer, channel: 1)
+            // Longer than the packet's room: sent through a fresh packet.
+            let long = [UInt8](repeating: 0xAB, count: 20)
+            try packet.sendUnreliable(long, to: peer, channel: 1)
+            client.flush()
+            sent += [first, second, long]
+            pumpUntil { serverGot.count == sent.count }
+        }
+        #expect(serverGot == sent)
+    }
+
     @Test func addressesParseAndPrint() throws {
         let a = try NetAddress(parsing: "127.0.0.1:7101")
         #expect(a.port == 7101)

@@ -63,6 +63,25 @@ public struct DeltaEncoder {
         }
     }
 
+    /// Walks two id-ordered lists together, calling `removed(i)` for a baseline entry the current list lacks,
+    /// `added(j)` for a current entry the baseline lacks and `kept(i, j)` for one in both, in id order.
+    @inline(__always)
+    private static func merge(
+        baseCount: Int, currentCount: Int, baseID: (Int) -> UInt32, currentID: (Int) -> UInt32,
+        removed: (Int) -> Void, added: (Int) -> Void, kept: (Int, Int) -> Void
+    ) {
+        var i = 0, j = 0
+        while i < baseCount || j < currentCount {
+            if j == currentCount || (i < baseCount && baseID(i) < currentID(j)) {
+                removed(i); i += 1
+            } else if i == baseCount || currentID(j) < baseID(i) {
+                added(j); j += 1
+            } else {
+                kept(i, j); i += 1; j += 1
+            }
+        }
+    }
+
     /// Entities: a removed-bitmap over the baseline, 4-bit change masks for the kept ones, their fields, then
     /// the new ones in full. Two merges of the id-ordered lists: the first marks the removed and counts the
     /// kept (the masks' size), the second writes the masks and fields and collects the added.
@@ -71,80 +90,53 @@ public struct DeltaEncoder {
         _ changes: UnsafeBufferPointer<EntityChange>, ticks: UInt32, into o: inout RawWriter
     ) {
         let removedAt = o.zeros((base.count + 7) / 8)
-        var i = 0, j = 0, kept = 0
-        while i < base.count || j < cur.count {
-            if j == cur.count || (i < base.count && base[i].id < cur[j].id) {
-                o.setBit(i, at: removedAt); i += 1
-            } else if i == base.count || cur[j].id < base[i].id {
-                j += 1
-            } else {
-                kept += 1; i += 1; j += 1
-            }
-        }
+        var kept = 0
+        merge(baseCount: base.count, currentCount: cur.count, baseID: { base[$0].id }, currentID: { cur[$0].id },
+              removed: { o.setBit($0, at: removedAt) }, added: { _ in }, kept: { _, _ in kept += 1 })
         let masksAt = o.zeros((kept + 1) / 2)
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cur.count - kept) { added in
             var k = 0, a = 0
-            i = 0; j = 0
-            while j < cur.count {
-                if i < base.count && base[i].id < cur[j].id {
-                    i += 1
-                } else if i == base.count || cur[j].id < base[i].id {
-                    added[a] = j; a += 1; j += 1
-                } else {
-                    let old = base[i], new = cur[j], m = changes[j].mask, ext = changes[j].ext
-                    o.or(k & 1 == 0 ? m : m << 4, at: masksAt + k >> 1)
-                    k += 1
-                    if m & DeltaCodec.extended != 0 { o.u8(ext) }
-                    if m & DeltaCodec.velocityStep != 0 {
-                        o.i8(Int8(Int(new.vx) - Int(old.vx))); o.i8(Int8(Int(new.vy) - Int(old.vy)))
-                    }
-                    if ext & DeltaCodec.extVelocity != 0 { o.i16(new.vx); o.i16(new.vy) }
-                    if m & DeltaCodec.residual != 0 {
-                        let rx = Int(new.x) - DeltaCodec.predict(old.x, new.vx, ticks: ticks)
-                        let ry = Int(new.y) - DeltaCodec.predict(old.y, new.vy, ticks: ticks)
-                        if m & DeltaCodec.wide == 0 {
-                            o.u8(UInt8(rx & 0x0F) | UInt8(ry & 0x0F) << 4)
-                        } else {
-                            o.i8(Int8(rx)); o.i8(Int8(ry))
-                        }
-                    } else if m & DeltaCodec.wide != 0 {
-                        o.u16(new.x); o.u16(new.y)
-                    }
-                    if ext & DeltaCodec.extStatus != 0 { o.u8(new.health); o.u8(new.flags) }
-                    i += 1; j += 1
+            merge(baseCount: base.count, currentCount: cur.count, baseID: { base[$0].id }, currentID: { cur[$0].id },
+                  removed: { _ in }, added: { added[a] = $0; a += 1 }) { i, j in
+                let old = base[i], new = cur[j], m = changes[j].mask, ext = changes[j].ext
+                o.or(k & 1 == 0 ? m : m << 4, at: masksAt + k >> 1)
+                k += 1
+                if m & DeltaCodec.extended != 0 { o.u8(ext) }
+                if m & DeltaCodec.velocityStep != 0 {
+                    o.i8(Int8(Int(new.vx) - Int(old.vx))); o.i8(Int8(Int(new.vy) - Int(old.vy)))
                 }
+                if ext & DeltaCodec.extVelocity != 0 { o.i16(new.vx); o.i16(new.vy) }
+                if m & DeltaCodec.residual != 0 {
+                    let rx = Int(new.x) - DeltaCodec.predict(old.x, new.vx, ticks: ticks)
+                    let ry = Int(new.y) - DeltaCodec.predict(old.y, new.vy, ticks: ticks)
+                    if m & DeltaCodec.wide == 0 {
+                        o.u8(UInt8(rx & 0x0F) | UInt8(ry & 0x0F) << 4)
+                    } else {
+                        o.i8(Int8(rx)); o.i8(Int8(ry))
+                    }
+                } else if m & DeltaCodec.wide != 0 {
+                    o.u16(new.x); o.u16(new.y)
+                }
+                if ext & DeltaCodec.extStatus != 0 { o.u8(new.health); o.u8(new.flags) }
             }
             o.u16(UInt16(a))
             for n in 0..<a { o.entity(cur[added[n]]) }
         }
     }
 
-    /// Coins: a removed-or-moved bitmap over the baseline, then the added (or moved) ones in full.
+    /// Coins: a removed-or-moved bitmap over the baseline, then the added (or moved) ones in full: a first
+    /// merge for the bitmap and the count, a second for the coins themselves.
     private static func coins(_ cur: [CoinView], _ base: [CoinView], into o: inout RawWriter) {
         let goneAt = o.zeros((base.count + 7) / 8)
-        var i = 0, j = 0, fresh = 0
-        // First the bitmap and the count, then the coins themselves: a second merge.
-        while i < base.count || j < cur.count {
-            if j == cur.count || (i < base.count && base[i].id < cur[j].id) {
-                o.setBit(i, at: goneAt); i += 1
-            } else if i == base.count || cur[j].id < base[i].id {
-                fresh += 1; j += 1
-            } else {
-                if base[i] != cur[j] { o.setBit(i, at: goneAt); fresh += 1 }
-                i += 1; j += 1
-            }
+        var fresh = 0
+        merge(baseCount: base.count, currentCount: cur.count, baseID: { base[$0].id }, currentID: { cur[$0].id },
+              removed: { o.setBit($0, at: goneAt) }, added: { _ in fresh += 1 }) { i, j in
+            if base[i] != cur[j] { o.setBit(i, at: goneAt); fresh += 1 }
         }
         o.u16(UInt16(fresh))
-        i = 0; j = 0
-        while j < cur.count {
-            if i < base.count && base[i].id < cur[j].id {
-                i += 1
-            } else if i == base.count || cur[j].id < base[i].id {
-                o.coin(cur[j]); j += 1
-            } else {
-                if base[i] != cur[j] { o.coin(cur[j]) }
-                i += 1; j += 1
-            }
+        merge(baseCount: base.count, currentCount: cur.count, baseID: { base[$0].id }, currentID: { cur[$0].id },
+              removed: { _ in }, added: { o.coin(cur[$0]) }) { i, j in
+            if base[i] != cur[j] { o.coin(cur[j]) }
         }
     }
 

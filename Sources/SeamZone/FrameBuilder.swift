@@ -44,7 +44,7 @@ struct FrameBuilder {
     mutating func build(tick: UInt32, baseline: SentFrame?, previous: SentFrame?, budget: Int, threshold: Double) {
         assert(zip(members, members.dropFirst()).allSatisfy { $0.state.id < $1.state.id }, "members not in id order")
         let n = members.count
-        let none = EntityChange(mask: 0, ext: 0)
+        let none = EntityChange.carried
         Self.resize(&entities, to: n, fill: Self.blank)
         Self.resize(&freshTicks, to: n, fill: 0)
         Self.resize(&changes, to: n, fill: none)

@@ -69,10 +69,15 @@ import Testing
         for _ in 0..<100 where shooter.seen[target.id] == nil {
             try shooter.step(); try target.step(); try decoy.step()
         }
-        // Half a second more, so the shooter's zone holds the ghost's positions for the view tick the first
-        // shot claims (two ticks before the newest snapshot): on a loaded machine the first snapshot showing
-        // the ghost could come before the zone had recorded it two ticks back, and that shot missed.
-        for _ in 0..<10 { try shooter.step(); try target.step(); try decoy.step() }
+        // The first shot claims the view of two ticks before the newest snapshot; the shooter's zone has the
+        // ghost's position from the tick of the first snapshot that showed it, and skips a target it has no
+        // position for. So fire only once that claim is at or after that tick (on a loaded machine the
+        // first shot could otherwise claim a tick before the ghost was recorded, and miss).
+        let ghostSince = shooter.newestTick
+        for _ in 0..<100 where shooter.newestTick < ghostSince + 2 {
+            try shooter.step(); try target.step(); try decoy.step()
+        }
+        #expect(shooter.newestTick >= ghostSince + 2)
         let ghost = try #require(shooter.seen[target.id])
         #expect(ghost.flags & EntityFlags.ghost != 0)
         #expect(Quantize.position(shooter.me!.y) == Quantize.position(ghost.y))

@@ -118,18 +118,73 @@ public struct PriorityAccumulator: Sendable {
                 for d in 0..<dueCount { fresh[Self.index(due[d])] = true }
                 return spent + wanted
             }
-            // Ascending without a comparison closure, read from the end: highest priority first.
-            var sorted = UnsafeMutableBufferPointer(rebasing: due[0..<dueCount])
-            sorted.sort()
-            var taken = 0
-            for d in sorted.reversed() {
+            // Highest priority first (keys are unique, so the order is total), the first whether it fits or
+            // not. Once it fits, members that cost nothing fit whatever the order: taken at once, they leave
+            // only the others to order, through a max-heap popped while anything could still fit (the
+            // standard library's sort is stable and allocates).
+            var top = 0
+            for d in 1..<dueCount where due[d] > due[top] { top = d }
+            let first = Self.index(due[top])
+            fresh[first] = true
+            spent += candidates[first].cost
+            due[top] = due[dueCount - 1]
+            dueCount -= 1
+            guard spent <= budget else { return spent }
+            var heapCount = 0, cheapest = Int.max
+            for d in 0..<dueCount {
+                let k = Self.index(due[d]), cost = candidates[k].cost
+                if cost <= 0 {
+                    fresh[k] = true
+                } else {
+                    due[heapCount] = due[d]
+                    heapCount += 1
+                    cheapest = min(cheapest, cost)
+                }
+            }
+            let heap = UnsafeMutableBufferPointer(rebasing: due[0..<heapCount])
+            Self.heapify(heap)
+            var remaining = heapCount
+            while remaining > 0 && spent + cheapest <= budget {
+                let d = Self.popMax(heap, count: remaining)
+                remaining -= 1
                 let k = Self.index(d), cost = candidates[k].cost
-                guard spent + cost <= budget || taken == 0 else { continue }
+                guard spent + cost <= budget else { continue }
                 fresh[k] = true
                 spent += cost
-                taken += 1
             }
             return spent
+        }
+    }
+
+    /// Orders `a` as a binary max-heap.
+    private static func heapify(_ a: UnsafeMutableBufferPointer<UInt64>) {
+        var i = a.count / 2
+        while i > 0 {
+            i -= 1
+            siftDown(a, from: i, count: a.count)
+        }
+    }
+
+    /// Removes and returns the largest of the heap's first `count` entries (moved to `count - 1`).
+    private static func popMax(_ a: UnsafeMutableBufferPointer<UInt64>, count: Int) -> UInt64 {
+        let top = a[0]
+        a[0] = a[count - 1]
+        a[count - 1] = top
+        siftDown(a, from: 0, count: count - 1)
+        return top
+    }
+
+    @inline(__always)
+    private static func siftDown(_ a: UnsafeMutableBufferPointer<UInt64>, from start: Int, count: Int) {
+        var i = start
+        while true {
+            let l = 2 * i + 1
+            guard l < count else { return }
+            var c = l
+            if l + 1 < count && a[l + 1] > a[l] { c = l + 1 }
+            guard a[c] > a[i] else { return }
+            a.swapAt(c, i)
+            i = c
         }
     }
 

@@ -14,6 +14,8 @@ public struct SpatialGrid: Sendable {
     /// instead of jumping around the player array: at 4,000 players that was most of the tick.
     private var itemPositions: [Vec2] = []
     private var cellOfItem: [Int32] = []
+    /// Scratch for `rebuild`: each cell's next free slot (kept, so a rebuild allocates nothing).
+    private var fill: [Int32] = []
 
     /// Items placed at the last rebuild.
     public var itemCount: Int { items.count }
@@ -61,7 +63,9 @@ public struct SpatialGrid: Sendable {
         items.append(contentsOf: repeatElement(0, count: count))
         itemPositions.removeAll(keepingCapacity: true)
         itemPositions.append(contentsOf: repeatElement(.zero, count: count))
-        var fill = cellStart
+        // Assigned, not a fresh copy of `cellStart`: writing to a copy allocated and copied every tick.
+        fill.removeAll(keepingCapacity: true)
+        fill.append(contentsOf: cellStart)
         for i in 0..<count {
             let c = Int(cellOfItem[i])
             items[Int(fill[c])] = Int32(i)

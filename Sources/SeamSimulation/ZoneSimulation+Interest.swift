@@ -10,8 +10,15 @@ extension ZoneSimulation {
     /// later rings may add, and once no cell further out can be nearer, the search stops. In a dense crowd
     /// (hundreds per cell) most candidates then cost one comparison. The cost follows the local crowd, not
     /// the zone's population. No sort: the zone puts each view in id order itself (`EntityTable`).
+    ///
+    /// Players `favoured` says are already in the view are measured at `viewHysteresis` times their
+    /// distance (the squared distance reported is that measure): a member stays while within the view
+    /// radius divided by it, and keeps its place against a newcomer less than that much nearer. Without
+    /// it, in a crowd, players at the cut swap in and out from tick to tick, and each comeback after its
+    /// client's baseline lost it is a full 14-byte entry.
     public func visiblePlayers(
-        from index: Int, limit: Int, into out: inout [(index: Int, distanceSquared: Double)]
+        from index: Int, limit: Int, favouring favoured: (Int) -> Bool = { _ in false },
+        into out: inout [(index: Int, distanceSquared: Double)]
     ) {
         out.removeAll(keepingCapacity: true)
         guard limit > 0 else { return }
@@ -20,7 +27,8 @@ extension ZoneSimulation {
         let r2 = config.viewRadius * config.viewRadius
         let (cx, cy) = grid.cellCoordinates(of: me)
         let size = grid.cellSize
-        let maxRing = Int((config.viewRadius / size).rounded(.up)) + 1
+        let favour2 = Self.viewHysteresis * Self.viewHysteresis
+        let maxRing = Int((config.viewRadius / Self.viewHysteresis / size).rounded(.up)) + 1
         // Positions come from the grid (as of its rebuild at the last step, which is also when snapshots are
         // built); between steps (a snapshot sent at once after a handoff) players may have come or gone
         // since: skip indices that no longer exist. `out` is sized for every item first and written through
@@ -32,7 +40,9 @@ extension ZoneSimulation {
             func gather(column: Int, row: Int) {
                 grid.forEachItem(column: column, row: row) { j, at in
                     guard j != index, j < total else { return }
-                    let d2 = (at - me).lengthSquared
+                    var d2 = (at - me).lengthSquared
+                    if d2 * favour2 > bound { return }
+                    if favoured(j) { d2 *= favour2 }
                     if d2 <= bound { buffer[found] = (j, d2); found += 1 }
                 }
             }
@@ -53,7 +63,8 @@ extension ZoneSimulation {
                 let blockMinX = Double(cx - ring) * size, blockMaxX = Double(cx + ring + 1) * size
                 let blockMinY = Double(cy - ring) * size, blockMaxY = Double(cy + ring + 1) * size
                 let edge = min(me.x - blockMinX, blockMaxX - me.x, me.y - blockMinY, blockMaxY - me.y)
-                let edge2 = edge * edge
+                // A favoured player in a later ring can measure as near as `favour2` times this.
+                let edge2 = edge * edge * favour2
                 if found >= limit {
                     if found > limit {
                         Self.keepNearest(limit, in: UnsafeMutableBufferPointer(rebasing: buffer[0..<found]))
@@ -69,6 +80,9 @@ extension ZoneSimulation {
         }
         out.removeLast(out.count - found)
     }
+
+    /// The factor on the distance of a player already in a view (see `visiblePlayers`).
+    public static let viewHysteresis = 0.85
 
     /// Reorders `a` so that its first `k` entries are the `k` smallest by (distance, index): Hoare's
     /// selection, linear on average.

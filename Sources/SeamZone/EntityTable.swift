@@ -1,5 +1,6 @@
 import SeamProtocol
 import SeamSimulation
+import SeamWorld
 
 /// Every entity a snapshot can show this tick, as the simulation's grid indexes them (owned players, then
 /// ghosts), in wire form: quantized once per tick instead of once per viewer.
@@ -8,18 +9,32 @@ import SeamSimulation
 /// deltas need) without sorting: each visible entity marks its rank in a bitmap, and the marks are read back
 /// in order. That is linear in the view plus a word per 64 entities of the zone.
 struct EntityTable {
+    /// A member of a view as remembered between two membership choices: its grid index and id (the index
+    /// is only trusted while the entity there still has that id).
+    struct Ref {
+        var index: Int32
+        var id: UInt32
+    }
+
     /// Wire state by grid index.
     private(set) var states: [EntityState] = []
+    /// Exact position by grid index (distances are measured on these, not the quantized ones).
+    private var positions: [Vec2] = []
     private var rankOf: [Int32] = []
     private var indexAt: [Int32] = []
     /// Scratch for `members`, by rank: which are in the view, and at what squared distance.
     private var marks: [UInt64] = []
     private var distanceAt: [Double] = []
     private var keys: [UInt64] = []
+    /// Scratch for `favouring`: the members of one view, by grid index.
+    private var viewMarks: [UInt64] = []
 
     /// Takes this tick's players and ghosts.
     mutating func rebuild(players: [PlayerState], ghosts: [GhostState]) {
         states.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        for p in players { positions.append(p.position) }
+        for g in ghosts { positions.append(g.position) }
         for p in players {
             states.append(EntityState(
                 id: p.id, x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
@@ -53,24 +68,43 @@ struct EntityTable {
         if distanceAt.count < count { distanceAt = Array(repeating: 0, count: count) }
         let words = (count + 63) / 64
         if marks.count < words { marks = Array(repeating: 0, count: words) }
+        if viewMarks.count < words { viewMarks = Array(repeating: 0, count: words) }
     }
 
-    /// Replaces `members` with the entities of `visible` (grid index, squared distance) in id order.
-    /// Indices the table does not hold (entities gone since the grid was built) are skipped.
+    /// Calls `body` with a test of whether a grid index holds a member of `view` (one still where the view
+    /// found it): what `ZoneSimulation.visiblePlayers` favours when the view is chosen again.
+    mutating func favouring<R>(_ view: [Ref], _ body: ((Int) -> Bool) -> R) -> R {
+        let states = states
+        return viewMarks.withUnsafeMutableBufferPointer { marks in
+            for ref in view where Int(ref.index) < states.count && states[Int(ref.index)].id == ref.id {
+                marks[Int(ref.index) >> 6] |= 1 << UInt64(ref.index & 63)
+            }
+            let result = body { j in j < states.count && marks[j >> 6] & (1 << UInt64(j & 63)) != 0 }
+            // Cleared for the next view: only the words this one touched.
+            for ref in view where Int(ref.index) < states.count { marks[Int(ref.index) >> 6] = 0 }
+            return result
+        }
+    }
+
+    /// Replaces `members` with the entities of `visible` (grid index first) in id order, each with its squared
+    /// distance from `center`, and `view` with the same entities' references. Indices the table does not hold
+    /// (entities gone since the grid was built) are skipped.
     mutating func members(
-        of visible: [(index: Int, distanceSquared: Double)],
-        into members: inout [(state: EntityState, distanceSquared: Double)]
+        of visible: [(index: Int, distanceSquared: Double)], from center: Vec2,
+        into members: inout [(state: EntityState, distanceSquared: Double)],
+        view: inout [Ref]
     ) {
         members.removeAll(keepingCapacity: true)
+        view.removeAll(keepingCapacity: true)
         guard !visible.isEmpty else { return }
-        let states = states, rankOf = rankOf, indexAt = indexAt
+        let states = states, positions = positions, rankOf = rankOf, indexAt = indexAt
         marks.withUnsafeMutableBufferPointer { marks in
             distanceAt.withUnsafeMutableBufferPointer { distances in
                 var low = Int.max, high = -1
                 for v in visible where v.index < states.count && rankOf[v.index] >= 0 {
                     let rank = Int(rankOf[v.index])
                     marks[rank >> 6] |= 1 << UInt64(rank & 63)
-                    distances[rank] = v.distanceSquared
+                    distances[rank] = (positions[v.index] - center).lengthSquared
                     low = min(low, rank >> 6); high = max(high, rank >> 6)
                 }
                 guard high >= 0 else { return }
@@ -81,10 +115,43 @@ struct EntityTable {
                     while bits != 0 {
                         let rank = word << 6 | bits.trailingZeroBitCount
                         bits &= bits &- 1
-                        members.append((states[Int(indexAt[rank])], distances[rank]))
+                        let j = indexAt[rank]
+                        members.append((states[Int(j)], distances[rank]))
+                        view.append(Ref(index: j, id: states[Int(j)].id))
                     }
                 }
             }
         }
     }
+
+    /// Replaces `members` with the entities of a view chosen at an earlier tick, with their states and
+    /// squared distances from `center` now, in the view's (id) order. False, with `members` undefined, when
+    /// one of them is no longer where the view found it (it left, or the players were reindexed) or is the
+    /// `viewer` itself: the caller chooses the view again.
+    func members(
+        of view: [Ref], viewer: UInt32, from center: Vec2,
+        into members: inout [(state: EntityState, distanceSquared: Double)]
+    ) -> Bool {
+        members.removeAll(keepingCapacity: true)
+        guard !view.isEmpty else { return true }
+        members.append(contentsOf: repeatElement((state: Self.blank, distanceSquared: 0.0), count: view.count))
+        return members.withUnsafeMutableBufferPointer { out in
+            states.withUnsafeBufferPointer { states in
+                positions.withUnsafeBufferPointer { positions in
+                    view.withUnsafeBufferPointer { view in
+                        for k in 0..<view.count {
+                            let j = Int(view[k].index)
+                            guard j < states.count, states[j].id == view[k].id, view[k].id != viewer else {
+                                return false
+                            }
+                            out[k] = (states[j], (positions[j] - center).lengthSquared)
+                        }
+                        return true
+                    }
+                }
+            }
+        }
+    }
+
+    private static let blank = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)
 }

@@ -30,6 +30,16 @@ struct Session {
     var frames: [SentFrame?] = []
     /// Tick of the last snapshot sent on this connection (its frame is in `frames` while recent).
     var lastSentTick: UInt32 = 0
+    /// The other players this connection's snapshots carry, as last chosen (see `viewRefreshTicks`).
+    var view: [EntityTable.Ref] = []
+    /// Tick at which `view` was chosen.
+    var viewTick: UInt32 = 0
+
+    /// Membership (which players a snapshot carries) is chosen again every this many ticks, in between
+    /// the same members go out with their current states: choosing is the nearest-first search of the
+    /// grid, a third of a busy zone's snapshot work. A player coming into view shows up to 3 ticks (150 ms
+    /// at 20 Hz) later than it could; connections are staggered by slot (slot mod 4 = tick mod 4).
+    static let viewRefreshTicks = 4
 
     /// A delta's baseline must be at most this many ticks old (1.6 s at 20 Hz); older means a full snapshot.
     static let frameHistory = 32
@@ -106,4 +116,18 @@ struct OwnedPlayer {
     var inputs = InputQueue()
     /// When this zone took the player (accept or resume): a player with no connection by then + 5 s leaves.
     var acceptedNanos: UInt64 = 0
+
+    /// The owner connection's slot and the last input applied. `mutating` although it changes nothing, as
+    /// is `takeInput`: the hot paths reach a record through `owned.values[k]`, whose getter copies the whole
+    /// record (a retain and release per collection in it) where the modify accessor a mutating call goes
+    /// through does not.
+    mutating func sending() -> (slot: Int?, lastApplied: UInt32) { (slot, inputs.lastApplied) }
+
+    /// This tick's input for the player: the oldest queued, now counted as applied; none while `frozen`.
+    mutating func takeInput(frozen: Bool) -> (sequence: UInt32, command: InputCommand)? {
+        guard !frozen, !inputs.pending.isEmpty else { return nil }
+        let next = inputs.pending.removeFirst()
+        inputs.lastApplied = next.sequence
+        return next
+    }
 }

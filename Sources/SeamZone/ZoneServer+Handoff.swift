@@ -44,19 +44,23 @@ extension ZoneServer {
             let position = player.position
             // Standby connections: open in the band, drop with a margin past it (no churn along a border).
             if record.slot != nil {
+                var changed = false
                 for (index, link) in links {
                     let d = link.zone.rect.distance(to: position)
                     let reach = config.zone.rect.sharesEdge(with: link.zone.rect) ? band : config.cornerStandbyBand
                     if d <= reach, link.up, !record.standbys.contains(index) {
                         record.standbys.insert(index)
+                        changed = true
                         send(.standby(endpoint(of: index), token: token(for: id, zone: index, purpose: .standby)), toPlayer: id)
                         journalHandoff("standby", player: id, epoch: record.epoch, to: index, reason: nil)
                     } else if d > reach + 2, record.standbys.contains(index) {
                         record.standbys.remove(index)
+                        changed = true
                         send(.standbyDrop(zoneIndex: UInt16(index)), toPlayer: id)
                     }
                 }
-                owned[id] = record
+                // Written back only when it changed: a write per player per tick hashed and checked for nothing.
+                if changed { owned[id] = record }
             }
             // Trigger: inside a neighbour's territory by more than the hysteresis.
             guard player.alive, !faultResumed.contains(id), let target = config.map.zone(containing: position),

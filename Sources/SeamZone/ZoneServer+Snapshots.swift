@@ -87,16 +87,18 @@ extension ZoneServer {
     func sendSnapshot(slot: Int) {
         let sim = simulation
         entityTable.rebuild(players: sim.players, ghosts: sim.ghosts)
-        sendSnapshot(slot: slot, in: sim)
+        sendSnapshot(slot: slot, in: sim, recent: false)
     }
 
-    /// The snapshot of `slot`'s player, with `entityTable` current for `sim`.
-    private func sendSnapshot(slot: Int, in sim: ZoneSimulation) {
+    /// The snapshot of `slot`'s player, with `entityTable` current for `sim`. With `recent` false (a
+    /// snapshot sent between ticks) the view is chosen afresh.
+    private func sendSnapshot(slot: Int, in sim: ZoneSimulation, recent: Bool = true) {
         let budget = min(config.snapshotBudget, Wire.maximumSnapshotBytes)
         let tick = UInt32(truncatingIfNeeded: sim.tick)
         let id = sessions[slot].playerId
-        guard let index = sim.index(of: id), owned[id]?.slot == slot, let lastApplied = owned[id]?.inputs.lastApplied
-        else { return }
+        guard let index = sim.index(of: id), let k = owned.index(forKey: id) else { return }
+        let (owner, lastApplied) = owned.values[k].sending()
+        guard owner == slot else { return }
         let p = sim.players[index]
         let me = SelfState(
             x: Quantize.position(p.position.x), y: Quantize.position(p.position.y),
@@ -111,8 +113,20 @@ extension ZoneServer {
         // Under load the zone shrinks how many others each snapshot carries (the nearest stay) before its
         // ticks overrun; `entityLimit` is restored as the load falls (see `adaptLoad`).
         let room = min((budget - Snapshot.headerSize - coinReserve) / EntityState.wireSize, entityLimit)
-        sim.visiblePlayers(from: index, limit: max(0, room), into: &visible)
-        entityTable.members(of: visible, into: &frameBuilder.members)
+        // The last view is kept (with current states) until its connection's turn to choose again, unless
+        // it no longer fits or one of its members is gone.
+        let refresh = Session.viewRefreshTicks
+        let chosen = sessions[slot].viewTick
+        if !recent || Int(tick % UInt32(refresh)) == slot % refresh || tick &- chosen >= UInt32(refresh)
+            || sessions[slot].view.count > room
+            || !entityTable.members(of: sessions[slot].view, viewer: id, from: p.position, into: &frameBuilder.members)
+        {
+            entityTable.favouring(sessions[slot].view) { favoured in
+                sim.visiblePlayers(from: index, limit: max(0, room), favouring: favoured, into: &visible)
+            }
+            entityTable.members(of: visible, from: p.position, into: &frameBuilder.members, view: &sessions[slot].view)
+            sessions[slot].viewTick = tick
+        }
 
         // The baseline is the frame the client acknowledged, if still kept; with it, far members may be
         // carried instead of fresh (see `FrameBuilder`).

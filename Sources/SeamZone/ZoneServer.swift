@@ -188,12 +188,10 @@ public final class ZoneServer {
             let id = simulation.players[i].id
             // In place (see `receiveInput`): no copy of the player's input queue per tick.
             guard let k = owned.index(forKey: id) else { continue }
-            if let slot = owned.values[k].slot, sessions[slot].phase == .playing {
+            if let slot = owned.values[k].sending().slot, sessions[slot].phase == .playing {
                 simulation.setRoundTrip(Double(host.peer(slot: slot).roundTripTimeMs) / tickMs, at: i)
             }
-            guard !simulation.players[i].frozen, !owned.values[k].inputs.pending.isEmpty else { continue }
-            let next = owned.values[k].inputs.pending.removeFirst()
-            owned.values[k].inputs.lastApplied = next.sequence
+            guard let next = owned.values[k].takeInput(frozen: simulation.players[i].frozen) else { continue }
             simulation.apply(next.command, sequence: next.sequence, to: id)
         }
         simulation.ghosts = freshGhosts()

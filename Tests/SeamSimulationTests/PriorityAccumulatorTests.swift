@@ -90,6 +90,44 @@ import Testing
         }
     }
 
+    /// The choice is exactly the greedy one: forced and nearest first, then the due members by priority
+    /// (lower index first on a tie), each taken while it fits, the first whether it fits or not.
+    @Test func theChoiceIsTheGreedyOneByPriority() {
+        var rng = SplitMix64(seed: 91)
+        var acc = PriorityAccumulator()
+        var fresh: [Bool] = []
+        for _ in 0..<500 {
+            let count = Int.random(in: 1...120, using: &rng)
+            let candidates = (0..<count).map { _ in
+                Candidate(age: UInt32.random(in: 0...12, using: &rng),
+                          distanceSquared: Double(Int.random(in: 0...64, using: &rng) * 4),
+                          cost: Int.random(in: 0...6, using: &rng), forced: Int.random(in: 0..<30, using: &rng) == 0)
+            }
+            let always = Int.random(in: 0...20, using: &rng)
+            let budget = Int.random(in: 0...200, using: &rng)
+            let spent = acc.choose(candidates, always: always, budget: budget, threshold: 1, into: &fresh)
+
+            let cut = always == 0 ? -Double.infinity
+                : always >= count ? .infinity : candidates.map(\.distanceSquared).sorted()[always - 1]
+            var expected = candidates.map { $0.forced || $0.distanceSquared <= cut }
+            var expectedSpent = candidates.indices.filter { expected[$0] }.reduce(0) { $0 + candidates[$1].cost }
+            let due = candidates.indices.filter { !expected[$0] }.map { k in
+                (k, Float(PriorityAccumulator.priority(age: candidates[k].age, distanceSquared: candidates[k].distanceSquared)))
+            }.filter { $0.1 >= 1 }
+            if expectedSpent + due.reduce(0, { $0 + candidates[$1.0].cost }) <= budget {
+                for (k, _) in due { expected[k] = true; expectedSpent += candidates[k].cost }
+            } else {
+                for (n, (k, _)) in due.sorted(by: { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }).enumerated()
+                    where n == 0 || expectedSpent + candidates[k].cost <= budget {
+                    expected[k] = true
+                    expectedSpent += candidates[k].cost
+                }
+            }
+            #expect(fresh == expected)
+            #expect(spent == expectedSpent)
+        }
+    }
+
     @Test func forcedMembersAreFreshWhateverTheBudget() {
         var acc = PriorityAccumulator()
         var fresh: [Bool] = []

@@ -21,19 +21,65 @@ import Testing
         var table = EntityTable()
         table.rebuild(players: players, ghosts: ghosts)
         var members: [(state: EntityState, distanceSquared: Double)] = []
+        var view: [EntityTable.Ref] = []
+        let center = Vec2(x: 40, y: 3)
+        func position(_ j: Int) -> Vec2 { j < players.count ? players[j].position : ghosts[j - players.count].position }
         for round in 0..<50 {
             let visible = (0..<340).filter { _ in Bool.random(using: &rng) }.shuffled(using: &rng)
                 .map { (index: $0, distanceSquared: Double($0 * round)) }
-            table.members(of: visible, into: &members)
+            table.members(of: visible, from: center, into: &members, view: &view)
             let expected = visible.map { v in
                 v.index < players.count ? players[v.index].id : ghosts[v.index - players.count].id
             }.sorted()
             #expect(members.map(\.state.id) == expected)
-            for m in members {
-                let v = visible.first { table.states[$0.index].id == m.state.id }
-                #expect(m.distanceSquared == v?.distanceSquared)
+            #expect(view.map(\.id) == expected)
+            for (m, ref) in zip(members, view) {
+                #expect(table.states[Int(ref.index)].id == m.state.id)
+                #expect(m.distanceSquared == (position(Int(ref.index)) - center).lengthSquared)
             }
         }
+    }
+
+    /// A view kept from an earlier tick gives its members' states and distances now, or fails (so the zone
+    /// chooses again) once one of them is no longer at the index the view recorded, or is the viewer.
+    @Test func aKeptViewGivesCurrentStatesUntilAMemberMoves() {
+        var players = (1...6).map { k in PlayerState(id: UInt32(k * 10), position: Vec2(x: Double(k), y: 1), health: 100) }
+        var table = EntityTable()
+        table.rebuild(players: players, ghosts: [])
+        var members: [(state: EntityState, distanceSquared: Double)] = []
+        var view: [EntityTable.Ref] = []
+        table.members(of: [(4, 0), (1, 0), (2, 0)], from: players[0].position, into: &members, view: &view)
+        #expect(view.map(\.id) == [20, 30, 50])
+
+        // Next tick: everyone moved; same indices.
+        for k in players.indices { players[k].position.y += 2 }
+        players[1].health = 40
+        table.rebuild(players: players, ghosts: [])
+        let me = Vec2(x: 1, y: 3)
+        #expect(table.members(of: view, viewer: 10, from: me, into: &members))
+        #expect(members.map(\.state.id) == [20, 30, 50])
+        #expect(members[0].state.health == 40)
+        #expect(members.map(\.distanceSquared) == [1, 4, 16])
+        #expect(!table.members(of: view, viewer: 30, from: me, into: &members), "the viewer is in the view")
+
+        // A player leaves: those after it move down an index.
+        players.remove(at: 2)
+        table.rebuild(players: players, ghosts: [])
+        #expect(!table.members(of: view, viewer: 10, from: me, into: &members))
+    }
+
+    /// The favoured test marks exactly the view's members still where it found them, and clears after.
+    @Test func favouringMarksTheViewOnly() {
+        var players = (1...130).map { k in PlayerState(id: UInt32(k), position: Vec2(x: Double(k), y: 1), health: 100) }
+        var table = EntityTable()
+        table.rebuild(players: players, ghosts: [])
+        let view = [EntityTable.Ref(index: 3, id: 4), EntityTable.Ref(index: 70, id: 71), EntityTable.Ref(index: 90, id: 5)]
+        let marked = table.favouring(view) { favoured in (0..<140).filter(favoured) }
+        #expect(marked == [3, 70], "index 90 holds id 91, not 5")
+        #expect(table.favouring([]) { favoured in (0..<140).filter(favoured) } == [])
+        players.removeLast()
+        table.rebuild(players: players, ghosts: [])
+        #expect(table.favouring(view) { favoured in (0..<140).filter(favoured) } == [3, 70])
     }
 
     /// A player just accepted here may still be ghosted by its old owner: the owned state is shown, once.
@@ -45,7 +91,8 @@ import Testing
         var table = EntityTable()
         table.rebuild(players: players, ghosts: ghosts)
         var members: [(state: EntityState, distanceSquared: Double)] = []
-        table.members(of: [(2, 1), (0, 2), (3, 3), (1, 4)], into: &members)
+        var view: [EntityTable.Ref] = []
+        table.members(of: [(2, 1), (0, 2), (3, 3), (1, 4)], from: .zero, into: &members, view: &view)
         #expect(members.map(\.state.id) == [7, 8, 9])
         #expect(members[0].state.flags & EntityFlags.ghost == 0, "the owned state, not the ghost")
         #expect(members[0].state.health == 100)

@@ -93,7 +93,7 @@ public enum DeltaCodec {
 
     /// A kept entity's change from `old` (baseline) to `new`, `ticks` after the baseline: its mask nibble
     /// and extension byte.
-    @inlinable
+    @inlinable @inline(__always)
     public static func change(_ old: EntityState, _ new: EntityState, ticks: UInt32) -> EntityChange {
         var mask: UInt8 = 0, ext: UInt8 = 0
         if old.vx != new.vx || old.vy != new.vy {
@@ -115,7 +115,7 @@ public enum DeltaCodec {
     /// The state a client decodes for a kept entity with change mask 0: the baseline state `ticks` later,
     /// its position moved by its velocity (as `predict` computes it), everything else unchanged. A zone that
     /// *carries* an entity instead of sending its fresh state records exactly this in its frame.
-    @inlinable
+    @inlinable @inline(__always)
     public static func carried(_ e: EntityState, ticks: UInt32) -> EntityState {
         var c = e
         c.x = UInt16(clamping: predict(e.x, e.vx, ticks: ticks))

@@ -25,9 +25,21 @@ public struct PriorityAccumulator: Sendable {
         public var cost: Int
         /// Fresh whatever the budget: the member is new to the client, or its health or flags changed.
         public var forced: Bool
+        /// `PriorityAccumulator.priority(age:distanceSquared:)`; only read for a member neither forced nor
+        /// within the nearest members' cut.
+        public var priority: Double
 
         public init(age: UInt32, distanceSquared: Double, cost: Int, forced: Bool) {
+            self.init(age: age, distanceSquared: distanceSquared, cost: cost, forced: forced,
+                      priority: PriorityAccumulator.priority(age: age, distanceSquared: distanceSquared))
+        }
+
+        /// With the priority already known (a zone computes it once per member, to decide whether to price
+        /// it at all), or any value when it is not read.
+        @inlinable
+        public init(age: UInt32, distanceSquared: Double, cost: Int, forced: Bool, priority: Double) {
             self.age = age; self.distanceSquared = distanceSquared; self.cost = cost; self.forced = forced
+            self.priority = priority
         }
     }
 
@@ -104,7 +116,7 @@ public struct PriorityAccumulator: Sendable {
                     fresh[k] = true
                     spent += c.cost
                 } else {
-                    let p = Self.priority(age: c.age, distanceSquared: c.distanceSquared)
+                    let p = c.priority
                     // A non-negative Float's bit pattern orders as the Float does.
                     if p >= threshold {
                         due[dueCount] = UInt64(Float(p).bitPattern) << 32 | UInt64(~UInt32(k))

@@ -79,7 +79,7 @@ struct FrameBuilder {
                                 while q < prev.count && prev[q].id < id { q += 1 }
                                 guard i < base.count, base[i].id == id else {
                                     // New to the client: added in full (counted below).
-                                    s.candidates[k] = .init(age: 0, distanceSquared: d2, cost: 0, forced: true)
+                                    s.candidates[k] = .init(age: 0, distanceSquared: d2, cost: 0, forced: true, priority: 0)
                                     s.set(k, alternative: m, freshTick: tick, freshChange: none, alternativeChange: none)
                                     added += 1
                                     continue
@@ -89,7 +89,7 @@ struct FrameBuilder {
                                     // Out of the last frame sent (or none was): which of its states the client
                                     // saw since the baseline is not known here.
                                     let freshChange = DeltaCodec.change(old, m, ticks: t)
-                                    s.candidates[k] = .init(age: 0, distanceSquared: d2, cost: freshChange.cost, forced: true)
+                                    s.candidates[k] = .init(age: 0, distanceSquared: d2, cost: freshChange.cost, forced: true, priority: 0)
                                     s.set(k, alternative: m, freshTick: tick, freshChange: freshChange,
                                           alternativeChange: freshChange)
                                     continue
@@ -116,14 +116,20 @@ struct FrameBuilder {
                                 let age = tick &- lastFresh
                                 // A member that cannot be fresh this tick is not priced (see
                                 // `PriorityAccumulator.choose(_:cut:budget:threshold:into:)`): most are not.
-                                var freshChange = none, extra = 0
-                                if statusChanged || d2 <= cut
-                                    || PriorityAccumulator.priority(age: age, distanceSquared: d2) >= threshold
-                                {
+                                var freshChange = none, extra = 0, priority = 0.0
+                                let priced: Bool
+                                if statusChanged || d2 <= cut {
+                                    priced = true
+                                } else {
+                                    priority = PriorityAccumulator.priority(age: age, distanceSquared: d2)
+                                    priced = priority >= threshold
+                                }
+                                if priced {
                                     freshChange = DeltaCodec.change(old, m, ticks: t)
                                     extra = max(0, freshChange.cost - alternativeCost)
                                 }
-                                s.candidates[k] = .init(age: age, distanceSquared: d2, cost: extra, forced: statusChanged)
+                                s.candidates[k] = .init(age: age, distanceSquared: d2, cost: extra, forced: statusChanged,
+                                                        priority: priority)
                                 s.set(k, alternative: alternative, freshTick: lastFresh, freshChange: freshChange,
                                       alternativeChange: alternativeChange)
                             }
@@ -196,7 +202,7 @@ private final class Scratch {
         release()
         capacity = max(count, 2 * capacity)
         candidates = .allocate(capacity: capacity)
-        candidates.initialize(repeating: .init(age: 0, distanceSquared: 0, cost: 0, forced: false), count: capacity)
+        candidates.initialize(repeating: .init(age: 0, distanceSquared: 0, cost: 0, forced: false, priority: 0), count: capacity)
         alternatives = .allocate(capacity: capacity)
         alternatives.initialize(repeating: FrameBuilder.blank, count: capacity)
         freshTicks = .allocate(capacity: capacity)

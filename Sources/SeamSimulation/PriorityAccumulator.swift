@@ -115,57 +115,74 @@ public struct PriorityAccumulator: Sendable {
                 if c.forced || c.distanceSquared <= cut {
                     fresh[k] = true
                     spent += c.cost
-                } else {
-                    let p = c.priority
-                    // A non-negative Float's bit pattern orders as the Float does.
-                    if p >= threshold {
-                        due[dueCount] = UInt64(Float(p).bitPattern) << 32 | UInt64(~UInt32(k))
-                        dueCount += 1
-                        wanted += c.cost
-                    }
+                } else if c.priority >= threshold {
+                    due[dueCount] = Self.dueKey(priority: c.priority, index: k)
+                    dueCount += 1
+                    wanted += c.cost
                 }
             }
-            guard dueCount > 0 else { return spent }
-            if spent + wanted <= budget {
-                for d in 0..<dueCount { fresh[Self.index(due[d])] = true }
-                return spent + wanted
-            }
-            // Highest priority first (keys are unique, so the order is total), the first whether it fits or
-            // not. Once it fits, members that cost nothing fit whatever the order: taken at once, they leave
-            // only the others to order, through a max-heap popped while anything could still fit (the
-            // standard library's sort is stable and allocates).
-            var top = 0
-            for d in 1..<dueCount where due[d] > due[top] { top = d }
-            let first = Self.index(due[top])
-            fresh[first] = true
-            spent += candidates[first].cost
-            due[top] = due[dueCount - 1]
-            dueCount -= 1
-            guard spent <= budget else { return spent }
-            var heapCount = 0, cheapest = Int.max
-            for d in 0..<dueCount {
-                let k = Self.index(due[d]), cost = candidates[k].cost
-                if cost <= 0 {
-                    fresh[k] = true
-                } else {
-                    due[heapCount] = due[d]
-                    heapCount += 1
-                    cheapest = min(cheapest, cost)
-                }
-            }
-            let heap = UnsafeMutableBufferPointer(rebasing: due[0..<heapCount])
-            Self.heapify(heap)
-            var remaining = heapCount
-            while remaining > 0 && spent + cheapest <= budget {
-                let d = Self.popMax(heap, count: remaining)
-                remaining -= 1
-                let k = Self.index(d), cost = candidates[k].cost
-                guard spent + cost <= budget else { continue }
-                fresh[k] = true
-                spent += cost
-            }
-            return spent
+            return Self.takeDue(UnsafeMutableBufferPointer(rebasing: due[0..<dueCount]), wanted: wanted, spent: spent,
+                                budget: budget, cost: { candidates[$0].cost }, into: fresh)
         }
+    }
+
+    /// The key of a due member in `takeDue`'s list: ordered by priority, then lower index first.
+    @inlinable @inline(__always)
+    public static func dueKey(priority: Double, index: Int) -> UInt64 {
+        // A non-negative Float's bit pattern orders as the Float does.
+        UInt64(Float(priority).bitPattern) << 32 | UInt64(~UInt32(truncatingIfNeeded: index))
+    }
+
+    /// The greedy part of the choice: `due` lists the members whose priority reached the threshold
+    /// (`dueKey`, reordered here), costing `wanted` bytes together, `spent` bytes are already taken by the
+    /// forced and nearest. All are fresh when they fit; otherwise the highest priority first, the first
+    /// whether it fits or not, then each one that still fits. Sets their `fresh` flags and returns the bytes
+    /// spent in all. A zone that finds its due members while it prices them calls this directly.
+    @discardableResult
+    public static func takeDue(
+        _ due: UnsafeMutableBufferPointer<UInt64>, wanted: Int, spent: Int, budget: Int, cost: (Int) -> Int,
+        into fresh: UnsafeMutableBufferPointer<Bool>
+    ) -> Int {
+        var spent = spent, dueCount = due.count
+        guard dueCount > 0 else { return spent }
+        if spent + wanted <= budget {
+            for d in 0..<dueCount { fresh[index(due[d])] = true }
+            return spent + wanted
+        }
+        // Keys are unique, so the order is total. Once the first fits, members that cost nothing fit whatever
+        // the order: taken at once, they leave only the others to order, through a max-heap popped while
+        // anything could still fit (the standard library's sort is stable and allocates).
+        var top = 0
+        for d in 1..<dueCount where due[d] > due[top] { top = d }
+        let first = index(due[top])
+        fresh[first] = true
+        spent += cost(first)
+        due[top] = due[dueCount - 1]
+        dueCount -= 1
+        guard spent <= budget else { return spent }
+        var heapCount = 0, cheapest = Int.max
+        for d in 0..<dueCount {
+            let k = index(due[d]), c = cost(k)
+            if c <= 0 {
+                fresh[k] = true
+            } else {
+                due[heapCount] = due[d]
+                heapCount += 1
+                cheapest = min(cheapest, c)
+            }
+        }
+        let heap = UnsafeMutableBufferPointer(rebasing: due[0..<heapCount])
+        heapify(heap)
+        var remaining = heapCount
+        while remaining > 0 && spent + cheapest <= budget {
+            let d = popMax(heap, count: remaining)
+            remaining -= 1
+            let k = index(d), c = cost(k)
+            guard spent + c <= budget else { continue }
+            fresh[k] = true
+            spent += c
+        }
+        return spent
     }
 
     /// Orders `a` as a binary max-heap.
@@ -201,7 +218,7 @@ public struct PriorityAccumulator: Sendable {
     }
 
     @inline(__always)
-    private static func index(_ due: UInt64) -> Int { Int(~UInt32(truncatingIfNeeded: due)) }
+    static func index(_ due: UInt64) -> Int { Int(~UInt32(truncatingIfNeeded: due)) }
 
     /// The `k`-th smallest of `values` (from 0), reordering them: Hoare's selection, linear on average.
     static func select(_ k: Int, in a: UnsafeMutableBufferPointer<Double>) -> Double {

@@ -65,21 +65,24 @@ struct FrameBuilder {
             accumulator.nearestCut(always: Self.alwaysFresh(of: n), count: n) { members[$0].distanceSquared }
         }
         let t = tick &- baseline.frame.tick, tp = tick &- (previous?.frame.tick ?? tick)
-        // Every member's candidate and both of its choices, in one merge with the baseline and the previous
-        // frame (all three in id order), over raw buffers: this runs per member per client per tick.
-        let (added, repeats) = members.withUnsafeBufferPointer { members in
+        let fresh = UnsafeMutableBufferPointer(start: s.fresh, count: n)
+        // Every member's two choices and whether it must, may or cannot be fresh, in one merge with the
+        // baseline and the previous frame (all three in id order), over raw buffers: this runs per member per
+        // client per tick. The forced and the nearest are marked fresh here; the others whose priority reached
+        // `threshold` are listed as due, with what a fresh state would add (see `PriorityAccumulator`).
+        let (added, repeats, spent, wanted, dueCount) = members.withUnsafeBufferPointer { members in
             baseline.frame.entities.withUnsafeBufferPointer { base in
                 baseline.freshTicks.withUnsafeBufferPointer { baseFresh in
                     (previous?.frame.entities ?? []).withUnsafeBufferPointer { prev in
                         (previous?.freshTicks ?? []).withUnsafeBufferPointer { prevFresh in
-                            var i = 0, q = 0, added = 0, repeats = 0
+                            var i = 0, q = 0, added = 0, repeats = 0, spent = 0, wanted = 0, dueCount = 0
                             for k in 0..<n {
                                 let m = members[k].state, d2 = members[k].distanceSquared, id = m.id
                                 while i < base.count && base[i].id < id { i += 1 }
                                 while q < prev.count && prev[q].id < id { q += 1 }
                                 guard i < base.count, base[i].id == id else {
                                     // New to the client: added in full (counted below).
-                                    s.candidates[k] = .init(age: 0, distanceSquared: d2, cost: 0, forced: true, priority: 0)
+                                    fresh[k] = true
                                     s.set(k, alternative: m, freshTick: tick, freshChange: none, alternativeChange: none)
                                     added += 1
                                     continue
@@ -89,7 +92,8 @@ struct FrameBuilder {
                                     // Out of the last frame sent (or none was): which of its states the client
                                     // saw since the baseline is not known here.
                                     let freshChange = DeltaCodec.change(old, m, ticks: t)
-                                    s.candidates[k] = .init(age: 0, distanceSquared: d2, cost: freshChange.cost, forced: true, priority: 0)
+                                    fresh[k] = true
+                                    spent += freshChange.cost
                                     s.set(k, alternative: m, freshTick: tick, freshChange: freshChange,
                                           alternativeChange: freshChange)
                                     continue
@@ -113,27 +117,28 @@ struct FrameBuilder {
                                 let alternativeCost = alternativeChange.cost
                                 repeats += alternativeCost
                                 let statusChanged = alternative.health != m.health || alternative.flags != m.flags
-                                let age = tick &- lastFresh
-                                // A member that cannot be fresh this tick is not priced (see
-                                // `PriorityAccumulator.choose(_:cut:budget:threshold:into:)`): most are not.
-                                var freshChange = none, extra = 0, priority = 0.0
-                                let priced: Bool
+                                // A member that cannot be fresh this tick is not priced: most are not.
+                                var freshChange = none
                                 if statusChanged || d2 <= cut {
-                                    priced = true
-                                } else {
-                                    priority = PriorityAccumulator.priority(age: age, distanceSquared: d2)
-                                    priced = priority >= threshold
-                                }
-                                if priced {
                                     freshChange = DeltaCodec.change(old, m, ticks: t)
-                                    extra = max(0, freshChange.cost - alternativeCost)
+                                    fresh[k] = true
+                                    spent += max(0, freshChange.cost - alternativeCost)
+                                } else {
+                                    fresh[k] = false
+                                    let priority = PriorityAccumulator.priority(age: tick &- lastFresh, distanceSquared: d2)
+                                    if priority >= threshold {
+                                        freshChange = DeltaCodec.change(old, m, ticks: t)
+                                        let extra = max(0, freshChange.cost - alternativeCost)
+                                        s.extra[k] = extra
+                                        wanted += extra
+                                        s.due[dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k)
+                                        dueCount += 1
+                                    }
                                 }
-                                s.candidates[k] = .init(age: age, distanceSquared: d2, cost: extra, forced: statusChanged,
-                                                        priority: priority)
                                 s.set(k, alternative: alternative, freshTick: lastFresh, freshChange: freshChange,
                                       alternativeChange: alternativeChange)
                             }
-                            return (added, repeats)
+                            return (added, repeats, spent, wanted, dueCount)
                         }
                     }
                 }
@@ -143,10 +148,8 @@ struct FrameBuilder {
         // added ones in full, and the repeated states.
         let kept = n - added
         let fixed = (baseline.frame.entities.count + 7) / 8 + (kept + 1) / 2 + 2 + added * EntityState.wireSize + repeats
-        let fresh = UnsafeMutableBufferPointer(start: s.fresh, count: n)
-        fresh.update(repeating: false)
-        accumulator.choose(UnsafeBufferPointer(start: s.candidates, count: n), cut: cut, budget: budget - fixed,
-                           threshold: threshold, into: fresh)
+        PriorityAccumulator.takeDue(UnsafeMutableBufferPointer(start: s.due, count: dueCount), wanted: wanted,
+                                    spent: spent, budget: budget - fixed, cost: { s.extra[$0] }, into: fresh)
         var stale = 0
         members.withUnsafeBufferPointer { members in
             entities.withUnsafeMutableBufferPointer { entities in
@@ -189,7 +192,8 @@ struct FrameBuilder {
 /// on each write. Nothing in it outlives a `build` call, so copies of a builder may share it.
 private final class Scratch {
     private(set) var capacity = 0
-    private(set) var candidates = UnsafeMutablePointer<PriorityAccumulator.Candidate>.allocate(capacity: 0)
+    private(set) var due = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private(set) var extra = UnsafeMutablePointer<Int>.allocate(capacity: 0)
     private(set) var alternatives = UnsafeMutablePointer<EntityState>.allocate(capacity: 0)
     private(set) var freshTicks = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
     private(set) var freshChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
@@ -201,8 +205,10 @@ private final class Scratch {
         guard count > capacity else { return }
         release()
         capacity = max(count, 2 * capacity)
-        candidates = .allocate(capacity: capacity)
-        candidates.initialize(repeating: .init(age: 0, distanceSquared: 0, cost: 0, forced: false, priority: 0), count: capacity)
+        due = .allocate(capacity: capacity)
+        due.initialize(repeating: 0, count: capacity)
+        extra = .allocate(capacity: capacity)
+        extra.initialize(repeating: 0, count: capacity)
         alternatives = .allocate(capacity: capacity)
         alternatives.initialize(repeating: FrameBuilder.blank, count: capacity)
         freshTicks = .allocate(capacity: capacity)
@@ -227,7 +233,7 @@ private final class Scratch {
 
     private func release() {
         // Trivial element types: nothing to deinitialize.
-        candidates.deallocate(); alternatives.deallocate(); freshTicks.deallocate()
+        due.deallocate(); extra.deallocate(); alternatives.deallocate(); freshTicks.deallocate()
         freshChanges.deallocate(); alternativeChanges.deallocate(); fresh.deallocate()
     }
 

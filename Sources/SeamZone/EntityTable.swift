@@ -22,6 +22,8 @@ struct EntityTable {
     private var positions: [Vec2] = []
     private var rankOf: [Int32] = []
     private var indexAt: [Int32] = []
+    /// Id by rank (ascending, each id once): where `index(of:)` searches.
+    private var idAt: [UInt32] = []
     /// Scratch for `members`, by rank: which are in the view, and at what squared distance.
     private var marks: [UInt64] = []
     private var distanceAt: [Double] = []
@@ -57,6 +59,7 @@ struct EntityTable {
         rankOf.removeAll(keepingCapacity: true)
         rankOf.append(contentsOf: repeatElement(-1, count: count))
         indexAt.removeAll(keepingCapacity: true)
+        idAt.removeAll(keepingCapacity: true)
         var previousId: UInt64?
         for key in keys {
             let id = key >> 32, j = Int(key & 0xFFFF_FFFF)
@@ -64,6 +67,7 @@ struct EntityTable {
             previousId = id
             rankOf[j] = Int32(indexAt.count)
             indexAt.append(Int32(j))
+            idAt.append(UInt32(id))
         }
         if distanceAt.count < count { distanceAt = Array(repeating: 0, count: count) }
         let words = (count + 63) / 64
@@ -125,11 +129,12 @@ struct EntityTable {
     }
 
     /// Replaces `members` with the entities of a view chosen at an earlier tick, with their states and
-    /// squared distances from `center` now, in the view's (id) order. False, with `members` undefined, when
-    /// one of them is no longer where the view found it (it left, or the players were reindexed) or is the
+    /// squared distances from `center` now, in the view's (id) order. A member found at another index than
+    /// the view recorded (the zone's players came or went, which moves every ghost's index) is looked up
+    /// by id and its reference updated. False, with `members` undefined, when one of them left or is the
     /// `viewer` itself: the caller chooses the view again.
     func members(
-        of view: [Ref], viewer: UInt32, from center: Vec2,
+        of view: inout [Ref], viewer: UInt32, from center: Vec2,
         into members: inout [(state: EntityState, distanceSquared: Double)]
     ) -> Bool {
         members.removeAll(keepingCapacity: true)
@@ -138,18 +143,34 @@ struct EntityTable {
         return members.withUnsafeMutableBufferPointer { out in
             states.withUnsafeBufferPointer { states in
                 positions.withUnsafeBufferPointer { positions in
-                    view.withUnsafeBufferPointer { view in
+                    view.withUnsafeMutableBufferPointer { view in
                         for k in 0..<view.count {
-                            let j = Int(view[k].index)
-                            guard j < states.count, states[j].id == view[k].id, view[k].id != viewer else {
-                                return false
+                            let id = view[k].id
+                            var j = Int(view[k].index)
+                            if j >= states.count || states[j].id != id {
+                                guard let moved = index(of: id) else { return false }
+                                j = moved
+                                view[k].index = Int32(j)
                             }
+                            guard id != viewer else { return false }
                             out[k] = (states[j], (positions[j] - center).lengthSquared)
                         }
                         return true
                     }
                 }
             }
+        }
+    }
+
+    /// The grid index of entity `id` this tick (its owned state when it is also ghosted), by binary search.
+    func index(of id: UInt32) -> Int? {
+        idAt.withUnsafeBufferPointer { ids in
+            var lo = 0, hi = ids.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if ids[mid] < id { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < ids.count && ids[lo] == id ? Int(indexAt[lo]) : nil
         }
     }
 

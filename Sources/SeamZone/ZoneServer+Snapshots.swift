@@ -119,7 +119,7 @@ extension ZoneServer {
         let chosen = sessions[slot].viewTick
         if !recent || Int(tick % UInt32(refresh)) == slot % refresh || tick &- chosen >= UInt32(refresh)
             || sessions[slot].view.count > room
-            || !entityTable.members(of: sessions[slot].view, viewer: id, from: p.position, into: &frameBuilder.members)
+            || !entityTable.members(of: &sessions[slot].view, viewer: id, from: p.position, into: &frameBuilder.members)
         {
             entityTable.favouring(sessions[slot].view) { favoured in
                 sim.visiblePlayers(from: index, limit: max(0, room), favouring: favoured, into: &visible)

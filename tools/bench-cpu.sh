@@ -15,8 +15,13 @@
 #   COUNTS="500 1000" DURATION=10 tools/bench-cpu.sh
 #   SKIP_BUILD=1 SEAM=path/to/seam tools/bench-cpu.sh
 #   BASELINE_ONLY=1 SNAPSHOT_BYTES=300 INPUT_BYTES=20 COUNTS=500 tools/bench-cpu.sh
+#   REPEAT=3 COUNTS="500 1000" tools/bench-cpu.sh   # each N three times, then the medians
 #
-# Environment (defaults): COUNTS ("500 1000 2000"), DURATION (20), RATE (20),
+# This machine's CPU time per unit of work drifts by 10-15% from minute to minute (a shared host):
+# with REPEAT > 1 each Seam run is followed by its C run, the pairs repeat, and a last table gives
+# each column's median over the repeats and the median of the per-pair ratios.
+#
+# Environment (defaults): COUNTS ("500 1000 2000"), REPEAT (1), DURATION (20), RATE (20),
 #   WARMUP (5), TAIL (2), OUT (out/bench), SEAM (.build/release/seam),
 #   SKIP_BUILD (0), BASELINE_ONLY (0), SNAPSHOT_BYTES/INPUT_BYTES (300/20,
 #   only used with BASELINE_ONLY=1), ENET_OVERHEAD (10 bytes per packet
@@ -27,6 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 COUNTS=${COUNTS:-"500 1000 2000"}
+REPEAT=${REPEAT:-1}
 DURATION=${DURATION:-20}
 RATE=${RATE:-20}
 WARMUP=${WARMUP:-5}
@@ -158,7 +164,11 @@ fi
 echo "| N | zone ms/bot/s | C server ms/bot/s | zone/C | swarm ms/bot/s | C client ms/bot/s | swarm/C | connected Seam/C | S/I bytes | snapshots/s |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 
-for N in $COUNTS; do
+(( REPEAT >= 1 )) || die "REPEAT must be at least 1"
+RUNS=""
+for N in $COUNTS; do for (( r = 0; r < REPEAT; r++ )); do RUNS="$RUNS $N"; done; done
+
+for N in $RUNS; do
     ZONE_MS="" SWARM_MS="" SEAM_CONNECTED="-"
     if [[ $BASELINE_ONLY == 1 ]]; then
         S=$SNAPSHOT_BYTES I=$INPUT_BYTES SNAPSHOT_RATE=$RATE
@@ -253,11 +263,39 @@ print(json.dumps({
 EOF
 done
 
-python3 - "$ROWS" "$OUT/bench-cpu.json" <<'EOF'
-import json, sys, platform, os
+python3 - "$ROWS" "$OUT/bench-cpu.json" "$REPEAT" <<'EOF'
+import json, sys, platform, os, statistics
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+repeat = int(sys.argv[3])
+medians = []
+for n in sorted({r["n"] for r in rows}):
+    runs = [r for r in rows if r["n"] == n and r["seam"] is not None]
+    if not runs:
+        continue
+    def med(values):
+        values = [v for v in values if v is not None]
+        return statistics.median(values) if values else None
+    medians.append({
+        "n": n, "repeats": len(runs),
+        "zone_ms_per_bot_per_s": med([r["seam"]["zone_ms_per_bot_per_s"] for r in runs]),
+        "c_server_ms_per_bot_per_s": med([r["baseline"]["server_ms_per_bot_per_s"] for r in runs]),
+        "ratio_zone_to_c_server": med([r["ratio_zone_to_c_server"] for r in runs]),
+        "swarm_ms_per_bot_per_s": med([r["seam"]["swarm_ms_per_bot_per_s"] for r in runs]),
+        "c_client_ms_per_bot_per_s": med([r["baseline"]["client_ms_per_bot_per_s"] for r in runs]),
+        "ratio_swarm_to_c_client": med([r["ratio_swarm_to_c_client"] for r in runs]),
+    })
+if repeat > 1 and medians:
+    print()
+    print("Medians over %d repeats (ratios: the median of the per-pair ratios):" % repeat)
+    print()
+    print("| N | zone ms/bot/s | C server ms/bot/s | zone/C | swarm ms/bot/s | C client ms/bot/s | swarm/C |")
+    print("|---|---|---|---|---|---|---|")
+    for m in medians:
+        print("| %d | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f |" % (
+            m["n"], m["zone_ms_per_bot_per_s"], m["c_server_ms_per_bot_per_s"], m["ratio_zone_to_c_server"],
+            m["swarm_ms_per_bot_per_s"], m["c_client_ms_per_bot_per_s"], m["ratio_swarm_to_c_client"]))
 json.dump({"host": platform.node(), "cpus": os.cpu_count(), "unit": "CPU ms per connected bot per second",
-           "runs": rows}, open(sys.argv[2], "w"), indent=2)
+           "repeat": repeat, "runs": rows, "medians": medians}, open(sys.argv[2], "w"), indent=2)
 EOF
 rm -f "$ROWS"
 log "figures written to $OUT/bench-cpu.json"

@@ -2,6 +2,7 @@ import Foundation
 import SeamNet
 import SeamProtocol
 import SeamTesting
+import SeamWorld
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -51,6 +52,96 @@ import Glibc
                 client.clearReceived()
             }
         }
+    }
+
+    /// Standby reach (docs/PROTOCOL.md, "Handoff"): a neighbour sharing an edge is offered within the border
+    /// band (view radius + hysteresis, 18 tiles), the diagonal neighbour, which touches only at a corner,
+    /// within 4 × the hysteresis (8 tiles). A client walks from its spawn in a1 to the four-zone corner of
+    /// quad (round the walls, along a breadth-first path) and notes where it was when each offer came.
+    @Test func theDiagonalNeighbourIsOfferedOnlyNearTheCorner() throws {
+        let map = try GameMap.load(path: SeamProcess.mapPath("quad"))
+        let zones = try ["a1", "b1", "a2", "b2"].map { try #require(map.zone(id: $0)) }
+        let cluster = try ClusterUnderTest(map: "quad", ports: zones.map(\.port), links: 6)
+        defer { cluster.stop() }
+        let client = try TestClient()
+        try client.connect(port: cluster.port(zones[0].port))
+        try client.send(.hello(version: Wire.version, name: "cornerwalker"))
+        let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
+        #expect(welcome.zoneIndex == UInt16(zones[0].index))
+        var position: Vec2?
+        _ = client.waitFor { m -> Bool? in
+            if case .snapshot(let s) = m { position = Vec2(x: Quantize.position(s.me.x), y: Quantize.position(s.me.y)); return true }
+            return nil
+        }
+        let start = try #require(position)
+        let target = TileCoord(x: 46, y: 46)
+        let path = try #require(Self.path(on: map, from: TileCoord(x: Int(start.x), y: Int(start.y)), to: target),
+                                "a walkable path from the spawn to the corner")
+        var offeredAt: [UInt16: Vec2] = [:]
+        var next = 0, sequence: UInt32 = 0, recent: [InputCommand] = []
+        for _ in 0..<2000 where offeredAt[UInt16(zones[3].index)] == nil {
+            let here = try #require(position)
+            var aim = Vec2(x: Double(path[next].x) + 0.5, y: Double(path[next].y) + 0.5)
+            if (aim - here).length < 0.35 && next + 1 < path.count {
+                next += 1
+                aim = Vec2(x: Double(path[next].x) + 0.5, y: Double(path[next].y) + 0.5)
+            }
+            let d = aim - here, length = max(d.length, 1e-9)
+            let scale = min(1, length / 0.3) * 127 / length
+            sequence += 1
+            recent.insert(InputCommand(moveX: Int8(clamping: Int((d.x * scale).rounded())),
+                                       moveY: Int8(clamping: Int((d.y * scale).rounded()))), at: 0)
+            if recent.count > 4 { recent.removeLast() }
+            try client.send(.input(InputMessage(ackTick: 0, newestSequence: sequence, commands: recent)))
+            client.pump(until: { false }, timeout: 0.025)
+            for message in client.received {
+                switch message {
+                case .snapshot(let s):
+                    position = Vec2(x: Quantize.position(s.me.x), y: Quantize.position(s.me.y))
+                case .standby(let endpoint, _) where offeredAt[endpoint.zoneIndex] == nil:
+                    offeredAt[endpoint.zoneIndex] = position
+                default:
+                    break
+                }
+            }
+            client.clearReceived()
+        }
+        let band = 16.0 + 2, corner = 4 * 2.0
+        // The client learns its position from snapshots, a tick or two behind the zone's decision.
+        let slack = 1.0
+        for edge in [zones[1], zones[2]] {
+            let at = try #require(offeredAt[UInt16(edge.index)], "\(edge.id) was offered")
+            #expect(edge.rect.distance(to: at) <= band + slack, "\(edge.id) offered \(edge.rect.distance(to: at)) tiles away")
+        }
+        let diagonal = zones[3]
+        let at = try #require(offeredAt[UInt16(diagonal.index)], "the diagonal neighbour was offered at the corner")
+        let distance = diagonal.rect.distance(to: at)
+        #expect(distance <= corner + slack, "\(diagonal.id) offered \(distance) tiles away")
+        #expect(distance > corner - 2, "\(diagonal.id) offered as soon as within reach, not later: \(distance)")
+    }
+
+    /// A shortest walk over floor tiles, stepping diagonally only where both sides are floor too.
+    static func path(on map: GameMap, from start: TileCoord, to goal: TileCoord) -> [TileCoord]? {
+        var previous: [TileCoord: TileCoord] = [start: start]
+        var queue = [start], head = 0
+        while head < queue.count {
+            let c = queue[head]
+            head += 1
+            if c == goal { break }
+            for dy in -1...1 {
+                for dx in -1...1 where dx != 0 || dy != 0 {
+                    let n = TileCoord(x: c.x + dx, y: c.y + dy)
+                    guard previous[n] == nil, !map.isWall(x: n.x, y: n.y),
+                        !map.isWall(x: c.x + dx, y: c.y), !map.isWall(x: c.x, y: c.y + dy) else { continue }
+                    previous[n] = c
+                    queue.append(n)
+                }
+            }
+        }
+        guard previous[goal] != nil else { return nil }
+        var path = [goal]
+        while path.last! != start { path.append(previous[path.last!]!) }
+        return path.reversed()
     }
 
     @Test func aPlayerIsHandedOverAndBackWithItsStateIntact() throws {

@@ -151,7 +151,7 @@ public struct PriorityAccumulator: Sendable {
         }
         // Keys are unique, so the order is total. Once the first fits, members that cost nothing fit whatever
         // the order: taken at once, they leave only the others to order, through a max-heap popped while
-        // anything could still fit (the standard library's sort is stable and allocates).
+        // anything could still fit (`UInt64Heap`: the standard library's sort allocates).
         var top = 0
         for d in 1..<dueCount where due[d] > due[top] { top = d }
         let first = index(due[top])
@@ -172,10 +172,10 @@ public struct PriorityAccumulator: Sendable {
             }
         }
         let heap = UnsafeMutableBufferPointer(rebasing: due[0..<heapCount])
-        heapify(heap)
+        UInt64Heap.heapify(heap)
         var remaining = heapCount
         while remaining > 0 && spent + cheapest <= budget {
-            let d = popMax(heap, count: remaining)
+            let d = UInt64Heap.popMax(heap, count: remaining)
             remaining -= 1
             let k = index(d), c = cost(k)
             guard spent + c <= budget else { continue }
@@ -183,38 +183,6 @@ public struct PriorityAccumulator: Sendable {
             spent += c
         }
         return spent
-    }
-
-    /// Orders `a` as a binary max-heap.
-    private static func heapify(_ a: UnsafeMutableBufferPointer<UInt64>) {
-        var i = a.count / 2
-        while i > 0 {
-            i -= 1
-            siftDown(a, from: i, count: a.count)
-        }
-    }
-
-    /// Removes and returns the largest of the heap's first `count` entries (moved to `count - 1`).
-    private static func popMax(_ a: UnsafeMutableBufferPointer<UInt64>, count: Int) -> UInt64 {
-        let top = a[0]
-        a[0] = a[count - 1]
-        a[count - 1] = top
-        siftDown(a, from: 0, count: count - 1)
-        return top
-    }
-
-    @inline(__always)
-    private static func siftDown(_ a: UnsafeMutableBufferPointer<UInt64>, from start: Int, count: Int) {
-        var i = start
-        while true {
-            let l = 2 * i + 1
-            guard l < count else { return }
-            var c = l
-            if l + 1 < count && a[l + 1] > a[l] { c = l + 1 }
-            guard a[c] > a[i] else { return }
-            a.swapAt(c, i)
-            i = c
-        }
     }
 
     @inline(__always)

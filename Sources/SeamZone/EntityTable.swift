@@ -52,7 +52,8 @@ struct EntityTable {
         let count = states.count
         keys.removeAll(keepingCapacity: true)
         for (j, e) in states.enumerated() { keys.append(UInt64(e.id) << 32 | UInt64(j)) }
-        keys.sort()
+        // In place: the standard library's sort allocated a buffer per tick (see `UInt64Heap`).
+        keys.withUnsafeMutableBufferPointer { UInt64Heap.sort($0) }
         // A player this zone has just accepted may still be ghosted by its old owner for a tick or two: the
         // same id twice. Only the first by grid index (owned players come before ghosts) is shown; a frame
         // must never hold an id twice (deltas pair entities by id).

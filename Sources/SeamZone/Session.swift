@@ -123,6 +123,14 @@ struct OwnedPlayer {
     /// through does not.
     mutating func sending() -> (slot: Int?, lastApplied: UInt32) { (slot, inputs.lastApplied) }
 
+    /// Queues a client's inputs if they came on the owner connection `slot` (kept for forwarding while the
+    /// player is offered to a neighbour); false, queueing nothing, if not.
+    mutating func receiveInputs(newestSequence: UInt32, commands: [InputCommand], on slot: Int) -> Bool {
+        guard self.slot == slot else { return false }
+        inputs.receive(newestSequence: newestSequence, commands: commands, frozen: handoff != .none)
+        return true
+    }
+
     /// This tick's input for the player: the oldest queued, now counted as applied; none while `frozen`.
     mutating func takeInput(frozen: Bool) -> (sequence: UInt32, command: InputCommand)? {
         guard !frozen, !inputs.pending.isEmpty else { return nil }

@@ -138,11 +138,10 @@ extension ZoneServer {
         sessions[slot].ackTick = input.ackTick
         let id = sessions[slot].playerId
         // Changed in place through the dictionary's storage: a copy taken out and written back copied the
-        // input queue's array at every input (an allocation per packet).
+        // input queue's array at every input (an allocation per packet), and even reading a field through
+        // the values' getter copied the whole record.
         if let k = owned.index(forKey: id) {
-            guard owned.values[k].slot == slot else { return }
-            let frozen = owned.values[k].handoff != .none
-            owned.values[k].inputs.receive(newestSequence: input.newestSequence, commands: input.commands, frozen: frozen)
+            _ = owned.values[k].receiveInputs(newestSequence: input.newestSequence, commands: input.commands, on: slot)
         } else if let to = handedOff[id] {
             sendLink(.inputs(player: id, newestSequence: input.newestSequence, commands: input.commands), to: to)
         }

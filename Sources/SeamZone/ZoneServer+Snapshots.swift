@@ -187,8 +187,10 @@ extension ZoneServer {
         frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks)
         sessions[slot].lastSentTick = tick
         let bytes = delta ? deltaWriter.bytes : snapshotWriter.writer.bytes
+        if snapshotPackets.count <= slot { snapshotPackets.append(contentsOf: repeatElement(nil, count: slot + 1 - snapshotPackets.count)) }
+        if snapshotPackets[slot] == nil { snapshotPackets[slot] = ReusablePacket(capacity: Wire.maximumSnapshotBytes) }
         do {
-            try host.peer(slot: slot).send(bytes, channel: Wire.stateChannel, delivery: .unreliable)
+            try snapshotPackets[slot]!.sendUnreliable(bytes, to: host.peer(slot: slot), channel: Wire.stateChannel)
             counters.snapshotsSent += 1
             counters.snapshotBytes += UInt64(bytes.count)
             if delta { counters.deltasSent += 1 }

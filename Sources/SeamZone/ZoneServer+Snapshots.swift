@@ -90,6 +90,17 @@ extension ZoneServer {
         sendSnapshot(slot: slot, in: sim, recent: false)
     }
 
+    /// The kept packet `slot`'s snapshots go out in, made at the first (see `snapshotPackets`).
+    private func snapshotPacket(slot: Int) -> ReusablePacket {
+        if snapshotPackets.count <= slot {
+            snapshotPackets.append(contentsOf: repeatElement(nil, count: slot + 1 - snapshotPackets.count))
+        }
+        if let packet = snapshotPackets[slot] { return packet }
+        let packet = ReusablePacket(capacity: Wire.maximumSnapshotBytes)
+        snapshotPackets[slot] = packet
+        return packet
+    }
+
     /// The snapshot of `slot`'s player, with `entityTable` current for `sim`. With `recent` false (a
     /// snapshot sent between ticks) the view is chosen afresh.
     private func sendSnapshot(slot: Int, in sim: ZoneSimulation, recent: Bool = true) {
@@ -187,10 +198,8 @@ extension ZoneServer {
         frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks)
         sessions[slot].lastSentTick = tick
         let bytes = delta ? deltaWriter.bytes : snapshotWriter.writer.bytes
-        if snapshotPackets.count <= slot { snapshotPackets.append(contentsOf: repeatElement(nil, count: slot + 1 - snapshotPackets.count)) }
-        if snapshotPackets[slot] == nil { snapshotPackets[slot] = ReusablePacket(capacity: Wire.maximumSnapshotBytes) }
         do {
-            try snapshotPackets[slot]!.sendUnreliable(bytes, to: host.peer(slot: slot), channel: Wire.stateChannel)
+            try snapshotPacket(slot: slot).sendUnreliable(bytes, to: host.peer(slot: slot), channel: Wire.stateChannel)
             counters.snapshotsSent += 1
             counters.snapshotBytes += UInt64(bytes.count)
             if delta { counters.deltasSent += 1 }

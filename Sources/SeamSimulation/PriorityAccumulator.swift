@@ -25,27 +25,14 @@ public struct PriorityAccumulator: Sendable {
         public var cost: Int
         /// Fresh whatever the budget: the member is new to the client, or its health or flags changed.
         public var forced: Bool
-        /// `PriorityAccumulator.priority(age:distanceSquared:)`; only read for a member neither forced nor
-        /// within the nearest members' cut.
-        public var priority: Double
 
         public init(age: UInt32, distanceSquared: Double, cost: Int, forced: Bool) {
-            self.init(age: age, distanceSquared: distanceSquared, cost: cost, forced: forced,
-                      priority: PriorityAccumulator.priority(age: age, distanceSquared: distanceSquared))
-        }
-
-        /// With the priority already known (a zone computes it once per member, to decide whether to price
-        /// it at all), or any value when it is not read.
-        @inlinable
-        public init(age: UInt32, distanceSquared: Double, cost: Int, forced: Bool, priority: Double) {
             self.age = age; self.distanceSquared = distanceSquared; self.cost = cost; self.forced = forced
-            self.priority = priority
         }
     }
 
     private var distances: [Double] = []
-    /// Candidates whose priority reached the threshold, as `priority bits << 32 | ~index`: sorted from the
-    /// largest, they come highest priority first, lower index first on a tie.
+    /// Scratch for `choose`: the candidates whose priority reached the threshold, as `dueKey`s.
     private var due: [UInt64] = []
 
     public init() {}
@@ -63,27 +50,38 @@ public struct PriorityAccumulator: Sendable {
     public mutating func choose(
         _ candidates: [Candidate], always: Int, budget: Int, threshold: Double, into fresh: inout [Bool]
     ) -> Int {
+        let n = candidates.count
         fresh.removeAll(keepingCapacity: true)
-        fresh.append(contentsOf: repeatElement(false, count: candidates.count))
-        return candidates.withUnsafeBufferPointer { candidates in
+        fresh.append(contentsOf: repeatElement(false, count: n))
+        guard n > 0 else { return 0 }
+        let cut = nearestCut(always: always, count: n) { candidates[$0].distanceSquared }
+        if due.count < n { due = Array(repeating: 0, count: n) }
+        return due.withUnsafeMutableBufferPointer { due in
             fresh.withUnsafeMutableBufferPointer { fresh in
-                choose(candidates, always: always, budget: budget, threshold: threshold, into: fresh)
+                var spent = 0, dueCount = 0, wanted = 0
+                for (k, c) in candidates.enumerated() {
+                    if c.forced || c.distanceSquared <= cut {
+                        fresh[k] = true
+                        spent += c.cost
+                    } else {
+                        let p = Self.priority(age: c.age, distanceSquared: c.distanceSquared)
+                        if p >= threshold {
+                            due[dueCount] = Self.dueKey(priority: p, index: k)
+                            dueCount += 1
+                            wanted += c.cost
+                        }
+                    }
+                }
+                return Self.takeDue(UnsafeMutableBufferPointer(rebasing: due[0..<dueCount]), wanted: wanted,
+                                    spent: spent, budget: budget, cost: { candidates[$0].cost }, into: fresh)
             }
         }
     }
 
-    /// The same over buffers: `fresh` holds a flag per candidate and must be all false on entry.
-    @discardableResult
-    public mutating func choose(
-        _ candidates: UnsafeBufferPointer<Candidate>, always: Int, budget: Int, threshold: Double,
-        into fresh: UnsafeMutableBufferPointer<Bool>
-    ) -> Int {
-        let cut = nearestCut(always: always, count: candidates.count) { candidates[$0].distanceSquared }
-        return choose(candidates, cut: cut, budget: budget, threshold: threshold, into: fresh)
-    }
-
     /// The squared distance within which the `always` nearest of `count` members lie (the `always`-th
-    /// smallest of `distanceSquared(0..<count)`): infinity when `always` covers them all.
+    /// smallest of `distanceSquared(0..<count)`): infinity when `always` covers them all. A zone finds it
+    /// first so that it need not price a member that cannot be fresh: one neither forced, within the cut,
+    /// nor with priority at the threshold is never fresh, whatever it would cost.
     public mutating func nearestCut(always: Int, count n: Int, _ distanceSquared: (Int) -> Double) -> Double {
         if always >= n { return .infinity }
         guard always > 0 else { return -.infinity }
@@ -92,37 +90,6 @@ public struct PriorityAccumulator: Sendable {
         return distances.withUnsafeMutableBufferPointer { d in
             for k in 0..<n { d[k] = distanceSquared(k) }
             return Self.select(always - 1, in: UnsafeMutableBufferPointer(rebasing: d[0..<n]))
-        }
-    }
-
-    /// The choice of `choose(_:always:budget:threshold:into:)` with the nearest members' bound known: every
-    /// candidate at or within squared distance `cut` is fresh. A zone finds `cut` first (`nearestCut`) so
-    /// that it need not price a member that cannot be fresh: one neither forced, within `cut`, nor with
-    /// priority at `threshold` is never fresh, whatever `cost` says.
-    @discardableResult
-    public mutating func choose(
-        _ candidates: UnsafeBufferPointer<Candidate>, cut: Double, budget: Int, threshold: Double,
-        into fresh: UnsafeMutableBufferPointer<Bool>
-    ) -> Int {
-        let n = candidates.count
-        precondition(fresh.count == n, "one flag per candidate")
-        guard n > 0 else { return 0 }
-        if due.count < n { due = Array(repeating: 0, count: n) }
-        return due.withUnsafeMutableBufferPointer { due in
-            var spent = 0, dueCount = 0, wanted = 0
-            for k in 0..<n {
-                let c = candidates[k]
-                if c.forced || c.distanceSquared <= cut {
-                    fresh[k] = true
-                    spent += c.cost
-                } else if c.priority >= threshold {
-                    due[dueCount] = Self.dueKey(priority: c.priority, index: k)
-                    dueCount += 1
-                    wanted += c.cost
-                }
-            }
-            return Self.takeDue(UnsafeMutableBufferPointer(rebasing: due[0..<dueCount]), wanted: wanted, spent: spent,
-                                budget: budget, cost: { candidates[$0].cost }, into: fresh)
         }
     }
 

@@ -38,9 +38,9 @@ struct FrameBuilder {
     }
 
     /// Chooses the frame of tick `tick`. Without a baseline (full snapshot) or without the previous frame
-    /// sent every member is fresh. Otherwise the members the accumulator picks are (see
-    /// `PriorityAccumulator.choose`, with priority `threshold`), while the entity section of the delta stays
-    /// within `budget` bytes.
+    /// sent every member is fresh. Otherwise the forced and the nearest quarter are, then the members whose
+    /// priority reached `threshold`, highest first, while the entity section of the delta stays within
+    /// `budget` bytes (the accumulator's rule: `PriorityAccumulator.choose`, its greedy part `takeDue`).
     mutating func build(tick: UInt32, baseline: SentFrame?, previous: SentFrame?, budget: Int, threshold: Double) {
         assert(zip(members, members.dropFirst()).allSatisfy { $0.state.id < $1.state.id }, "members not in id order")
         let n = members.count

@@ -10,6 +10,9 @@ struct NeighbourLink {
     /// Where clients reach this neighbour (standby and redirect endpoints).
     let clientEndpoint: NetAddress
     let initiator: Bool
+    /// How near this neighbour's territory a player must be for a standby connection to it: the border
+    /// band along a shared edge, `ZoneConfig.cornerStandbyBand` for a neighbour touching only at a corner.
+    let standbyReach: Double
     var slot: Int?
     /// Both Hellos exchanged and verified.
     var up = false
@@ -19,10 +22,11 @@ struct NeighbourLink {
     /// The neighbour's players in our shared border band, with the tick we received them at.
     var ghosts: [UInt32: (state: EntityState, tick: UInt64)] = [:]
 
-    init(zone: ZoneSpec, address: NetAddress, clientEndpoint: NetAddress, initiator: Bool) {
+    init(zone: ZoneSpec, address: NetAddress, clientEndpoint: NetAddress, initiator: Bool, standbyReach: Double) {
         self.zone = zone
         self.address = address
         self.clientEndpoint = clientEndpoint
         self.initiator = initiator
+        self.standbyReach = standbyReach
     }
 }

@@ -10,7 +10,6 @@ extension ZoneServer {
     /// a neighbour's territory, and in-doubt players whose neighbour was declared dead.
     func manageHandoffs() {
         let now = config.clock.nowNanos()
-        let band = config.borderBand
         var gone: [UInt32] = []
         defer { for id in gone { leave(player: id, reason: "disconnected") } }
         for i in simulation.players.indices {
@@ -46,8 +45,7 @@ extension ZoneServer {
             if record.slot != nil {
                 var changed = false
                 for (index, link) in links {
-                    let d = link.zone.rect.distance(to: position)
-                    let reach = config.zone.rect.sharesEdge(with: link.zone.rect) ? band : config.cornerStandbyBand
+                    let d = link.zone.rect.distance(to: position), reach = link.standbyReach
                     if d <= reach, link.up, !record.standbys.contains(index) {
                         record.standbys.insert(index)
                         changed = true

@@ -107,7 +107,9 @@ public final class ZoneServer {
             guard let spec = config.map.zones.first(where: { $0.index == index }) else { continue }
             links[index] = NeighbourLink(zone: spec, address: address,
                                          clientEndpoint: config.clientEndpoints[index] ?? address,
-                                         initiator: config.zone.index < index)
+                                         initiator: config.zone.index < index,
+                                         standbyReach: config.zone.rect.sharesEdge(with: spec.rect)
+                                             ? config.borderBand : config.cornerStandbyBand)
         }
         let now = config.clock.nowNanos()
         worldClock = WorldClock(

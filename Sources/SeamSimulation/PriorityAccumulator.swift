@@ -42,6 +42,17 @@ public struct PriorityAccumulator: Sendable {
         (Double(age) + 1) / (1 + distanceSquared.squareRoot() / 4)
     }
 
+    /// False only when `priority(age:distanceSquared:)` is surely below `threshold` (`inverse` is
+    /// `1 / threshold`), found with two multiplications instead of a square root and a division: priority
+    /// reaches the threshold when `4 * ((age + 1) / threshold - 1)` is at least the distance. The margins
+    /// (a millionth of a tile, a millionth of the squared distance) leave the members near the line to the
+    /// exact test, so a caller that computes the priority when this is true chooses exactly as `choose` does.
+    @inlinable @inline(__always)
+    public static func mayReach(_ threshold: Double, inverse: Double, age: UInt32, distanceSquared: Double) -> Bool {
+        let reach = 4 * (Double(age) + 1) * inverse - 4 + 1e-6
+        return reach >= 0 && reach * reach >= distanceSquared * 0.999_999 || !(threshold > 0)
+    }
+
     /// Sets `fresh[k]` for every candidate `k`: the forced ones; the `always` nearest (more on a tie); then
     /// those whose priority reached `threshold`, highest first, while their costs fit in what is left of
     /// `budget` bytes. At least one member whose priority reached `threshold` is fresh even when none fits,

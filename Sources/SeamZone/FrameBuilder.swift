@@ -21,8 +21,14 @@ struct FrameBuilder {
     /// Each entity's change against its baseline state (what `DeltaEncoder` writes), known once `build`
     /// chose it; meaningless for entities the baseline lacks and when there is no baseline.
     private(set) var changes: [EntityChange] = []
+    /// Each entity's index in the baseline's entities, -1 for one the baseline lacks (what `DeltaEncoder`
+    /// would find by walking both lists again); meaningless when there is no baseline.
+    private(set) var baseIndices: [Int32] = []
     /// How many of `entities` are not fresh this tick (carried or repeated).
     private(set) var stale = 0
+
+    /// `changes` and `baseIndices` as the encoder takes them.
+    var known: DeltaEncoder.Known { DeltaEncoder.Known(changes: changes, baseIndices: baseIndices) }
 
     private var accumulator = PriorityAccumulator()
     private var scratch = Scratch()
@@ -48,6 +54,7 @@ struct FrameBuilder {
         Self.resize(&entities, to: n, fill: Self.blank)
         Self.resize(&freshTicks, to: n, fill: 0)
         Self.resize(&changes, to: n, fill: none)
+        Self.resize(&baseIndices, to: n, fill: -1)
         stale = 0
         guard let baseline else {
             members.withUnsafeBufferPointer { members in
@@ -65,6 +72,7 @@ struct FrameBuilder {
             accumulator.nearestCut(always: Self.alwaysFresh(of: n), count: n) { members[$0].distanceSquared }
         }
         let t = tick &- baseline.frame.tick, tp = tick &- (previous?.frame.tick ?? tick)
+        let inverseThreshold = 1 / threshold
         let fresh = UnsafeMutableBufferPointer(start: s.fresh, count: n)
         // Every member's two choices and whether it must, may or cannot be fresh, in one merge with the
         // baseline and the previous frame (all three in id order), over raw buffers: this runs per member per
@@ -82,12 +90,14 @@ struct FrameBuilder {
                                 while q < prev.count && prev[q].id < id { q += 1 }
                                 guard i < base.count, base[i].id == id else {
                                     // New to the client: added in full (counted below).
+                                    s.baseIndex[k] = -1
                                     fresh[k] = true
                                     s.set(k, alternative: m, freshTick: tick, freshChange: none, alternativeChange: none)
                                     added += 1
                                     continue
                                 }
                                 let old = base[i]
+                                s.baseIndex[k] = Int32(truncatingIfNeeded: i)
                                 guard q < prev.count, prev[q].id == id else {
                                     // Out of the last frame sent (or none was): which of its states the client
                                     // saw since the baseline is not known here.
@@ -125,8 +135,12 @@ struct FrameBuilder {
                                     spent += max(0, freshChange.cost - alternativeCost)
                                 } else {
                                     fresh[k] = false
-                                    let priority = PriorityAccumulator.priority(age: tick &- lastFresh, distanceSquared: d2)
-                                    if priority >= threshold {
+                                    let age = tick &- lastFresh
+                                    if PriorityAccumulator.mayReach(threshold, inverse: inverseThreshold, age: age,
+                                                                    distanceSquared: d2),
+                                       case let priority = PriorityAccumulator.priority(age: age, distanceSquared: d2),
+                                       priority >= threshold
+                                    {
                                         freshChange = DeltaCodec.change(old, m, ticks: t)
                                         let extra = max(0, freshChange.cost - alternativeCost)
                                         s.extra[k] = extra
@@ -155,6 +169,7 @@ struct FrameBuilder {
             entities.withUnsafeMutableBufferPointer { entities in
                 freshTicks.withUnsafeMutableBufferPointer { freshTicks in
                     changes.withUnsafeMutableBufferPointer { changes in
+                        baseIndices.withUnsafeMutableBufferPointer { if n > 0 { $0.baseAddress!.update(from: s.baseIndex, count: n) } }
                         for k in 0..<n {
                             if fresh[k] {
                                 entities[k] = members[k].state
@@ -199,6 +214,7 @@ private final class Scratch {
     private(set) var freshChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
     private(set) var alternativeChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
     private(set) var fresh = UnsafeMutablePointer<Bool>.allocate(capacity: 0)
+    private(set) var baseIndex = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
 
     /// Room for `count` members (contents are not kept).
     func reserve(_ count: Int) {
@@ -219,6 +235,8 @@ private final class Scratch {
         alternativeChanges.initialize(repeating: .carried, count: capacity)
         fresh = .allocate(capacity: capacity)
         fresh.initialize(repeating: false, count: capacity)
+        baseIndex = .allocate(capacity: capacity)
+        baseIndex.initialize(repeating: -1, count: capacity)
     }
 
     /// Member `k`'s state when not fresh, the tick of the fresh state behind it, and both choices' changes.
@@ -234,7 +252,7 @@ private final class Scratch {
     private func release() {
         // Trivial element types: nothing to deinitialize.
         due.deallocate(); extra.deallocate(); alternatives.deallocate(); freshTicks.deallocate()
-        freshChanges.deallocate(); alternativeChanges.deallocate(); fresh.deallocate()
+        freshChanges.deallocate(); alternativeChanges.deallocate(); fresh.deallocate(); baseIndex.deallocate()
     }
 
     deinit { release() }

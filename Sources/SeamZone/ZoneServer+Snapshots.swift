@@ -185,7 +185,8 @@ extension ZoneServer {
         var delta = false
         if let baseline {
             deltaEncoder.encode(frame, lastInputSequence: lastApplied, me: me, baseline: baseline.frame,
-                                baselineChecksum: baseline.checksum, changes: frameBuilder.changes, into: &deltaWriter)
+                                baselineChecksum: baseline.checksum,
+                                known: frameBuilder.known, into: &deltaWriter)
             delta = deltaWriter.count < fullSize
         }
         if !delta {

@@ -138,6 +138,33 @@ import Testing
         #expect(fresh == (0..<20).map { $0 % 2 == 0 })
     }
 
+    /// The frame builder skips the priority of a member `mayReach` rules out: it must never rule out one
+    /// whose priority reaches the threshold, on the line (distance exactly where priority equals the
+    /// threshold) as well as at random.
+    @Test func mayReachNeverRulesOutAMemberWhosePriorityReachesTheThreshold() {
+        var rng = SplitMix64(seed: 42)
+        var admittedBelow = 0, lines = 0
+        for threshold in [0.25, 0.5, 1, 1.5, 2, 3, 4, 7.3] {
+            for age in UInt32(0)..<64 {
+                let line = 4 * (Double(age) + 1) / threshold - 4
+                var distances = (0..<40).map { _ in Double.random(in: 0..<80, using: &rng) }
+                if line >= 0 {
+                    distances += [line, line.nextDown, line.nextUp, 0]
+                    lines += 1
+                }
+                for d in distances {
+                    let d2 = d * d
+                    let reaches = PriorityAccumulator.priority(age: age, distanceSquared: d2) >= threshold
+                    let may = PriorityAccumulator.mayReach(threshold, inverse: 1 / threshold, age: age, distanceSquared: d2)
+                    #expect(may || !reaches, "threshold \(threshold) age \(age) distance \(d)")
+                    if may && !reaches { admittedBelow += 1 }
+                }
+            }
+        }
+        // And it is tight: only members on the line (just past it) are left to the exact test.
+        #expect(admittedBelow <= lines, "\(admittedBelow) admitted below the threshold")
+    }
+
     @Test func aHigherThresholdUnderLoadRefreshesFarMembersLessOften() {
         let normal = simulate(ticks: 400, always: 8, budget: 1000, threshold: 1).sends
         let degraded = simulate(ticks: 400, always: 8, budget: 1000, threshold: 4).sends

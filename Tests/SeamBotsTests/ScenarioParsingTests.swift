@@ -57,7 +57,7 @@ import Testing
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("tools/scenarios").path
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".scenario") }
-        #expect(Set(files).isSuperset(of: ["smoke.scenario", "continent-2000.scenario", "continent-3000.scenario"]))
+        #expect(Set(files).isSuperset(of: ["smoke.scenario", "continent-2000.scenario", "continent-2500.scenario", "continent-3000.scenario"]))
         for f in files {
             let s = try Scenario.load(path: dir + "/" + f)
             #expect(FileManager.default.fileExists(atPath: dir + "/../../" + s.mapPath), "\(f): \(s.mapPath)")

@@ -164,12 +164,12 @@ struct FrameBuilder {
         let fixed = (baseline.frame.entities.count + 7) / 8 + (kept + 1) / 2 + 2 + added * EntityState.wireSize + repeats
         PriorityAccumulator.takeDue(UnsafeMutableBufferPointer(start: s.due, count: dueCount), wanted: wanted,
                                     spent: spent, budget: budget - fixed, cost: { s.extra[$0] }, into: fresh)
+        baseIndices.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: s.baseIndex, count: n) }
         var stale = 0
         members.withUnsafeBufferPointer { members in
             entities.withUnsafeMutableBufferPointer { entities in
                 freshTicks.withUnsafeMutableBufferPointer { freshTicks in
                     changes.withUnsafeMutableBufferPointer { changes in
-                        baseIndices.withUnsafeMutableBufferPointer { if n > 0 { $0.baseAddress!.update(from: s.baseIndex, count: n) } }
                         for k in 0..<n {
                             if fresh[k] {
                                 entities[k] = members[k].state

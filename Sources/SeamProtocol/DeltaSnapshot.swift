@@ -85,7 +85,7 @@ public enum DeltaCodec {
 
     /// Bytes of a kept entity's position by its kind, the mask's low two bits: 0 predicted (none), 1 an i4
     /// pair, 3 an i8 pair, 2 an absolute u16 pair.
-    @usableFromInline @inline(__always)
+    @inlinable @inline(__always)
     static func positionBytes(_ kind: Int) -> Int { (0x2410 >> (kind * 4)) & 0xF }
 
     /// Where an entity would be after `ticks` at velocity (vx, vy): position units are 1/64 tile,

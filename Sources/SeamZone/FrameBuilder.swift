@@ -30,7 +30,6 @@ struct FrameBuilder {
     /// `changes` and `baseIndices` as the encoder takes them.
     var known: DeltaEncoder.Known { DeltaEncoder.Known(changes: changes, baseIndices: baseIndices) }
 
-    private var accumulator = PriorityAccumulator()
     private var scratch = Scratch()
 
     /// Members always fresh: the nearest quarter, and at least 8.
@@ -56,6 +55,7 @@ struct FrameBuilder {
         Self.resize(&changes, to: n, fill: none)
         Self.resize(&baseIndices, to: n, fill: -1)
         stale = 0
+        guard n > 0 else { return }
         guard let baseline else {
             members.withUnsafeBufferPointer { members in
                 entities.withUnsafeMutableBufferPointer { entities in
@@ -68,91 +68,24 @@ struct FrameBuilder {
         }
         scratch.reserve(n)
         let s = scratch
-        let cut = members.withUnsafeBufferPointer { members in
-            accumulator.nearestCut(always: Self.alwaysFresh(of: n), count: n) { members[$0].distanceSquared }
+        // The squared distance within which the nearest quarter lie.
+        let always = Self.alwaysFresh(of: n)
+        var cut = Double.infinity
+        if always < n {
+            members.withUnsafeBufferPointer { members in
+                for k in 0..<n { s.distances[k] = members[k].distanceSquared }
+            }
+            cut = PriorityAccumulator.select(always - 1, in: UnsafeMutableBufferPointer(start: s.distances, count: n))
         }
-        let t = tick &- baseline.frame.tick, tp = tick &- (previous?.frame.tick ?? tick)
-        let inverseThreshold = 1 / threshold
-        let fresh = UnsafeMutableBufferPointer(start: s.fresh, count: n)
-        // Every member's two choices and whether it must, may or cannot be fresh, in one merge with the
-        // baseline and the previous frame (all three in id order), over raw buffers: this runs per member per
-        // client per tick. The forced and the nearest are marked fresh here; the others whose priority reached
-        // `threshold` are listed as due, with what a fresh state would add (see `PriorityAccumulator`).
-        let (added, repeats, spent, wanted, dueCount) = members.withUnsafeBufferPointer { members in
+        let pass = Pass(tick: tick, sinceBaseline: tick &- baseline.frame.tick,
+                        sincePrevious: tick &- (previous?.frame.tick ?? tick), cut: cut, threshold: threshold)
+        let tally = members.withUnsafeBufferPointer { members in
             baseline.frame.entities.withUnsafeBufferPointer { base in
                 baseline.freshTicks.withUnsafeBufferPointer { baseFresh in
                     (previous?.frame.entities ?? []).withUnsafeBufferPointer { prev in
                         (previous?.freshTicks ?? []).withUnsafeBufferPointer { prevFresh in
-                            var i = 0, q = 0, added = 0, repeats = 0, spent = 0, wanted = 0, dueCount = 0
-                            for k in 0..<n {
-                                let m = members[k].state, d2 = members[k].distanceSquared, id = m.id
-                                while i < base.count && base[i].id < id { i += 1 }
-                                while q < prev.count && prev[q].id < id { q += 1 }
-                                guard i < base.count, base[i].id == id else {
-                                    // New to the client: added in full (counted below).
-                                    s.baseIndex[k] = -1
-                                    fresh[k] = true
-                                    s.set(k, alternative: m, freshTick: tick, freshChange: none, alternativeChange: none)
-                                    added += 1
-                                    continue
-                                }
-                                let old = base[i]
-                                s.baseIndex[k] = Int32(truncatingIfNeeded: i)
-                                guard q < prev.count, prev[q].id == id else {
-                                    // Out of the last frame sent (or none was): which of its states the client
-                                    // saw since the baseline is not known here.
-                                    let freshChange = DeltaCodec.change(old, m, ticks: t)
-                                    fresh[k] = true
-                                    spent += freshChange.cost
-                                    s.set(k, alternative: m, freshTick: tick, freshChange: freshChange,
-                                          alternativeChange: freshChange)
-                                    continue
-                                }
-                                let lastFresh = prevFresh[q]
-                                let alternative: EntityState
-                                var alternativeChange = none
-                                if lastFresh == baseFresh[i] {
-                                    alternative = DeltaCodec.carried(old, ticks: t)
-                                    // Costs nothing unless the prediction left the map's coordinates and
-                                    // was clamped.
-                                    if alternative.x == 0 || alternative.x == .max || alternative.y == 0
-                                        || alternative.y == .max
-                                    {
-                                        alternativeChange = DeltaCodec.change(old, alternative, ticks: t)
-                                    }
-                                } else {
-                                    alternative = DeltaCodec.carried(prev[q], ticks: tp)
-                                    alternativeChange = DeltaCodec.change(old, alternative, ticks: t)
-                                }
-                                let alternativeCost = alternativeChange.cost
-                                repeats += alternativeCost
-                                let statusChanged = alternative.health != m.health || alternative.flags != m.flags
-                                // A member that cannot be fresh this tick is not priced: most are not.
-                                var freshChange = none
-                                if statusChanged || d2 <= cut {
-                                    freshChange = DeltaCodec.change(old, m, ticks: t)
-                                    fresh[k] = true
-                                    spent += max(0, freshChange.cost - alternativeCost)
-                                } else {
-                                    fresh[k] = false
-                                    let age = tick &- lastFresh
-                                    if PriorityAccumulator.mayReach(threshold, inverse: inverseThreshold, age: age,
-                                                                    distanceSquared: d2),
-                                       case let priority = PriorityAccumulator.priority(age: age, distanceSquared: d2),
-                                       priority >= threshold
-                                    {
-                                        freshChange = DeltaCodec.change(old, m, ticks: t)
-                                        let extra = max(0, freshChange.cost - alternativeCost)
-                                        s.extra[k] = extra
-                                        wanted += extra
-                                        s.due[dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k)
-                                        dueCount += 1
-                                    }
-                                }
-                                s.set(k, alternative: alternative, freshTick: lastFresh, freshChange: freshChange,
-                                      alternativeChange: alternativeChange)
-                            }
-                            return (added, repeats, spent, wanted, dueCount)
+                            Self.choose(members, base: base, baseFresh: baseFresh, previous: prev,
+                                        previousFresh: prevFresh, pass, into: s)
                         }
                     }
                 }
@@ -160,33 +93,126 @@ struct FrameBuilder {
         }
         // What the entity section takes whatever is fresh: the removed bitmap, a nibble per kept member, the
         // added ones in full, and the repeated states.
-        let kept = n - added
-        let fixed = (baseline.frame.entities.count + 7) / 8 + (kept + 1) / 2 + 2 + added * EntityState.wireSize + repeats
-        PriorityAccumulator.takeDue(UnsafeMutableBufferPointer(start: s.due, count: dueCount), wanted: wanted,
-                                    spent: spent, budget: budget - fixed, cost: { s.extra[$0] }, into: fresh)
-        baseIndices.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: s.baseIndex, count: n) }
-        var stale = 0
+        let kept = n - tally.added
+        let fixed = (baseline.frame.entities.count + 7) / 8 + (kept + 1) / 2 + 2 + tally.added * EntityState.wireSize
+            + tally.repeats
+        let fresh = UnsafeMutableBufferPointer(start: s.fresh, count: n)
+        PriorityAccumulator.takeDue(UnsafeMutableBufferPointer(start: s.due, count: tally.dueCount),
+                                    wanted: tally.wanted, spent: tally.spent, budget: budget - fixed,
+                                    cost: { s.extra[$0] }, into: fresh)
+        // The due members taken are fresh after all.
+        var stale = tally.stale
         members.withUnsafeBufferPointer { members in
-            entities.withUnsafeMutableBufferPointer { entities in
-                freshTicks.withUnsafeMutableBufferPointer { freshTicks in
-                    changes.withUnsafeMutableBufferPointer { changes in
-                        for k in 0..<n {
-                            if fresh[k] {
-                                entities[k] = members[k].state
-                                freshTicks[k] = tick
-                                changes[k] = s.freshChanges[k]
-                            } else {
-                                entities[k] = s.alternatives[k]
-                                freshTicks[k] = s.freshTicks[k]
-                                changes[k] = s.alternativeChanges[k]
-                                stale += 1
-                            }
-                        }
-                    }
-                }
+            for d in 0..<tally.dueCount {
+                let k = Int(s.dueIndex[d])
+                guard fresh[k] else { continue }
+                s.entities[k] = members[k].state
+                s.freshTicks[k] = tick
+                s.changes[k] = s.dueChanges[k]
+                stale -= 1
             }
         }
         self.stale = stale
+        entities.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.entities, count: n) }
+        freshTicks.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.freshTicks, count: n) }
+        changes.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.changes, count: n) }
+        baseIndices.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.baseIndices, count: n) }
+    }
+
+    /// What one `build` call's choice depends on besides the frames.
+    private struct Pass {
+        var tick: UInt32
+        /// Ticks since the baseline's and since the previous frame's.
+        var sinceBaseline: UInt32
+        var sincePrevious: UInt32
+        /// Members within this squared distance are among the nearest quarter: always fresh.
+        var cut: Double
+        var threshold: Double
+    }
+
+    /// What `choose` counted: members added in full, bytes of the repeated states, bytes the fresh ones add,
+    /// bytes the due ones would add, how many are due (listed in the scratch's `due` and `dueIndex`), and how
+    /// many are not fresh before the due ones are taken.
+    private struct Tally {
+        var added = 0, repeats = 0, spent = 0, wanted = 0, dueCount = 0, stale = 0
+    }
+
+    /// Every member's entry in the frame (fresh, carried or repeated) written to the scratch's output
+    /// columns, in one merge with the baseline and the previous frame (all three in id order), over raw
+    /// buffers: this runs per member per client per tick. The forced and the nearest are fresh; the others
+    /// are carried or repeated, and those whose priority reached the threshold are listed as due, with what
+    /// a fresh state would add (see `PriorityAccumulator`) and its change, for `build` to take.
+    private static func choose(
+        _ members: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>,
+        base: UnsafeBufferPointer<EntityState>, baseFresh: UnsafeBufferPointer<UInt32>,
+        previous prev: UnsafeBufferPointer<EntityState>, previousFresh prevFresh: UnsafeBufferPointer<UInt32>,
+        _ pass: Pass, into s: Scratch
+    ) -> Tally {
+        let none = EntityChange.carried
+        let tick = pass.tick, t = pass.sinceBaseline, tp = pass.sincePrevious, cut = pass.cut
+        let threshold = pass.threshold, inverseThreshold = 1 / threshold
+        var tally = Tally()
+        var i = 0, q = 0
+        for k in 0..<members.count {
+            let m = members[k].state, d2 = members[k].distanceSquared, id = m.id
+            while i < base.count && base[i].id < id { i += 1 }
+            while q < prev.count && prev[q].id < id { q += 1 }
+            guard i < base.count, base[i].id == id else {
+                // New to the client: added in full.
+                s.set(k, m, freshTick: tick, change: none, baseIndex: -1)
+                tally.added += 1
+                continue
+            }
+            let old = base[i], baseIndex = Int32(truncatingIfNeeded: i)
+            guard q < prev.count, prev[q].id == id else {
+                // Out of the last frame sent (or none was): which of its states the client saw since the
+                // baseline is not known here.
+                let freshChange = DeltaCodec.change(old, m, ticks: t)
+                tally.spent += freshChange.cost
+                s.set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
+                continue
+            }
+            let lastFresh = prevFresh[q]
+            let alternative: EntityState
+            var alternativeChange = none
+            if lastFresh == baseFresh[i] {
+                alternative = DeltaCodec.carried(old, ticks: t)
+                // Costs nothing unless the prediction left the map's coordinates and was clamped.
+                if alternative.x == 0 || alternative.x == .max || alternative.y == 0 || alternative.y == .max {
+                    alternativeChange = DeltaCodec.change(old, alternative, ticks: t)
+                }
+            } else {
+                alternative = DeltaCodec.carried(prev[q], ticks: tp)
+                alternativeChange = DeltaCodec.change(old, alternative, ticks: t)
+            }
+            let alternativeCost = alternativeChange.cost
+            tally.repeats += alternativeCost
+            if alternative.health != m.health || alternative.flags != m.flags || d2 <= cut {
+                let freshChange = DeltaCodec.change(old, m, ticks: t)
+                tally.spent += max(0, freshChange.cost - alternativeCost)
+                s.set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
+                continue
+            }
+            s.set(k, alternative, freshTick: lastFresh, change: alternativeChange, baseIndex: baseIndex)
+            tally.stale += 1
+            // Priced only when it may be fresh this tick: most are not.
+            let age = tick &- lastFresh
+            if PriorityAccumulator.mayReach(threshold, inverse: inverseThreshold, age: age, distanceSquared: d2),
+               case let priority = PriorityAccumulator.priority(age: age, distanceSquared: d2),
+               priority >= threshold
+            {
+                let freshChange = DeltaCodec.change(old, m, ticks: t)
+                let extra = max(0, freshChange.cost - alternativeCost)
+                s.extra[k] = extra
+                s.dueChanges[k] = freshChange
+                s.fresh[k] = false
+                tally.wanted += extra
+                s.due[tally.dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k)
+                s.dueIndex[tally.dueCount] = Int32(truncatingIfNeeded: k)
+                tally.dueCount += 1
+            }
+        }
+        return tally
     }
 
     /// `array` with `count` elements, keeping its storage and whatever the kept elements hold (the caller
@@ -202,57 +228,65 @@ struct FrameBuilder {
     fileprivate static let blank = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)
 }
 
-/// `FrameBuilder`'s per-member scratch columns, grown as needed and kept from frame to frame. Raw storage:
-/// `build` writes every column once per member per client per tick, and an array checks its uniqueness
-/// on each write. Nothing in it outlives a `build` call, so copies of a builder may share it.
+/// `FrameBuilder`'s per-member scratch columns, grown as needed and kept from frame to frame: the frame's
+/// output columns, written in the merge and copied out at the end, and the due members' details. Raw
+/// storage: `build` writes them once per member per client per tick, and an array checks its uniqueness on
+/// each write. Nothing in it outlives a `build` call, so copies of a builder may share it.
 private final class Scratch {
     private(set) var capacity = 0
-    private(set) var due = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
-    private(set) var extra = UnsafeMutablePointer<Int>.allocate(capacity: 0)
-    private(set) var alternatives = UnsafeMutablePointer<EntityState>.allocate(capacity: 0)
+    private(set) var distances = UnsafeMutablePointer<Double>.allocate(capacity: 0)
+    private(set) var entities = UnsafeMutablePointer<EntityState>.allocate(capacity: 0)
     private(set) var freshTicks = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
-    private(set) var freshChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
-    private(set) var alternativeChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
+    private(set) var changes = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
+    private(set) var baseIndices = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    /// The due members, in the order found: `PriorityAccumulator.dueKey`s (reordered by `takeDue`) and
+    /// member indices.
+    private(set) var due = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private(set) var dueIndex = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    /// By member index, meaningful for due members only: bytes a fresh state adds, its change, and whether
+    /// `takeDue` took it.
+    private(set) var extra = UnsafeMutablePointer<Int>.allocate(capacity: 0)
+    private(set) var dueChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
     private(set) var fresh = UnsafeMutablePointer<Bool>.allocate(capacity: 0)
-    private(set) var baseIndex = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
 
     /// Room for `count` members (contents are not kept).
     func reserve(_ count: Int) {
         guard count > capacity else { return }
         release()
         capacity = max(count, 2 * capacity)
-        due = .allocate(capacity: capacity)
-        due.initialize(repeating: 0, count: capacity)
-        extra = .allocate(capacity: capacity)
-        extra.initialize(repeating: 0, count: capacity)
-        alternatives = .allocate(capacity: capacity)
-        alternatives.initialize(repeating: FrameBuilder.blank, count: capacity)
-        freshTicks = .allocate(capacity: capacity)
-        freshTicks.initialize(repeating: 0, count: capacity)
-        freshChanges = .allocate(capacity: capacity)
-        freshChanges.initialize(repeating: .carried, count: capacity)
-        alternativeChanges = .allocate(capacity: capacity)
-        alternativeChanges.initialize(repeating: .carried, count: capacity)
-        fresh = .allocate(capacity: capacity)
-        fresh.initialize(repeating: false, count: capacity)
-        baseIndex = .allocate(capacity: capacity)
-        baseIndex.initialize(repeating: -1, count: capacity)
+        distances = column(repeating: 0)
+        entities = column(repeating: FrameBuilder.blank)
+        freshTicks = column(repeating: 0)
+        changes = column(repeating: .carried)
+        baseIndices = column(repeating: -1)
+        due = column(repeating: 0)
+        dueIndex = column(repeating: 0)
+        extra = column(repeating: 0)
+        dueChanges = column(repeating: .carried)
+        fresh = column(repeating: false)
     }
 
-    /// Member `k`'s state when not fresh, the tick of the fresh state behind it, and both choices' changes.
+    /// A column of `capacity` elements, all `value`.
+    private func column<T>(repeating value: T) -> UnsafeMutablePointer<T> {
+        let p = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        p.initialize(repeating: value, count: capacity)
+        return p
+    }
+
+    /// Member `k`'s entry in the frame.
     @inline(__always)
-    func set(_ k: Int, alternative: EntityState, freshTick: UInt32, freshChange: EntityChange,
-             alternativeChange: EntityChange) {
-        alternatives[k] = alternative
+    func set(_ k: Int, _ state: EntityState, freshTick: UInt32, change: EntityChange, baseIndex: Int32) {
+        entities[k] = state
         freshTicks[k] = freshTick
-        freshChanges[k] = freshChange
-        alternativeChanges[k] = alternativeChange
+        changes[k] = change
+        baseIndices[k] = baseIndex
     }
 
     private func release() {
         // Trivial element types: nothing to deinitialize.
-        due.deallocate(); extra.deallocate(); alternatives.deallocate(); freshTicks.deallocate()
-        freshChanges.deallocate(); alternativeChanges.deallocate(); fresh.deallocate(); baseIndex.deallocate()
+        distances.deallocate(); entities.deallocate(); freshTicks.deallocate(); changes.deallocate()
+        baseIndices.deallocate(); due.deallocate(); dueIndex.deallocate(); extra.deallocate()
+        dueChanges.deallocate(); fresh.deallocate()
     }
 
     deinit { release() }

@@ -165,6 +165,22 @@ import Testing
         #expect(admittedBelow <= lines, "\(admittedBelow) admitted below the threshold")
     }
 
+    @Test func selectFindsTheKthSmallestWithTiesAndAnyOrder() {
+        var rng = SplitMix64(seed: 17)
+        for count in [1, 2, 3, 7, 82, 300] {
+            for distinct in [1, 3, count] {
+                var values = (0..<count).map { _ in Double(Int.random(in: 0..<distinct, using: &rng)) * 1.5 }
+                let sorted = values.sorted()
+                for k in Set([0, count / 4, count / 2, count - 1]) {
+                    values.shuffle(using: &rng)
+                    let found = values.withUnsafeMutableBufferPointer { PriorityAccumulator.select(k, in: $0) }
+                    #expect(found == sorted[k], "\(count) values, \(distinct) distinct, k \(k)")
+                    #expect(values.sorted() == sorted, "select only reorders")
+                }
+            }
+        }
+    }
+
     @Test func aHigherThresholdUnderLoadRefreshesFarMembersLessOften() {
         let normal = simulate(ticks: 400, always: 8, budget: 1000, threshold: 1).sends
         let degraded = simulate(ticks: 400, always: 8, budget: 1000, threshold: 4).sends

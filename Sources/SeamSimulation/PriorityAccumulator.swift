@@ -166,36 +166,41 @@ public struct PriorityAccumulator: Sendable {
     @inline(__always)
     static func index(_ due: UInt64) -> Int { Int(~UInt32(truncatingIfNeeded: due)) }
 
-    /// The `k`-th smallest of `values` (from 0), reordering them: quickselect, linear on average. Each pass
-    /// splits the range around the median of three with a branch-free partition (a swap per element and a
-    /// conditional increment): which side an element falls on is a coin toss the processor cannot predict,
-    /// and a zone selects once per client per tick.
-    public static func select(_ k: Int, in a: UnsafeMutableBufferPointer<Double>) -> Double {
-        precondition(k >= 0 && k < a.count, "select: k out of range")
-        var lo = 0, hi = a.count
-        while hi - lo > 1 {
-            let x = a[lo], y = a[(lo + hi) / 2], z = a[hi - 1]
-            let pivot = max(min(x, y), min(max(x, y), z))
-            // [lo, less) < pivot <= [less, hi).
-            var less = lo
-            for i in lo..<hi {
-                let v = a[i]
-                a[i] = a[less]
-                a[less] = v
-                less &+= v < pivot ? 1 : 0
+    /// The `k`-th smallest of `values` (from 0), which must not be negative (squared distances), reordering
+    /// them: quickselect, linear on average. Each pass splits the range around the median of three with a
+    /// branch-free partition (a swap per element and an increment by the comparison's outcome): which side
+    /// an element falls on is a coin toss the processor cannot predict, and a zone selects once per client
+    /// per tick. A non-negative Double's bit pattern orders as the Double does, so the comparisons are on
+    /// integers, whose outcome is a bit the arithmetic can use.
+    public static func select(_ k: Int, in values: UnsafeMutableBufferPointer<Double>) -> Double {
+        precondition(k >= 0 && k < values.count, "select: k out of range")
+        assert(values.allSatisfy { $0.sign == .plus && !$0.isNaN }, "select: a negative value or NaN")
+        return values.withMemoryRebound(to: UInt64.self) { a in
+            var lo = 0, hi = a.count
+            while hi - lo > 1 {
+                let x = a[lo], y = a[(lo + hi) / 2], z = a[hi - 1]
+                let pivot = max(min(x, y), min(max(x, y), z))
+                // [lo, less) < pivot <= [less, hi). Both below 2^63: the difference's top bit is `v < pivot`.
+                var less = lo
+                for i in lo..<hi {
+                    let v = a[i]
+                    a[i] = a[less]
+                    a[less] = v
+                    less &+= Int(truncatingIfNeeded: (v &- pivot) >> 63)
+                }
+                if k < less { hi = less; continue }
+                // [less, equal) == pivot < [equal, hi): the pivot is in the range, so this part is not empty.
+                var equal = less
+                for i in less..<hi {
+                    let v = a[i]
+                    a[i] = a[equal]
+                    a[equal] = v
+                    equal &+= Int(truncatingIfNeeded: ((v ^ pivot) &- 1) >> 63)
+                }
+                if k < equal { return Double(bitPattern: pivot) }
+                lo = equal
             }
-            if k < less { hi = less; continue }
-            // [less, equal) == pivot < [equal, hi): the pivot is in the range, so this part is not empty.
-            var equal = less
-            for i in less..<hi {
-                let v = a[i]
-                a[i] = a[equal]
-                a[equal] = v
-                equal &+= v == pivot ? 1 : 0
-            }
-            if k < equal { return pivot }
-            lo = equal
+            return Double(bitPattern: a[k])
         }
-        return a[k]
     }
 }

@@ -65,6 +65,51 @@ import Testing
         }
     }
 
+    /// The change mask and extension byte as docs/PROTOCOL.md states them, test by test, and the carried
+    /// position as the rounding it names: the codec's branch-free forms must agree on every input.
+    @Test func changeAndCarriedFollowTheDocumentedRule() {
+        func predicted(_ x: UInt16, _ v: Int16, _ ticks: UInt32) -> Int {
+            Int(x) + Int((Double(Int(v) * Int(min(ticks, 64))) / 80).rounded(.toNearestOrAwayFromZero))
+        }
+        func documented(_ old: EntityState, _ new: EntityState, _ ticks: UInt32) -> EntityChange {
+            var mask: UInt8 = 0, ext: UInt8 = 0
+            if old.vx != new.vx || old.vy != new.vy {
+                let dvx = Int(new.vx) - Int(old.vx), dvy = Int(new.vy) - Int(old.vy)
+                if (-128...127).contains(dvx) && (-128...127).contains(dvy) { mask |= 4 } else { ext |= 1 }
+            }
+            let rx = Int(new.x) - predicted(old.x, new.vx, ticks), ry = Int(new.y) - predicted(old.y, new.vy, ticks)
+            if rx != 0 || ry != 0 {
+                if (-8...7).contains(rx) && (-8...7).contains(ry) { mask |= 1 }
+                else if (-128...127).contains(rx) && (-128...127).contains(ry) { mask |= 3 }
+                else { mask |= 2 }
+            }
+            if old.health != new.health || old.flags != new.flags { ext |= 2 }
+            if ext != 0 { mask |= 8 }
+            return EntityChange(mask: mask, ext: ext)
+        }
+        var rng = SplitMix64(seed: 80)
+        // Steps around each boundary (i4, i8 residuals and velocity steps) and random ones.
+        let edges = [0, 1, -1, 7, 8, -8, -9, 127, 128, -128, -129, 300, -300]
+        for round in 0..<40_000 {
+            let ticks = UInt32.random(in: 1...70, using: &rng)
+            let old = randomEntity(1, &rng)
+            var new = old
+            new.vx = Int16(clamping: Int(old.vx) + (round % 3 == 0 ? edges.randomElement(using: &rng)! : Int.random(in: -400...400, using: &rng)))
+            new.vy = Int16(clamping: Int(old.vy) + (round % 5 == 0 ? edges.randomElement(using: &rng)! : Int.random(in: -20...20, using: &rng)))
+            let carried = DeltaCodec.carried(old, ticks: ticks)
+            #expect(Int(carried.x) == min(max(predicted(old.x, old.vx, ticks), 0), 65535))
+            #expect(Int(carried.y) == min(max(predicted(old.y, old.vy, ticks), 0), 65535))
+            #expect(DeltaCodec.change(old, carried, ticks: ticks) == documented(old, carried, ticks))
+            let target = DeltaCodec.carried(EntityState(id: 1, x: old.x, y: old.y, vx: new.vx, vy: new.vy, health: 0, flags: 0),
+                                            ticks: ticks)
+            new.x = UInt16(clamping: Int(target.x) + edges.randomElement(using: &rng)!)
+            new.y = UInt16(clamping: Int(target.y) + (Bool.random(using: &rng) ? edges.randomElement(using: &rng)! : 0))
+            if round % 7 == 0 { new.health &+= 1 }
+            if round % 11 == 0 { new.flags ^= 1 }
+            #expect(DeltaCodec.change(old, new, ticks: ticks) == documented(old, new, ticks), "\(old) -> \(new), \(ticks) ticks")
+        }
+    }
+
     @Test func roundTripOnRandomStatesAndBaselines() throws {
         var rng = SplitMix64(seed: 2024)
         var nextId: UInt32 = 1

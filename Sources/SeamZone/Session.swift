@@ -28,6 +28,9 @@ struct Session {
     var outbox: [GameEvent] = []
     /// The snapshots sent on this connection, by tick modulo `frameHistory`: baselines for deltas.
     var frames: [SentFrame?] = []
+    /// The frames before this tick have been given up (older than the acknowledged one: never a baseline
+    /// again, as acknowledgements only go forward or back to 0).
+    var releasedBelow: UInt32 = 0
     /// Tick of the last snapshot sent on this connection (its frame is in `frames` while recent).
     var lastSentTick: UInt32 = 0
     /// The other players this connection's snapshots carry, as last chosen (see `viewRefreshTicks`).

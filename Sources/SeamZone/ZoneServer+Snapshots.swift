@@ -101,6 +101,11 @@ extension ZoneServer {
         return packet
     }
 
+    /// Keeps a frame no connection needs as the next frames' storage (a few: the rest are freed).
+    private func spare(_ frame: SentFrame) {
+        if spareFrames.count < 8 { spareFrames.append(frame) }
+    }
+
     /// The snapshot of `slot`'s player, with `entityTable` current for `sim`. With `recent` false (a
     /// snapshot sent between ticks) the view is chosen afresh.
     private func sendSnapshot(slot: Int, in sim: ZoneSimulation, recent: Bool = true) {
@@ -153,10 +158,29 @@ extension ZoneServer {
         if config.deltas, ack != 0, tick &- ack < UInt32(history), let b = frames[Int(ack) % history], b.frame.tick == ack {
             baseline = b
         }
-        if var evicted = frames[Int(tick) % history], tick &- evicted.frame.tick >= UInt32(history) {
+        // The frames older than the acknowledged one are given up as soon as the acknowledgement comes, so
+        // a connection keeps a few frames, not `history`, and the next frame is built in the arrays of one
+        // just given up (see `spareFrames`). After a jump of `history` or more (or back to 0) they are left
+        // to be overwritten when the ring comes round.
+        let released = sessions[slot].releasedBelow
+        if ack &- released < UInt32(history) {
+            var t = released
+            while t != ack {
+                if let old = frames[Int(t) % history], old.frame.tick == t {
+                    frames[Int(t) % history] = nil
+                    spare(old)
+                }
+                t &+= 1
+            }
+        }
+        sessions[slot].releasedBelow = ack
+        if let old = frames[Int(tick) % history], tick &- old.frame.tick >= UInt32(history) {
             frames[Int(tick) % history] = nil
-            frameBuilder.reuse(&evicted)
-            swap(&snapCoins, &evicted.frame.coins)
+            spare(old)
+        }
+        if var reused = spareFrames.popLast() {
+            frameBuilder.reuse(&reused)
+            swap(&snapCoins, &reused.frame.coins)
         }
         let last = sessions[slot].lastSentTick
         var previous = frames[Int(last) % history]

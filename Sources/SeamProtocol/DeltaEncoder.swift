@@ -44,11 +44,13 @@ public struct DeltaEncoder {
     /// Writes the delta of `current` against `baseline`, whose checksum the caller passes (a zone computes it
     /// once, when the frame is made). `known`, when given, is what the caller worked out choosing what to
     /// send (a zone's frame builder): the encoder then walks the lists once instead of merging them again.
-    /// Without it, it is computed here.
+    /// Without it, it is computed here. Returns `current.checksum`, hashed on the way (the walk visits every
+    /// entity in order anyway; a zone keeps the frame and names it in the next delta).
+    @discardableResult
     public mutating func encode(
         _ current: SnapshotFrame, lastInputSequence: UInt32, me: SelfState, baseline: SnapshotFrame,
         baselineChecksum: UInt16, known: Known? = nil, into w: inout ByteWriter
-    ) {
+    ) -> UInt16 {
         let tick = current.tick, ticks = tick &- baseline.tick
         let base = baseline.entities, cur = current.entities
         let baseCoins = baseline.coins, curCoins = current.coins
@@ -58,6 +60,7 @@ public struct DeltaEncoder {
         // Room for the worst case: every current entity kept with every field, or added in full.
         let maximum = DeltaCodec.headerSize + (base.count + 7) / 8 + (cur.count + 1) / 2 + cur.count * EntityState.wireSize
             + 2 + (baseCoins.count + 7) / 8 + 2 + curCoins.count * CoinView.wireSize
+        var checksum = FrameChecksum()
         w.reset()
         w.append(atMost: maximum) { o in
             o.u8(MessageType.delta.rawValue)
@@ -68,13 +71,16 @@ public struct DeltaEncoder {
                 cur.withUnsafeBufferPointer { cur in
                     changes.withUnsafeBufferPointer { changes in
                         baseIndices.withUnsafeBufferPointer { baseIndices in
-                            Self.entities(cur, base, changes, baseIndices, ticks: ticks, into: &o)
+                            checksum = Self.entities(cur, base, changes, baseIndices, ticks: ticks, into: &o)
                         }
                     }
                 }
             }
             Self.coins(curCoins, baseCoins, into: &o)
         }
+        checksum.endEntities()
+        for c in curCoins { checksum.add(c) }
+        return checksum.value
     }
 
     /// Walks two id-ordered lists together, calling `removed(i)` for a baseline entry the current list lacks,
@@ -98,12 +104,15 @@ public struct DeltaEncoder {
 
     /// Entities: a removed-bitmap over the baseline, 4-bit change masks for the kept ones, their fields, then
     /// the new ones in full. One walk of the current list: each kept entity's baseline index marks the
-    /// baseline entries skipped since the previous one as removed (both lists are in id order).
+    /// baseline entries skipped since the previous one as removed (both lists are in id order). Returns the
+    /// checksum of the current entities, fed in that walk (in id order, as the checksum wants them).
     private static func entities(
         _ cur: UnsafeBufferPointer<EntityState>, _ base: UnsafeBufferPointer<EntityState>,
         _ changes: UnsafeBufferPointer<EntityChange>, _ baseIndices: UnsafeBufferPointer<Int32>, ticks: UInt32,
         into o: inout RawWriter
-    ) {
+    ) -> FrameChecksum {
+        // A local, not captured: it stays in registers.
+        var checksum = FrameChecksum()
         let removedAt = o.zeros((base.count + 7) / 8)
         var kept = 0
         for i in baseIndices { kept &+= i >= 0 ? 1 : 0 }
@@ -111,6 +120,7 @@ public struct DeltaEncoder {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cur.count - kept) { added in
             var k = 0, a = 0, next = 0
             for j in 0..<cur.count {
+                checksum.add(cur[j])
                 let i = Int(baseIndices[j])
                 guard i >= 0 else {
                     added[a] = j
@@ -151,6 +161,7 @@ public struct DeltaEncoder {
             o.u16(UInt16(a))
             for n in 0..<a { o.entity(cur[added[n]]) }
         }
+        return checksum
     }
 
     /// Coins: a removed-or-moved bitmap over the baseline, then the added (or moved) ones in full: a first

@@ -61,10 +61,12 @@ struct SentFrame {
     /// `frame.checksum`, computed once: a delta against this frame names it.
     let checksum: UInt16
 
-    init(frame: SnapshotFrame, freshTicks: [UInt32]) {
+    /// `checksum` must be `frame.checksum` when given (the delta encoder hashes the frame as it writes it).
+    init(frame: SnapshotFrame, freshTicks: [UInt32], checksum: UInt16? = nil) {
+        assert(checksum == nil || checksum == frame.checksum, "not the frame's checksum")
         self.frame = frame
         self.freshTicks = freshTicks
-        checksum = frame.checksum
+        self.checksum = checksum ?? frame.checksum
     }
 }
 

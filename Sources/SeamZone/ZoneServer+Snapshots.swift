@@ -207,8 +207,9 @@ extension ZoneServer {
         // The delta against the client's acknowledged frame when it is smaller than the full snapshot (it
         // nearly always is), else the full one (the same frame).
         var delta = false
+        var checksum: UInt16?
         if let baseline {
-            deltaEncoder.encode(frame, lastInputSequence: lastApplied, me: me, baseline: baseline.frame,
+            checksum = deltaEncoder.encode(frame, lastInputSequence: lastApplied, me: me, baseline: baseline.frame,
                                 baselineChecksum: baseline.checksum,
                                 known: frameBuilder.known, into: &deltaWriter)
             delta = deltaWriter.count < fullSize
@@ -220,7 +221,7 @@ extension ZoneServer {
             for c in snapCoins { snapshotWriter.coin(c) }
             snapshotWriter.finish()
         }
-        frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks)
+        frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks, checksum: checksum)
         sessions[slot].lastSentTick = tick
         let bytes = delta ? deltaWriter.bytes : snapshotWriter.writer.bytes
         do {

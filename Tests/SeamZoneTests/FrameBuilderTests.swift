@@ -87,11 +87,13 @@ import Testing
                                   baseline: baseline.frame, into: &w)
                 // The zone's encoder, reused tick after tick and given the changes and baseline indices the
                 // builder found, writes the same bytes as the one-off encoder that works them out.
-                encoder.encode(frame, lastInputSequence: 0, me: SelfState(x: 0, y: 0, vx: 0, vy: 0, health: 100, flags: 1,
-                                                                           coins: 0, kills: 0, deaths: 0),
-                               baseline: baseline.frame, baselineChecksum: baseline.checksum, known: builder.known,
-                               into: &zoneWriter)
+                let checksum = encoder.encode(
+                    frame, lastInputSequence: 0,
+                    me: SelfState(x: 0, y: 0, vx: 0, vy: 0, health: 100, flags: 1, coins: 0, kills: 0, deaths: 0),
+                    baseline: baseline.frame, baselineChecksum: baseline.checksum, known: builder.known, into: &zoneWriter)
                 #expect(zoneWriter.bytes == w.bytes, "tick \(tick)")
+                // And hashes the frame as it goes: the checksum the next delta names.
+                #expect(checksum == frame.checksum, "tick \(tick)")
             } else {
                 let full = Snapshot(tick: tick, lastInputSequence: 0,
                                     me: SelfState(x: 0, y: 0, vx: 0, vy: 0, health: 100, flags: 1, coins: 0, kills: 0, deaths: 0),

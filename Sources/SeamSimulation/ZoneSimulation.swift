@@ -143,6 +143,10 @@ public struct ZoneSimulation: Sendable {
     private mutating func move() {
         let dt = config.tickSeconds
         let maxDelta = config.acceleration * dt
+        // What the walls and bounds test reads, taken once: a method of `self` called per player from this
+        // mutating loop made Swift copy the whole simulation for each call (a retain per array it holds,
+        // most of a busy zone's retains).
+        let map = map, bounds = movementBounds, r = config.playerRadius
         for i in players.indices where players[i].alive && !players[i].frozen {
             let input = players[i].input
             var wish = Vec2(x: Double(input.moveX) / 127, y: Double(input.moveY) / 127)
@@ -155,29 +159,30 @@ public struct ZoneSimulation: Sendable {
             v = changeLength <= maxDelta ? desired : v + change * (maxDelta / changeLength)
             // Work on locals: passing `&players[i].velocity` into a method of `self` made Swift copy the whole
             // players array for every player (quadratic: 68% of a 4,000-player tick).
-            let position = collide(players[i].position, velocity: &v, dt: dt)
+            let position = Self.collide(players[i].position, velocity: &v, dt: dt, map: map, bounds: bounds, radius: r)
             players[i].velocity = v
             players[i].position = position
         }
     }
 
     /// Moves along x then y, stopping at wall tiles and at the zone's territory (a wall until handoff exists).
-    private func collide(_ start: Vec2, velocity v: inout Vec2, dt: Double) -> Vec2 {
-        let r = config.playerRadius
+    private static func collide(
+        _ start: Vec2, velocity v: inout Vec2, dt: Double, map: GameMap,
+        bounds b: (minX: Double, minY: Double, maxX: Double, maxY: Double), radius r: Double
+    ) -> Vec2 {
         var p = start
         let nx = p.x + v.x * dt
-        if overlapsWall(x: nx, y: p.y, r: r) {
+        if overlapsWall(x: nx, y: p.y, r: r, map: map) {
             v.x = 0
         } else {
             p.x = nx
         }
         let ny = p.y + v.y * dt
-        if overlapsWall(x: p.x, y: ny, r: r) {
+        if overlapsWall(x: p.x, y: ny, r: r, map: map) {
             v.y = 0
         } else {
             p.y = ny
         }
-        let b = movementBounds
         let clamped = Vec2(x: min(max(p.x, b.minX + r), b.maxX - r), y: min(max(p.y, b.minY + r), b.maxY - r))
         if clamped.x != p.x { v.x = 0 }
         if clamped.y != p.y { v.y = 0 }
@@ -185,7 +190,7 @@ public struct ZoneSimulation: Sendable {
     }
 
     @inline(__always)
-    private func overlapsWall(x: Double, y: Double, r: Double) -> Bool {
+    private static func overlapsWall(x: Double, y: Double, r: Double, map: GameMap) -> Bool {
         let x0 = Int((x - r).rounded(.down)), x1 = Int((x + r).rounded(.down))
         let y0 = Int((y - r).rounded(.down)), y1 = Int((y + r).rounded(.down))
         for ty in y0...y1 {

@@ -13,6 +13,8 @@ public final class ZoneServer {
     public let config: ZoneConfig
     public let host: NetHost
     public let worldClock: WorldClock
+    /// How far into each tick period the tick's work starts (`ZoneConfig.tickPhase`).
+    let tickPhaseNanos: UInt64
     public internal(set) var counters = ZoneCounters()
     public internal(set) var simulation: ZoneSimulation
 
@@ -118,6 +120,7 @@ public final class ZoneServer {
         let now = config.clock.nowNanos()
         worldClock = WorldClock(
             epochNanos: config.epochNanos ?? (now / 1_000_000_000 * 1_000_000_000), tickRate: config.simulation.tickRate)
+        tickPhaseNanos = UInt64(min(max(config.effectiveTickPhase, 0), 0.999) * Double(worldClock.tickNanos))
         simulation = ZoneSimulation(
             map: config.map, zone: config.zone, config: config.simulation, startTick: worldClock.tick(at: now))
         sessions = Array(repeating: Session(), count: host.peerLimit)
@@ -139,10 +142,10 @@ public final class ZoneServer {
         var lastTraffic = host.traffic
         var lastStatusNanos = clock.nowNanos()
         while !stop.isStopped {
-            let deadline = worldClock.start(of: nextTick)
+            let deadline = worldClock.start(of: nextTick) + tickPhaseNanos
             serviceNetwork(until: deadline)
             let began = clock.nowNanos()
-            let current = worldClock.tick(at: began)
+            let current = worldClock.tick(at: began - tickPhaseNanos)
             if current > nextTick + ZoneServer.maximumCatchUp {
                 counters.skippedTicks += current - nextTick
                 nextTick = current
@@ -150,7 +153,7 @@ public final class ZoneServer {
             runTick(nextTick)
             let ended = clock.nowNanos()
             tickTimes.append(Double(ended - began) / 1e6)
-            if ended > worldClock.start(of: nextTick + 1) { counters.overruns += 1 }
+            if ended > worldClock.start(of: nextTick + 1) + tickPhaseNanos { counters.overruns += 1 }
             adaptLoad(workNanos: ended - began)
             noteTickWork(nanos: ended - began)
             if nextTick % UInt64(config.simulation.tickRate) == 0 { sendZoneStatus() }

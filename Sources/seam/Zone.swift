@@ -83,6 +83,9 @@ extension Seam {
         @Option(help: "Percent of the tick period the tick's work may take before the zone degrades its snapshots (10...100); lower it when many zones share few cores.")
         var tickBudget: Double = 60
 
+        @Option(help: "When in each tick period this zone ticks, as a fraction of the period (0 <= F < 1). Default: spread by the zone's position in the map, so zones sharing a machine do not all wake at once; 0 ticks at the world clock's tick starts.")
+        var tickPhase: Double?
+
         @Option(help: ArgumentHelp(
             "Inject a fault, to test the referee (repeatable; never in a real run): \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", ")).",
             discussion: "duplicate-coin: coins also stay behind at a commit; drop-commit: accepts are ignored (player lost); resume-early: the player resumes right after its offer (two owners); teleport: a player jumps 12 tiles every 3 s; double-damage: every hit journaled twice; double-kill: every kill credited twice."))
@@ -104,6 +107,9 @@ extension Seam {
             }
             guard (0...1200).contains(updateBudget) else {
                 throw ValidationError("--update-budget must be in 0...1200 bytes, got \(updateBudget)")
+            }
+            if let tickPhase, !(tickPhase >= 0 && tickPhase < 1) {
+                throw ValidationError("--tick-phase must be in [0, 1), got \(tickPhase)")
             }
             guard (10...100).contains(tickBudget) else {
                 throw ValidationError("--tick-budget must be in 10...100 percent, got \(tickBudget)")
@@ -146,6 +152,7 @@ extension Seam {
             config.snapshotBudget = snapshotBudget
             config.updateBudget = updateBudget
             config.tickBudget = tickBudget / 100
+            config.tickPhase = tickPhase
             if !config.faults.isEmpty {
                 logger.warning("FAULTS INJECTED: \(fault.joined(separator: ", ")) — this zone is broken on purpose")
             }

@@ -49,6 +49,7 @@ import Testing
         (["zone", "--map", "Maps/duel.map", "--zone", "west", "--port", "70000"], "--port"),
         (["zone", "--map", "Maps/duel.map", "--zone", "west", "--tick-rate", "0"], "--tick-rate"),
         (["zone", "--map", "Maps/duel.map", "--zone", "west", "--tick-budget", "5"], "--tick-budget must be in 10...100"),
+        (["zone", "--map", "Maps/duel.map", "--zone", "west", "--tick-phase", "1"], "--tick-phase must be in [0, 1)"),
         (["zone", "--map", "Maps/duel.map"], "--zone"),
     ])
     func badFlagsAreRefused(arguments: [String], message: String) throws {

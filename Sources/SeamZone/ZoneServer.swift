@@ -50,8 +50,8 @@ public final class ZoneServer {
     var entityTable = EntityTable()
     var snapCoins: [CoinView] = []
     /// Frames no connection can use as a baseline any more (older than its acknowledged one), whose arrays
-    /// the next frames are built in: most recently touched first, so the next frame is written in memory
-    /// the cache still holds, not in the frame sent `Session.frameHistory` ticks ago (see `sendSnapshot`).
+    /// the next frames are built in (see `sendSnapshot`): a connection then holds the few frames between its
+    /// acknowledgement and now, not `Session.frameHistory` of them (a 500-bot zone's RSS 84 MB → 32 MB).
     var spareFrames: [SentFrame] = []
     /// One kept ENet packet per connection slot for its snapshots (made at its first): creating a packet per
     /// snapshot cost two mallocs and two frees, 10,000 a second at 500 clients.

@@ -35,9 +35,13 @@ extension Swarm {
                 bots[i].phase = .gone
                 stats.disconnects += 1
                 if bots[i].switchFromNanos != nil { stats.handoffsFailed += 1 }
-                if data != 0, refusalLogBudget > 0 {
+                // Every cause is logged (up to the budget), so an unexpected disconnect in a long run can be
+                // traced: a code is the zone's refusal, none is ENet's timeout or a close without one.
+                if refusalLogBudget > 0 {
                     refusalLogBudget -= 1
-                    logger.notice("bot \(i) disconnected by its zone (code \(data))")
+                    let cause = data != 0 ? "disconnected by its zone (code \(data))" : "lost its connection (no code: a timeout, or a close without one)"
+                    let during = bots[i].switchFromNanos != nil ? " during a handoff" : ""
+                    logger.notice("bot \(i) \(cause) to zone \(bots[i].zone.id)\(during)")
                 }
             default:
                 break

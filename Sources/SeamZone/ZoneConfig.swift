@@ -48,22 +48,12 @@ public struct ZoneConfig: Sendable {
     public var standbySlots: Int?
     /// When in each tick period the zone runs its tick, as a fraction of the period (0 ≤ phase < 1). Tick
     /// numbers stay the world clock's (tick n is still the interval [start(n), start(n + 1))); only the
-    /// moment the work is done moves, so zones sharing a machine do not all wake at the same instant and
-    /// queue for the cores. nil: spread by the zone's position among the map's zones (`defaultTickPhase`).
-    public var tickPhase: Double?
-
-    /// The zone at position `k` of the map's `count` zones ticks at the fractional part of k × 0.618…
-    /// (the golden ratio's): any number of zones spread nearly evenly over the period, and neighbours in
-    /// the map's order land far apart.
-    public static func defaultTickPhase(position k: Int, of count: Int) -> Double {
-        count <= 1 ? 0 : (Double(k) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1)
-    }
-
-    /// `tickPhase`, or the default for this zone's position in the map.
-    public var effectiveTickPhase: Double {
-        tickPhase ?? Self.defaultTickPhase(position: map.zones.firstIndex { $0.index == zone.index } ?? 0,
-                                           of: map.zones.count)
-    }
+    /// moment the work is done moves. 0 (the default): every zone of a cluster ticks at the same instant.
+    /// Zones sharing a machine spread over the period (the fractional part of k × 0.618 for the zone at
+    /// position k) queued less for the cores in a 16-zone run on 2 cores (RTT p50 217 → 98 ms), but both
+    /// 10-minute runs with the spread lost one or two bots where the runs without lost none: off by default
+    /// until that is understood (docs/BENCHMARKS.md, continent, seventh session).
+    public var tickPhase: Double = 0
 
     /// The border band: a player within this distance of a neighbour's territory is ghosted to it and
     /// keeps a standby connection to it (to a corner-only neighbour, see `cornerStandbyBand`). At least the

@@ -120,7 +120,7 @@ public final class ZoneServer {
         let now = config.clock.nowNanos()
         worldClock = WorldClock(
             epochNanos: config.epochNanos ?? (now / 1_000_000_000 * 1_000_000_000), tickRate: config.simulation.tickRate)
-        tickPhaseNanos = UInt64(min(max(config.effectiveTickPhase, 0), 0.999) * Double(worldClock.tickNanos))
+        tickPhaseNanos = UInt64(min(max(config.tickPhase, 0), 0.999) * Double(worldClock.tickNanos))
         simulation = ZoneSimulation(
             map: config.map, zone: config.zone, config: config.simulation, startTick: worldClock.tick(at: now))
         sessions = Array(repeating: Session(), count: host.peerLimit)

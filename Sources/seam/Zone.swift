@@ -83,8 +83,8 @@ extension Seam {
         @Option(help: "Percent of the tick period the tick's work may take before the zone degrades its snapshots (10...100); lower it when many zones share few cores.")
         var tickBudget: Double = 60
 
-        @Option(help: "When in each tick period this zone ticks, as a fraction of the period (0 <= F < 1). Default: spread by the zone's position in the map, so zones sharing a machine do not all wake at once; 0 ticks at the world clock's tick starts.")
-        var tickPhase: Double?
+        @Option(help: "When in each tick period this zone ticks, as a fraction of the period (0 <= F < 1): zones sharing a machine can take turns instead of all waking at the world clock's tick starts (0).")
+        var tickPhase: Double = 0
 
         @Option(help: ArgumentHelp(
             "Inject a fault, to test the referee (repeatable; never in a real run): \(ZoneFault.allCases.map(\.rawValue).joined(separator: ", ")).",
@@ -108,7 +108,7 @@ extension Seam {
             guard (0...1200).contains(updateBudget) else {
                 throw ValidationError("--update-budget must be in 0...1200 bytes, got \(updateBudget)")
             }
-            if let tickPhase, !(tickPhase >= 0 && tickPhase < 1) {
+            if !(tickPhase >= 0 && tickPhase < 1) {
                 throw ValidationError("--tick-phase must be in [0, 1), got \(tickPhase)")
             }
             guard (10...100).contains(tickBudget) else {

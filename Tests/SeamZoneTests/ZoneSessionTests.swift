@@ -45,6 +45,28 @@ import Testing
         #expect(journal.last?["type"] as? String == "stop")
     }
 
+    /// A zone ticking half a period after the world clock's tick starts (`--tick-phase 0.5`) still serves:
+    /// snapshots come, their ticks advance, and the ticks it numbers are the clock's.
+    @Test func aZoneAtAnotherTickPhaseServesAndNumbersTicksByTheWorldClock() throws {
+        let epochMs = UInt64(Date().timeIntervalSince1970 * 1000) / 1000 * 1000 - 60_000
+        let zone = try ZoneUnderTest(extra: ["--tick-phase", "0.5", "--epoch-ms", "\(epochMs)"])
+        let client = try TestClient()
+        try client.connect(port: zone.port)
+        try client.send(.hello(version: Wire.version, name: "phase"))
+        let welcome = try #require(client.waitFor { if case .welcome(let w) = $0 { w } else { nil } })
+        // A minute after the epoch at 20 ticks a second: tick 1,200 and on (the phase moves no tick number).
+        #expect(welcome.tick >= 1_200)
+        // No input, so no acknowledgement: every snapshot is a full one.
+        var ticks: [UInt32] = []
+        for _ in 0..<5 {
+            client.clearReceived()
+            ticks.append(try #require(client.waitFor { if case .snapshot(let s) = $0 { s.tick } else { nil } }))
+        }
+        // (The first may come at once on joining, between ticks, with the tick the next one has too.)
+        #expect(zip(ticks, ticks.dropFirst()).allSatisfy { $1 >= $0 } && ticks.last! >= ticks.first! + 3, "ticks \(ticks)")
+        zone.stop()
+    }
+
     @Test func wrongVersionIsRefusedWithAReasonAndTheZoneCarriesOn() throws {
         let zone = try ZoneUnderTest()
         let bad = try TestClient()

@@ -65,7 +65,11 @@ public struct PriorityAccumulator: Sendable {
         fresh.removeAll(keepingCapacity: true)
         fresh.append(contentsOf: repeatElement(false, count: n))
         guard n > 0 else { return 0 }
-        let cut = nearestCut(always: always, count: n) { candidates[$0].distanceSquared }
+        if distances.count < n { distances = Array(repeating: 0, count: n) }
+        let cut = distances.withUnsafeMutableBufferPointer { d in
+            for k in 0..<n { d[k] = candidates[k].distanceSquared }
+            return Self.nearestCut(always: always, in: UnsafeMutableBufferPointer(rebasing: d[0..<n]))
+        }
         if due.count < n { due = Array(repeating: 0, count: n) }
         return due.withUnsafeMutableBufferPointer { due in
             fresh.withUnsafeMutableBufferPointer { fresh in
@@ -89,19 +93,14 @@ public struct PriorityAccumulator: Sendable {
         }
     }
 
-    /// The squared distance within which the `always` nearest of `count` members lie (the `always`-th
-    /// smallest of `distanceSquared(0..<count)`): infinity when `always` covers them all. A zone finds it
-    /// first so that it need not price a member that cannot be fresh: one neither forced, within the cut,
-    /// nor with priority at the threshold is never fresh, whatever it would cost.
-    public mutating func nearestCut(always: Int, count n: Int, _ distanceSquared: (Int) -> Double) -> Double {
-        if always >= n { return .infinity }
+    /// The squared distance within which the `always` nearest of `distances` lie (the `always`-th smallest,
+    /// found by `select`, which reorders them): infinity when `always` covers them all. A zone finds it first
+    /// so that it need not price a member that cannot be fresh: one neither forced, within the cut, nor with
+    /// priority at the threshold is never fresh, whatever it would cost.
+    public static func nearestCut(always: Int, in distances: UnsafeMutableBufferPointer<Double>) -> Double {
+        if always >= distances.count { return .infinity }
         guard always > 0 else { return -.infinity }
-        // Scratch sized by a fill, not an append per member (each append checks the array's uniqueness).
-        if distances.count < n { distances = Array(repeating: 0, count: n) }
-        return distances.withUnsafeMutableBufferPointer { d in
-            for k in 0..<n { d[k] = distanceSquared(k) }
-            return Self.select(always - 1, in: UnsafeMutableBufferPointer(rebasing: d[0..<n]))
-        }
+        return select(always - 1, in: distances)
     }
 
     /// The key of a due member in `takeDue`'s list: ordered by priority, then lower index first.
@@ -128,8 +127,8 @@ public struct PriorityAccumulator: Sendable {
             return spent + wanted
         }
         // Keys are unique, so the order is total. Once the first fits, members that cost nothing fit whatever
-        // the order: taken at once, they leave only the others to order, through a max-heap popped while
-        // anything could still fit (`UInt64Heap`: the standard library's sort allocates).
+        // the order: taken at once, they leave only the others to order, taken in that order while anything
+        // could still fit (sorted in place: the standard library's sort allocates).
         var top = 0
         for d in 1..<dueCount where due[d] > due[top] { top = d }
         let first = index(due[top])
@@ -138,46 +137,38 @@ public struct PriorityAccumulator: Sendable {
         due[top] = due[dueCount - 1]
         dueCount -= 1
         guard spent <= budget else { return spent }
-        var heapCount = 0, cheapest = Int.max
+        var rest = 0, cheapest = Int.max
         for d in 0..<dueCount {
             let k = index(due[d]), c = cost(k)
             if c <= 0 {
                 fresh[k] = true
             } else {
-                due[heapCount] = due[d]
-                heapCount += 1
+                due[rest] = due[d]
+                rest += 1
                 cheapest = min(cheapest, c)
             }
         }
-        if heapCount <= 96 {
-            // A view's worth (40–60 due members are usual): sorted in place, highest first, then taken in that
-            // order. An insertion sort mispredicts about one branch per member where a heap's sift-downs
-            // mispredict several; at 500 bots the zone's share in this function fell from 2.5% to 1.1%.
-            for d in 1..<max(1, heapCount) {
-                let key = due[d]
+        // Highest first. A view's worth (40–60 due members are usual) by an insertion sort, which mispredicts
+        // about one branch per member where a heap's sift-downs mispredict several (the zone's share in here
+        // fell from 2.5% to 1.1% at 500 bots); more by a heapsort, which stays n log n.
+        var order = UnsafeMutableBufferPointer(rebasing: due[0..<rest])
+        if rest <= 96 {
+            for d in order.indices.dropFirst() {
+                let key = order[d]
                 var e = d
-                while e > 0 && due[e - 1] < key {
-                    due[e] = due[e - 1]
+                while e > 0 && order[e - 1] < key {
+                    order[e] = order[e - 1]
                     e -= 1
                 }
-                due[e] = key
+                order[e] = key
             }
-            for d in 0..<heapCount {
-                guard spent + cheapest <= budget else { break }
-                let k = index(due[d]), c = cost(k)
-                guard spent + c <= budget else { continue }
-                fresh[k] = true
-                spent += c
-            }
-            return spent
+        } else {
+            UInt64Heap.sort(order)
+            order.reverse()
         }
-        let heap = UnsafeMutableBufferPointer(rebasing: due[0..<heapCount])
-        UInt64Heap.heapify(heap)
-        var remaining = heapCount
-        while remaining > 0 && spent + cheapest <= budget {
-            let d = UInt64Heap.popMax(heap, count: remaining)
-            remaining -= 1
-            let k = index(d), c = cost(k)
+        for key in order {
+            guard spent + cheapest <= budget else { break }
+            let k = index(key), c = cost(k)
             guard spent + c <= budget else { continue }
             fresh[k] = true
             spent += c

@@ -69,14 +69,11 @@ struct FrameBuilder {
         scratch.reserve(n)
         let s = scratch
         // The squared distance within which the nearest quarter lie.
-        let always = Self.alwaysFresh(of: n)
-        var cut = Double.infinity
-        if always < n {
-            members.withUnsafeBufferPointer { members in
-                for k in 0..<n { s.distances[k] = members[k].distanceSquared }
-            }
-            cut = PriorityAccumulator.select(always - 1, in: UnsafeMutableBufferPointer(start: s.distances, count: n))
+        members.withUnsafeBufferPointer { members in
+            for k in 0..<n { s.distances[k] = members[k].distanceSquared }
         }
+        let cut = PriorityAccumulator.nearestCut(always: Self.alwaysFresh(of: n),
+                                                 in: UnsafeMutableBufferPointer(start: s.distances, count: n))
         let pass = Pass(tick: tick, sinceBaseline: tick &- baseline.frame.tick,
                         sincePrevious: tick &- (previous?.frame.tick ?? tick), cut: cut, threshold: threshold)
         let tally = members.withUnsafeBufferPointer { members in

@@ -95,8 +95,7 @@ struct FrameBuilder {
             + tally.repeats
         let fresh = UnsafeMutableBufferPointer(start: s.fresh, count: n)
         PriorityAccumulator.takeDue(UnsafeMutableBufferPointer(start: s.due, count: tally.dueCount),
-                                    wanted: tally.wanted, spent: tally.spent, budget: budget - fixed,
-                                    cost: { s.extra[$0] }, into: fresh)
+                                    wanted: tally.wanted, spent: tally.spent, budget: budget - fixed, into: fresh)
         // The due members taken are fresh after all.
         var stale = tally.stale
         members.withUnsafeBufferPointer { members in
@@ -200,11 +199,10 @@ struct FrameBuilder {
             {
                 let freshChange = DeltaCodec.change(old, m, ticks: t)
                 let extra = max(0, freshChange.cost - alternativeCost)
-                s.extra[k] = extra
                 s.dueChanges[k] = freshChange
                 s.fresh[k] = false
                 tally.wanted += extra
-                s.due[tally.dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k)
+                s.due[tally.dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k, cost: extra)
                 s.dueIndex[tally.dueCount] = Int32(truncatingIfNeeded: k)
                 tally.dueCount += 1
             }
@@ -240,9 +238,8 @@ private final class Scratch {
     /// member indices.
     private(set) var due = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
     private(set) var dueIndex = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-    /// By member index, meaningful for due members only: bytes a fresh state adds, its change, and whether
-    /// `takeDue` took it.
-    private(set) var extra = UnsafeMutablePointer<Int>.allocate(capacity: 0)
+    /// By member index, meaningful for due members only: the fresh state's change, and whether `takeDue`
+    /// took it.
     private(set) var dueChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
     private(set) var fresh = UnsafeMutablePointer<Bool>.allocate(capacity: 0)
 
@@ -258,7 +255,6 @@ private final class Scratch {
         baseIndices = column(repeating: -1)
         due = column(repeating: 0)
         dueIndex = column(repeating: 0)
-        extra = column(repeating: 0)
         dueChanges = column(repeating: .carried)
         fresh = column(repeating: false)
     }
@@ -282,7 +278,7 @@ private final class Scratch {
     private func release() {
         // Trivial element types: nothing to deinitialize.
         distances.deallocate(); entities.deallocate(); freshTicks.deallocate(); changes.deallocate()
-        baseIndices.deallocate(); due.deallocate(); dueIndex.deallocate(); extra.deallocate()
+        baseIndices.deallocate(); due.deallocate(); dueIndex.deallocate()
         dueChanges.deallocate(); fresh.deallocate()
     }
 

@@ -97,7 +97,8 @@ import Testing
         var acc = PriorityAccumulator()
         var fresh: [Bool] = []
         for _ in 0..<500 {
-            // Up to 200: past 96 due members the accumulator orders them by a heapsort, not an insertion sort.
+            // Up to 200, with budgets from none to all: the greedy run taken by the weighted quickselect is
+            // of every length, and the members past it that still fit are of every number.
             let count = Int.random(in: 1...200, using: &rng)
             let candidates = (0..<count).map { _ in
                 Candidate(age: UInt32.random(in: 0...12, using: &rng),
@@ -126,6 +127,41 @@ import Testing
             }
             #expect(fresh == expected)
             #expect(spent == expectedSpent)
+        }
+    }
+
+    /// `takeDue` on its own, against the greedy written plainly: sort the due members by priority (lower
+    /// index first on a tie), take the first, then each that fits. Many members share a priority, and costs
+    /// run to a full entity state's 14 bytes.
+    @Test func takeDueIsTheGreedyOneInPriorityOrder() {
+        var rng = SplitMix64(seed: 17)
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 1...300, using: &rng)
+            let members = (0..<count).map { k in
+                (index: k, priority: Double(Int.random(in: 1...24, using: &rng)) / 4, cost: Int.random(in: 0...14, using: &rng))
+            }
+            let due = members.filter { _ in Int.random(in: 0..<4, using: &rng) > 0 }.shuffled(using: &rng)
+            guard !due.isEmpty else { continue }
+            let wanted = due.reduce(0) { $0 + $1.cost }
+            let spent = Int.random(in: 0...40, using: &rng)
+            let budget = Int.random(in: 0...(spent + wanted + 10), using: &rng)
+            var keys = due.map { PriorityAccumulator.dueKey(priority: $0.priority, index: $0.index, cost: $0.cost) }
+            var fresh = Array(repeating: false, count: count)
+            let total = keys.withUnsafeMutableBufferPointer { keys in
+                fresh.withUnsafeMutableBufferPointer { fresh in
+                    PriorityAccumulator.takeDue(keys, wanted: wanted, spent: spent, budget: budget, into: fresh)
+                }
+            }
+
+            var expected = Array(repeating: false, count: count), expectedSpent = spent
+            let ordered = spent + wanted <= budget ? due
+                : due.sorted { $0.priority > $1.priority || ($0.priority == $1.priority && $0.index < $1.index) }
+            for (n, m) in ordered.enumerated() where n == 0 || expectedSpent + m.cost <= budget {
+                expected[m.index] = true
+                expectedSpent += m.cost
+            }
+            #expect(fresh == expected)
+            #expect(total == expectedSpent)
         }
     }
 

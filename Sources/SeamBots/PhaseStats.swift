@@ -39,8 +39,8 @@ public struct PhaseStats: Sendable {
     public internal(set) var atEnd: SwarmTally
     /// RTT samples taken during the phase, in milliseconds.
     public internal(set) var rtt = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
-    /// Every zone's per-second tick p99s reported during the phase, in microseconds.
-    public internal(set) var zoneTickP99 = ZoneLoad.histogram()
+    /// Every zone's tick work reported during the phase, tick by tick, in microseconds.
+    public internal(set) var zoneTickWork = ZoneLoad.histogram()
     /// The zone with the worst per-second tick p99 of the phase, and that p99.
     public internal(set) var worstZone: (id: String, micros: UInt32)?
 

@@ -28,7 +28,7 @@ extension Swarm {
         let z = Int(report.zoneIndex)
         guard stats.zones.indices.contains(z), stats.zones[z].note(report, at: Double(nowNanos &- runStartNanos) / 1e9) else { return }
         let last = stats.phases.count - 1
-        stats.phases[last].zoneTickP99.record(UInt64(report.tickP99Micros))
+        for t in report.tickMicros { stats.phases[last].zoneTickWork.record(UInt64(t)) }
         if report.tickP99Micros > stats.phases[last].worstZone?.micros ?? 0 {
             stats.phases[last].worstZone = (stats.zones[z].id, report.tickP99Micros)
         }

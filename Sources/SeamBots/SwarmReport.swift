@@ -95,7 +95,9 @@ public enum SwarmReport {
                 "tick_ms": [
                     "p50": round3(Double(z.runTickP50Micros) / 1000),
                     "p99": round3(Double(z.runTickP99Micros) / 1000),
+                    "second_max_p99": round3(Double(z.runSecondMaxP99Micros) / 1000),
                     "max": round3(Double(z.tickMaxMicros) / 1000),
+                    "ticks": z.tickWork.totalCount,
                     "samples": z.reports,
                 ],
                 "degrading_s": z.degradingReports,
@@ -121,7 +123,7 @@ public enum SwarmReport {
             "rtt_ms": ["p50": p.rtt.totalCount == 0 ? 0 : p.rtt.valueAtPercentile(50),
                        "p99": p.rtt.totalCount == 0 ? 0 : p.rtt.valueAtPercentile(99)],
             "zone_tick_p99_ms": [
-                "p99": round3(Double(p.zoneTickP99.totalCount == 0 ? 0 : p.zoneTickP99.valueAtPercentile(99)) / 1000),
+                "p99": round3(Double(p.zoneTickWork.totalCount == 0 ? 0 : p.zoneTickWork.valueAtPercentile(99)) / 1000),
                 "max": round3(Double(p.worstZone?.micros ?? 0) / 1000),
                 "max_zone": p.worstZone?.id ?? "",
             ] as [String: Any],

@@ -10,11 +10,15 @@ public struct ZoneStatusReport: Equatable, Sendable {
     /// The zone's tick when it sent the report (low 32 bits): of two reports, the newer has the higher tick.
     public var tick: UInt32
     /// Ticks run in the window the times cover (about one second: the tick rate, fewer if ticks were skipped).
-    public var ticks: UInt16
+    public var ticks: UInt16 { UInt16(truncatingIfNeeded: tickMicros.count) }
     /// Tick work over the window, in microseconds: median, 99th percentile (nearest rank) and maximum.
     public var tickP50Micros: UInt32
     public var tickP99Micros: UInt32
     public var tickMaxMicros: UInt32
+    /// Each tick's work in the window, in microseconds, in the order run: what a client needs for the
+    /// percentiles of a whole run (a p99 of per-second p99s is not one: with 20 ticks a second, each
+    /// second's p99 is its longest tick).
+    public var tickMicros: [UInt32]
     /// Players the zone owns.
     public var players: UInt16
     /// Neighbours' players the zone sees near its borders.
@@ -25,17 +29,39 @@ public struct ZoneStatusReport: Equatable, Sendable {
     /// other bits are 0.
     public var flags: UInt8
 
-    /// Bytes of the message, type included.
-    public static let wireSize = 27
+    /// Bytes of the message, type included, before the tick times (4 bytes each).
+    public static let fixedSize = 27
+    /// Most tick times one report carries (a window's worth at up to this many ticks a second).
+    public static let maximumTicks = 300
 
+    /// The report of a window whose ticks took `tickMicros`, with its percentiles (nearest rank: the value
+    /// at index `round(q × (n − 1))` of the sorted times).
     public init(
-        zoneIndex: UInt16, tick: UInt32, ticks: UInt16, tickP50Micros: UInt32, tickP99Micros: UInt32,
-        tickMaxMicros: UInt32, players: UInt16, ghosts: UInt16, entityLimit: UInt8, flags: UInt8
+        zoneIndex: UInt16, tick: UInt32, tickMicros: [UInt32], players: UInt16, ghosts: UInt16, entityLimit: UInt8,
+        flags: UInt8
     ) {
-        self.zoneIndex = zoneIndex; self.tick = tick; self.ticks = ticks; self.tickP50Micros = tickP50Micros
-        self.tickP99Micros = tickP99Micros; self.tickMaxMicros = tickMaxMicros; self.players = players
-        self.ghosts = ghosts; self.entityLimit = entityLimit; self.flags = flags
+        precondition(tickMicros.count <= Self.maximumTicks, "ZoneStatus: more than \(Self.maximumTicks) ticks")
+        let sorted = tickMicros.sorted()
+        func rank(_ q: Double) -> UInt32 {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q + 0.5))]
+        }
+        self.init(zoneIndex: zoneIndex, tick: tick, tickP50Micros: rank(0.5), tickP99Micros: rank(0.99),
+                  tickMaxMicros: sorted.last ?? 0, tickMicros: tickMicros, players: players, ghosts: ghosts,
+                  entityLimit: entityLimit, flags: flags)
     }
+
+    /// The fields as they are, as a decoder reads them.
+    init(
+        zoneIndex: UInt16, tick: UInt32, tickP50Micros: UInt32, tickP99Micros: UInt32, tickMaxMicros: UInt32,
+        tickMicros: [UInt32], players: UInt16, ghosts: UInt16, entityLimit: UInt8, flags: UInt8
+    ) {
+        self.zoneIndex = zoneIndex; self.tick = tick; self.tickP50Micros = tickP50Micros
+        self.tickP99Micros = tickP99Micros; self.tickMaxMicros = tickMaxMicros; self.tickMicros = tickMicros
+        self.players = players; self.ghosts = ghosts; self.entityLimit = entityLimit; self.flags = flags
+    }
+
+    /// Bytes of the message, type included.
+    public var wireSize: Int { Self.fixedSize + 4 * tickMicros.count }
 
     public var isDegrading: Bool { flags & ZoneStatusReport.degrading != 0 }
 
@@ -44,15 +70,24 @@ public struct ZoneStatusReport: Equatable, Sendable {
         w.u16(zoneIndex); w.u32(tick); w.u16(ticks)
         w.u32(tickP50Micros); w.u32(tickP99Micros); w.u32(tickMaxMicros)
         w.u16(players); w.u16(ghosts); w.u8(entityLimit); w.u8(flags)
+        for t in tickMicros { w.u32(t) }
     }
 
     static func decodeBody(_ r: inout ByteReader) throws(DecodeError) -> ZoneStatusReport {
-        let report = ZoneStatusReport(
-            zoneIndex: try r.u16("zone index"), tick: try r.u32("tick"), ticks: try r.u16("ticks"),
-            tickP50Micros: try r.u32("tick p50"), tickP99Micros: try r.u32("tick p99"),
-            tickMaxMicros: try r.u32("tick max"), players: try r.u16("players"), ghosts: try r.u16("ghosts"),
-            entityLimit: try r.u8("entity limit"), flags: try r.u8("flags"))
+        let zoneIndex = try r.u16("zone index"), tick = try r.u32("tick")
+        let ticksAt = r.offset, ticks = Int(try r.u16("ticks"))
+        let p50 = try r.u32("tick p50"), p99 = try r.u32("tick p99"), max = try r.u32("tick max")
+        let players = try r.u16("players"), ghosts = try r.u16("ghosts")
+        let entityLimit = try r.u8("entity limit"), flags = try r.u8("flags")
+        guard ticks <= maximumTicks else {
+            throw DecodeError("zone status: \(ticks) tick times, at most \(maximumTicks)", at: ticksAt)
+        }
+        var times: [UInt32] = []
+        times.reserveCapacity(ticks)
+        for _ in 0..<ticks { times.append(try r.u32("tick time")) }
         try r.expectEnd("zone status")
-        return report
+        return ZoneStatusReport(zoneIndex: zoneIndex, tick: tick, tickP50Micros: p50, tickP99Micros: p99,
+                                tickMaxMicros: max, tickMicros: times, players: players, ghosts: ghosts,
+                                entityLimit: entityLimit, flags: flags)
     }
 }

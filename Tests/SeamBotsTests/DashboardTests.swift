@@ -9,8 +9,8 @@ import Testing
         s.elapsed = 10
         s.zones = (0..<zones).map { ZoneLoad(id: "z\($0)", index: $0) }
         for i in 0..<zones where i != 3 {
-            let r = ZoneStatusReport(zoneIndex: UInt16(i), tick: 200, ticks: 20, tickP50Micros: 1500,
-                                     tickP99Micros: UInt32(2000 + i * 1000), tickMaxMicros: 30_000, players: 125,
+            let r = ZoneStatusReport(zoneIndex: UInt16(i), tick: 200,
+                                     tickMicros: Array(repeating: 1500, count: 19) + [UInt32(2000 + i * 1000)], players: 125,
                                      ghosts: 3, entityLimit: i == 5 ? 64 : 128, flags: i == 5 ? ZoneStatusReport.degrading : 0)
             s.zones[i].note(r, at: 9.5)
         }

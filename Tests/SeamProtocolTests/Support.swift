@@ -83,11 +83,10 @@ enum Samples {
         .events([]),
         .events(allEvents),
         .events(Array(repeating: .coinPicked(coin: 9), count: 255)),
-        .zoneStatus(ZoneStatusReport(zoneIndex: 0, tick: 0, ticks: 0, tickP50Micros: 0, tickP99Micros: 0,
-                                     tickMaxMicros: 0, players: 0, ghosts: 0, entityLimit: 0, flags: 0)),
-        .zoneStatus(ZoneStatusReport(zoneIndex: 15, tick: 0xFFFF_FFFF, ticks: 20, tickP50Micros: 1234,
-                                     tickP99Micros: 48_000, tickMaxMicros: 0xFFFF_FFFF, players: 65535, ghosts: 300,
-                                     entityLimit: 16, flags: ZoneStatusReport.degrading)),
+        .zoneStatus(ZoneStatusReport(zoneIndex: 0, tick: 0, tickMicros: [], players: 0, ghosts: 0, entityLimit: 0,
+                                     flags: 0)),
+        .zoneStatus(ZoneStatusReport(zoneIndex: 15, tick: 0xFFFF_FFFF, tickMicros: (0..<20).map { 1234 + $0 * 2400 } + [0xFFFF_FFFF],
+                                     players: 65535, ghosts: 300, entityLimit: 16, flags: ZoneStatusReport.degrading)),
     ] + refusals + singleEvents
 
     static var refusals: [ServerMessage] {

@@ -24,7 +24,7 @@ public struct Scenario: Sendable, Equatable {
     /// New connections per second.
     public var ramp: Double = 1000
     public var referee = RefereeMode.journal
-    /// When set, every zone's tick work p99 (over its per-second p99s) must stay within this many milliseconds.
+    /// When set, every zone's tick work p99 (over every tick it reported) must stay within this many milliseconds.
     public var tickCheckMs: Double?
     /// Each zone's `--tick-budget` (percent of the tick period its work may take before it degrades), when
     /// the file sets `zone-tick-budget`; the zone's default otherwise.

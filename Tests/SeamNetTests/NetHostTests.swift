@@ -41,6 +41,26 @@ import Testing
         #expect(server.traffic.bytesReceived > 0)
     }
 
+    /// ENet reads at most 256 datagrams per receive pass; one `service` call still handles every datagram
+    /// already in the socket. On loopback a datagram is in the receiver's socket when the send returns.
+    @Test func oneServiceHandlesMoreDatagramsThanOneReceivePass() throws {
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
+        let client = try NetHost(bind: nil, peerLimit: 1)
+        let peer = try client.connect(to: NetAddress(resolving: "127.0.0.1", port: server.localAddress.port))
+        var connected = 0
+        pump(server, client, { event, _ in if case .connect = event { connected += 1 } }, until: { connected == 2 })
+        try #require(connected == 2)
+        for k in 0..<700 {
+            try peer.send([UInt8(k & 0xFF), UInt8(k >> 8)], channel: 1, delivery: .unreliable)
+            client.flush()
+        }
+        var received: [Int] = []
+        try server.service(timeoutMs: 1000) { event in
+            if case .receive(_, _, let bytes) = event { received.append(Int(bytes[0]) | Int(bytes[1]) << 8) }
+        }
+        #expect(received.count == 700 && received == Array(0..<700), "\(received.count) of 700, or out of order")
+    }
+
     @Test func aStandbyConnectionPingsLessOften() throws {
         let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
         let client = try NetHost(bind: nil, peerLimit: 1)

@@ -77,24 +77,25 @@ public final class NetHost {
     /// received without waiting again. Received packets are destroyed after `handle` returns.
     /// Returns the number of events handled.
     ///
-    /// ENet reads at most `receivePassLimit` datagrams per pass, so a pass that read that many may have left
-    /// some in the socket: only then is ENet serviced again at once. Servicing again unconditionally (to find
-    /// the socket empty) walked every peer slot twice more per call (ENet's send pass visits every slot,
-    /// connected or not): 7% of the machine over a continent's sixteen zones.
+    /// A receive pass of ENet ends after 256 datagrams or at the first connect or disconnect, so datagrams
+    /// may be left in the socket: ENet is serviced again at once only while the socket holds some (a poll
+    /// with no wait tells). Servicing again to find it empty walked every peer slot twice more per call
+    /// (ENet's send pass visits every slot, connected or not): 7% of the machine over a continent's
+    /// sixteen zones. At most `extraServices` more: a flood cannot keep a zone from its tick.
     @discardableResult
     public func service(timeoutMs: UInt32, _ handle: (NetEvent) -> Void) throws(NetError) -> Int {
         var event = ENetEvent()
         var handled = 0
-        var before = host.pointee.totalReceivedPackets
         var result = enet_host_service(host, &event, timeoutMs)
+        var extra = 0
         while true {
             while result > 0 {
                 dispatch(&event, handle)
                 handled += 1
                 result = enet_host_check_events(host, &event)
             }
-            guard result == 0, host.pointee.totalReceivedPackets &- before >= Self.receivePassLimit else { break }
-            before = host.pointee.totalReceivedPackets
+            guard result == 0, extra < Self.extraServices, socketHasData() else { break }
+            extra += 1
             result = enet_host_service(host, &event, 0)
         }
         harvestCounters()
@@ -104,8 +105,14 @@ public final class NetHost {
         return handled
     }
 
-    /// The most datagrams ENet reads from the socket in one receive pass (`protocol.c`, 1.3.x).
-    static let receivePassLimit: UInt32 = 256
+    /// The most services one `service` call adds while datagrams remain (each reads up to 256).
+    static let extraServices = 16
+
+    /// Whether a datagram waits in the host's socket.
+    private func socketHasData() -> Bool {
+        var fd = pollfd(fd: Int32(host.pointee.socket), events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0
+    }
 
     /// Sends every queued packet now instead of at the next service call.
     public func flush() {

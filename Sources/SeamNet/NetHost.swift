@@ -80,8 +80,9 @@ public final class NetHost {
     /// A receive pass of ENet ends after 256 datagrams or at the first connect or disconnect, so datagrams
     /// may be left in the socket: ENet is serviced again at once only while the socket holds some (a poll
     /// with no wait tells). Servicing again to find it empty walked every peer slot twice more per call
-    /// (ENet's send pass visits every slot, connected or not): 7% of the machine over a continent's
-    /// sixteen zones. At most `extraServices` more: a flood cannot keep a zone from its tick.
+    /// (ENet's send pass visits every slot, connected or not; all the slot walks together were 7% of the
+    /// machine over a continent's sixteen zones). At most `extraServices` more: a flood cannot keep a zone
+    /// from its tick.
     @discardableResult
     public func service(timeoutMs: UInt32, _ handle: (NetEvent) -> Void) throws(NetError) -> Int {
         var event = ENetEvent()

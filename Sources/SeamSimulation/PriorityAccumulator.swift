@@ -21,7 +21,7 @@ public struct PriorityAccumulator: Sendable {
         public var age: UInt32
         public var distanceSquared: Double
         /// Bytes a fresh state adds to the delta over the alternative (carrying the member, or repeating the
-        /// last fresh state until the client acknowledges it).
+        /// last fresh state until the client acknowledges it), 0...255 (`dueKey` packs it in a byte).
         public var cost: Int
         /// Fresh whatever the budget: the member is new to the client, or its health or flags changed.
         public var forced: Bool

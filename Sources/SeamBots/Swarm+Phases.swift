@@ -29,8 +29,7 @@ extension Swarm {
         guard stats.zones.indices.contains(z), stats.zones[z].note(report, at: Double(nowNanos &- runStartNanos) / 1e9) else { return }
         let last = stats.phases.count - 1
         for t in report.tickMicros { stats.phases[last].zoneTickWork.record(UInt64(t)) }
-        if report.tickP99Micros > stats.phases[last].worstZone?.micros ?? 0 {
-            stats.phases[last].worstZone = (stats.zones[z].id, report.tickP99Micros)
-        }
+        let p99 = report.tickP99Micros
+        if p99 > stats.phases[last].worstZone?.micros ?? 0 { stats.phases[last].worstZone = (stats.zones[z].id, p99) }
     }
 }

@@ -33,8 +33,9 @@ public struct ZoneLoad: Sendable {
         latest = report
         heardAt = elapsed
         for t in report.tickMicros { tickWork.record(UInt64(t)) }
-        secondMax.record(UInt64(report.tickMaxMicros))
-        tickMaxMicros = max(tickMaxMicros, report.tickMaxMicros)
+        let longest = report.tickMaxMicros
+        secondMax.record(UInt64(longest))
+        tickMaxMicros = max(tickMaxMicros, longest)
         playersPeak = max(playersPeak, Int(report.players))
         if report.isDegrading { degradingReports += 1 }
         return true

@@ -9,15 +9,9 @@ public struct ZoneStatusReport: Equatable, Sendable {
     public var zoneIndex: UInt16
     /// The zone's tick when it sent the report (low 32 bits): of two reports, the newer has the higher tick.
     public var tick: UInt32
-    /// Ticks run in the window the times cover (about one second: the tick rate, fewer if ticks were skipped).
-    public var ticks: UInt16 { UInt16(truncatingIfNeeded: tickMicros.count) }
-    /// Tick work over the window, in microseconds: median, 99th percentile (nearest rank) and maximum.
-    public var tickP50Micros: UInt32
-    public var tickP99Micros: UInt32
-    public var tickMaxMicros: UInt32
-    /// Each tick's work in the window, in microseconds, in the order run: what a client needs for the
-    /// percentiles of a whole run (a p99 of per-second p99s is not one: with 20 ticks a second, each
-    /// second's p99 is its longest tick).
+    /// Each tick's work in the window (about one second), in microseconds, in the order run: what a client
+    /// needs for the percentiles of a whole run (a p99 of per-second p99s is not one: with 20 ticks a
+    /// second, each second's p99 is its longest tick).
     public var tickMicros: [UInt32]
     /// Players the zone owns.
     public var players: UInt16
@@ -30,34 +24,31 @@ public struct ZoneStatusReport: Equatable, Sendable {
     public var flags: UInt8
 
     /// Bytes of the message, type included, before the tick times (4 bytes each).
-    public static let fixedSize = 27
+    public static let fixedSize = 15
     /// Most tick times one report carries (a window's worth at up to this many ticks a second).
     public static let maximumTicks = 300
 
-    /// The report of a window whose ticks took `tickMicros`, with its percentiles (nearest rank: the value
-    /// at index `round(q × (n − 1))` of the sorted times).
     public init(
         zoneIndex: UInt16, tick: UInt32, tickMicros: [UInt32], players: UInt16, ghosts: UInt16, entityLimit: UInt8,
         flags: UInt8
     ) {
         precondition(tickMicros.count <= Self.maximumTicks, "ZoneStatus: more than \(Self.maximumTicks) ticks")
-        let sorted = tickMicros.sorted()
-        func rank(_ q: Double) -> UInt32 {
-            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q + 0.5))]
-        }
-        self.init(zoneIndex: zoneIndex, tick: tick, tickP50Micros: rank(0.5), tickP99Micros: rank(0.99),
-                  tickMaxMicros: sorted.last ?? 0, tickMicros: tickMicros, players: players, ghosts: ghosts,
-                  entityLimit: entityLimit, flags: flags)
+        self.zoneIndex = zoneIndex; self.tick = tick; self.tickMicros = tickMicros
+        self.players = players; self.ghosts = ghosts; self.entityLimit = entityLimit; self.flags = flags
     }
 
-    /// The fields as they are, as a decoder reads them.
-    init(
-        zoneIndex: UInt16, tick: UInt32, tickP50Micros: UInt32, tickP99Micros: UInt32, tickMaxMicros: UInt32,
-        tickMicros: [UInt32], players: UInt16, ghosts: UInt16, entityLimit: UInt8, flags: UInt8
-    ) {
-        self.zoneIndex = zoneIndex; self.tick = tick; self.tickP50Micros = tickP50Micros
-        self.tickP99Micros = tickP99Micros; self.tickMaxMicros = tickMaxMicros; self.tickMicros = tickMicros
-        self.players = players; self.ghosts = ghosts; self.entityLimit = entityLimit; self.flags = flags
+    /// Ticks run in the window (the tick rate, fewer in a first window or after skipped ticks).
+    public var ticks: UInt16 { UInt16(truncatingIfNeeded: tickMicros.count) }
+    /// Tick work over the window, in microseconds: median, 99th percentile and maximum, nearest rank (the
+    /// value at index `round(q × (n − 1))` of the sorted times; 0 for a window without ticks).
+    public var tickP50Micros: UInt32 { percentile(0.5) }
+    public var tickP99Micros: UInt32 { percentile(0.99) }
+    public var tickMaxMicros: UInt32 { tickMicros.max() ?? 0 }
+
+    private func percentile(_ q: Double) -> UInt32 {
+        guard !tickMicros.isEmpty else { return 0 }
+        let sorted = tickMicros.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q + 0.5))]
     }
 
     /// Bytes of the message, type included.
@@ -68,7 +59,6 @@ public struct ZoneStatusReport: Equatable, Sendable {
     /// The body after the type byte.
     func encodeBody(into w: inout ByteWriter) {
         w.u16(zoneIndex); w.u32(tick); w.u16(ticks)
-        w.u32(tickP50Micros); w.u32(tickP99Micros); w.u32(tickMaxMicros)
         w.u16(players); w.u16(ghosts); w.u8(entityLimit); w.u8(flags)
         for t in tickMicros { w.u32(t) }
     }
@@ -76,7 +66,6 @@ public struct ZoneStatusReport: Equatable, Sendable {
     static func decodeBody(_ r: inout ByteReader) throws(DecodeError) -> ZoneStatusReport {
         let zoneIndex = try r.u16("zone index"), tick = try r.u32("tick")
         let ticksAt = r.offset, ticks = Int(try r.u16("ticks"))
-        let p50 = try r.u32("tick p50"), p99 = try r.u32("tick p99"), max = try r.u32("tick max")
         let players = try r.u16("players"), ghosts = try r.u16("ghosts")
         let entityLimit = try r.u8("entity limit"), flags = try r.u8("flags")
         guard ticks <= maximumTicks else {
@@ -86,8 +75,7 @@ public struct ZoneStatusReport: Equatable, Sendable {
         times.reserveCapacity(ticks)
         for _ in 0..<ticks { times.append(try r.u32("tick time")) }
         try r.expectEnd("zone status")
-        return ZoneStatusReport(zoneIndex: zoneIndex, tick: tick, tickP50Micros: p50, tickP99Micros: p99,
-                                tickMaxMicros: max, tickMicros: times, players: players, ghosts: ghosts,
+        return ZoneStatusReport(zoneIndex: zoneIndex, tick: tick, tickMicros: times, players: players, ghosts: ghosts,
                                 entityLimit: entityLimit, flags: flags)
     }
 }

@@ -162,19 +162,18 @@ public struct PriorityAccumulator: Sendable {
             }
         }
         // [0, lo) are taken (the highest keys); everything in [hi, rest) is below everything in [lo, hi).
-        let a = due
         var lo = 0, hi = rest
         while lo < hi {
-            let x = a[lo], y = a[(lo + hi) / 2], z = a[hi - 1]
+            let x = due[lo], y = due[(lo + hi) / 2], z = due[hi - 1]
             let pivot = max(min(x, y), min(max(x, y), z))
             // [lo, above) > pivot, branch-free (keys are below 2^63, so `pivot - v`'s top bit is `v > pivot`),
             // adding up what those above cost.
             var above = lo, weight = 0
             for i in lo..<hi {
-                let v = a[i]
+                let v = due[i]
                 let bit = Int(truncatingIfNeeded: (pivot &- v) >> 63)
-                a[i] = a[above]
-                a[above] = v
+                due[i] = due[above]
+                due[above] = v
                 above &+= bit
                 weight &+= cost(v) & -bit
             }
@@ -182,13 +181,13 @@ public struct PriorityAccumulator: Sendable {
                 hi = above // the run ends among those above the pivot
                 continue
             }
-            for i in lo..<above { fresh[index(a[i])] = true }
+            for i in lo..<above { fresh[index(due[i])] = true }
             left -= weight
             // The pivot, the highest of [above, hi), next to them.
             var p = above
-            while a[p] != pivot { p += 1 }
-            a[p] = a[above]
-            a[above] = pivot
+            while due[p] != pivot { p += 1 }
+            due[p] = due[above]
+            due[above] = pivot
             lo = above
             guard cost(pivot) <= left else { break }
             fresh[index(pivot)] = true
@@ -197,11 +196,11 @@ public struct PriorityAccumulator: Sendable {
         }
         // Past the run: the members of [lo, rest) that still fit, highest first.
         var fits = lo
-        for i in lo..<rest where cost(a[i]) <= left {
-            a[fits] = a[i]
+        for i in lo..<rest where cost(due[i]) <= left {
+            due[fits] = due[i]
             fits += 1
         }
-        let tail = UnsafeMutableBufferPointer(rebasing: a[lo..<fits])
+        let tail = UnsafeMutableBufferPointer(rebasing: due[lo..<fits])
         for d in tail.indices.dropFirst() {
             let key = tail[d]
             var e = d

@@ -117,13 +117,14 @@ public struct DeltaEncoder {
         var kept = 0
         for i in baseIndices { kept &+= i >= 0 ? 1 : 0 }
         let masksAt = o.zeros((kept + 1) / 2)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: cur.count - kept) { added in
+        // 32-bit indices: up to 256 of them fit the 1 KiB Swift keeps on the stack (more come from malloc).
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: cur.count - kept) { added in
             var k = 0, a = 0, next = 0
             for j in 0..<cur.count {
                 checksum.add(cur[j])
                 let i = Int(baseIndices[j])
                 guard i >= 0 else {
-                    added[a] = j
+                    added[a] = Int32(truncatingIfNeeded: j)
                     a += 1
                     continue
                 }
@@ -159,7 +160,7 @@ public struct DeltaEncoder {
                 next += 1
             }
             o.u16(UInt16(a))
-            for n in 0..<a { o.entity(cur[added[n]]) }
+            for n in 0..<a { o.entity(cur[Int(added[n])]) }
         }
         return checksum
     }

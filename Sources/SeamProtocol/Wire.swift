@@ -1,7 +1,7 @@
 /// Constants of the Seam wire protocol. See docs/PROTOCOL.md.
 public enum Wire {
     /// The protocol version a peer speaks; a Hello with another version is refused.
-    public static let version: UInt16 = 4
+    public static let version: UInt16 = 5
     /// "SEAM" as the four first bytes of a Hello.
     public static let magic: [UInt8] = [0x53, 0x45, 0x41, 0x4D]
     /// ENet channel for reliable, ordered control messages (Hello, Welcome, Refuse, Events, Leave).

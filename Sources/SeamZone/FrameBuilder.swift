@@ -147,31 +147,50 @@ struct FrameBuilder {
         let none = EntityChange.carried
         let tick = pass.tick, t = pass.sinceBaseline, tp = pass.sincePrevious, cut = pass.cut
         let threshold = pass.threshold, inverseThreshold = 1 / threshold
+        // The previous frame is often the baseline itself (the client acknowledged the last frame sent):
+        // then its entry for a member is the baseline's, found without a second walk.
+        let samePrevious = pass.sincePrevious == pass.sinceBaseline && prev.count == base.count
+        // The columns, read once: stores through them are not reloads of the scratch's fields.
+        let outEntities = s.entities, outFreshTicks = s.freshTicks, outChanges = s.changes
+        let outBaseIndices = s.baseIndices, due = s.due, dueIndex = s.dueIndex
+        let dueChanges = s.dueChanges, dueFresh = s.fresh
+        @inline(__always) func set(_ k: Int, _ state: EntityState, freshTick: UInt32, change: EntityChange,
+                                   baseIndex: Int32) {
+            outEntities[k] = state
+            outFreshTicks[k] = freshTick
+            outChanges[k] = change
+            outBaseIndices[k] = baseIndex
+        }
         var tally = Tally()
         var i = 0, q = 0
         for k in 0..<members.count {
             let m = members[k].state, d2 = members[k].distanceSquared, id = m.id
             while i < base.count && base[i].id < id { i += 1 }
-            while q < prev.count && prev[q].id < id { q += 1 }
             guard i < base.count, base[i].id == id else {
                 // New to the client: added in full.
-                s.set(k, m, freshTick: tick, change: none, baseIndex: -1)
+                set(k, m, freshTick: tick, change: none, baseIndex: -1)
                 tally.added += 1
                 continue
             }
             let old = base[i], baseIndex = Int32(truncatingIfNeeded: i)
-            guard q < prev.count, prev[q].id == id else {
-                // Out of the last frame sent (or none was): which of its states the client saw since the
-                // baseline is not known here.
-                let freshChange = DeltaCodec.change(old, m, ticks: t)
-                tally.spent += freshChange.cost
-                s.set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
-                continue
+            // What a fresh state costs against the baseline: nearly every kept member needs it.
+            let freshChange = DeltaCodec.change(old, m, ticks: t)
+            if samePrevious {
+                q = i
+            } else {
+                while q < prev.count && prev[q].id < id { q += 1 }
+                guard q < prev.count, prev[q].id == id else {
+                    // Out of the last frame sent (or none was): which of its states the client saw since the
+                    // baseline is not known here.
+                    tally.spent += freshChange.cost
+                    set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
+                    continue
+                }
             }
             let lastFresh = prevFresh[q]
             let alternative: EntityState
             var alternativeChange = none
-            if lastFresh == baseFresh[i] {
+            if samePrevious || lastFresh == baseFresh[i] {
                 alternative = DeltaCodec.carried(old, ticks: t)
                 // Costs nothing unless the prediction left the map's coordinates and was clamped.
                 if alternative.x == 0 || alternative.x == .max || alternative.y == 0 || alternative.y == .max {
@@ -184,12 +203,11 @@ struct FrameBuilder {
             let alternativeCost = alternativeChange.cost
             tally.repeats += alternativeCost
             if alternative.health != m.health || alternative.flags != m.flags || d2 <= cut {
-                let freshChange = DeltaCodec.change(old, m, ticks: t)
                 tally.spent += max(0, freshChange.cost - alternativeCost)
-                s.set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
+                set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
                 continue
             }
-            s.set(k, alternative, freshTick: lastFresh, change: alternativeChange, baseIndex: baseIndex)
+            set(k, alternative, freshTick: lastFresh, change: alternativeChange, baseIndex: baseIndex)
             tally.stale += 1
             // Priced only when it may be fresh this tick: most are not.
             let age = tick &- lastFresh
@@ -197,13 +215,12 @@ struct FrameBuilder {
                case let priority = PriorityAccumulator.priority(age: age, distanceSquared: d2),
                priority >= threshold
             {
-                let freshChange = DeltaCodec.change(old, m, ticks: t)
                 let extra = max(0, freshChange.cost - alternativeCost)
-                s.dueChanges[k] = freshChange
-                s.fresh[k] = false
+                dueChanges[k] = freshChange
+                dueFresh[k] = false
                 tally.wanted += extra
-                s.due[tally.dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k, cost: extra)
-                s.dueIndex[tally.dueCount] = Int32(truncatingIfNeeded: k)
+                due[tally.dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k, cost: extra)
+                dueIndex[tally.dueCount] = Int32(truncatingIfNeeded: k)
                 tally.dueCount += 1
             }
         }
@@ -264,15 +281,6 @@ private final class Scratch {
         let p = UnsafeMutablePointer<T>.allocate(capacity: capacity)
         p.initialize(repeating: value, count: capacity)
         return p
-    }
-
-    /// Member `k`'s entry in the frame.
-    @inline(__always)
-    func set(_ k: Int, _ state: EntityState, freshTick: UInt32, change: EntityChange, baseIndex: Int32) {
-        entities[k] = state
-        freshTicks[k] = freshTick
-        changes[k] = change
-        baseIndices[k] = baseIndex
     }
 
     private func release() {

@@ -39,24 +39,23 @@ import Testing
 
     /// The baseline checksum as docs/PROTOCOL.md states it, written from the text alone.
     static func documentedChecksum(_ frame: SnapshotFrame) -> UInt16 {
-        var words: [UInt32] = []
+        let k1: UInt64 = 0x9E37_79B9_7F4A_7C15, k2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+        var values: [UInt64] = []
         for e in frame.entities {
-            words += [e.id, UInt32(e.x) | UInt32(e.y) << 16,
-                      UInt32(UInt16(bitPattern: e.vx)) | UInt32(UInt16(bitPattern: e.vy)) << 16,
-                      UInt32(e.health) | UInt32(e.flags) << 8]
+            let a = UInt64(e.id) | UInt64(e.x) << 32 | UInt64(e.y) << 48
+            let b = UInt64(UInt16(bitPattern: e.vx)) | UInt64(UInt16(bitPattern: e.vy)) << 16
+                | UInt64(e.health) << 32 | UInt64(e.flags) << 40
+            values.append((a &* k1) ^ (b &* k2))
         }
-        words.append(0xFFFF_FFFF)
-        for c in frame.coins { words += [c.id, UInt32(c.x) | UInt32(c.y) << 16] }
-        var h: UInt32 = 0x811C_9DC5
-        for v in words {
-            let m = (h ^ v) &* 0x9E37_79B1
-            h = m.rotated(by: 13)
-        }
-        return UInt16(truncatingIfNeeded: h ^ (h >> 16))
+        values.append(0xFFFF_FFFF_FFFF_FFFF)
+        for c in frame.coins { values.append((UInt64(c.id) | UInt64(c.x) << 32 | UInt64(c.y) << 48) &* k2) }
+        var h: UInt64 = 0x811C_9DC5
+        for v in values { h = h.rotated(by: 17) ^ v }
+        return UInt16(truncatingIfNeeded: ((h ^ h >> 32) &* k1) >> 48)
     }
 
     @Test func checksumIsTheDocumentedHash() {
-        #expect(SnapshotFrame(tick: 1, entities: [], coins: []).checksum == 0x09E0, "the document's example")
+        #expect(SnapshotFrame(tick: 1, entities: [], coins: []).checksum == 0x996E, "the document's example")
         var rng = SplitMix64(seed: 5)
         for n in 0..<40 {
             let frame = SnapshotFrame(tick: UInt32(n), entities: (0..<n).map { randomEntity(UInt32($0 * 3 + 1), &rng) },
@@ -221,6 +220,6 @@ import Testing
     }
 }
 
-private extension UInt32 {
-    func rotated(by bits: UInt32) -> UInt32 { self << bits | self >> (32 - bits) }
+private extension UInt64 {
+    func rotated(by bits: UInt64) -> UInt64 { self << bits | self >> (64 - bits) }
 }

@@ -49,8 +49,10 @@ public struct PriorityAccumulator: Sendable {
     /// exact test, so a caller that computes the priority when this is true chooses exactly as `choose` does.
     @inlinable @inline(__always)
     public static func mayReach(_ threshold: Double, inverse: Double, age: UInt32, distanceSquared: Double) -> Bool {
+        // A zone not shedding load prices every member at threshold 0: that case first, without the rest.
+        guard threshold > 0 else { return true }
         let reach = 4 * (Double(age) + 1) * inverse - 4 + 1e-6
-        return reach >= 0 && reach * reach >= distanceSquared * 0.999_999 || !(threshold > 0)
+        return reach >= 0 && reach * reach >= distanceSquared * 0.999_999
     }
 
     /// Sets `fresh[k]` for every candidate `k`: the forced ones; the `always` nearest (more on a tie); then

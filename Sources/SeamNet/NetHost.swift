@@ -11,28 +11,14 @@ public struct TrafficCounters: Sendable, Equatable {
 
 /// An ENet host: one UDP socket and a fixed number of peer slots. Not thread-safe: one thread owns it.
 ///
-/// ENet walks every peer slot it knows of on each service call (its send pass visits each, connected or
-/// not), so idle slots cost CPU: a continent zone has 1,424 slots (players, as many standby connections,
-/// links, spares) and those walks were the largest single item of the machine's profile with 3,000 bots.
-/// So ENet is shown only a window of the slots, `host.peerCount`, from slot 0: ENet takes the lowest free
-/// slot for each connection, incoming or outgoing, so the slots in use gather at the bottom. After each
-/// service the window grows (by half, at least `windowStep`) while fewer than half a step of its top
-/// `windowStep` slots are free, up to every slot; it never shrinks (a slot may be in use above any lower
-/// mark). ENet itself reads `peerCount` as "the slots to consider" everywhere (its walks, its search for a
-/// free slot, its check of an incoming peer id); the allocation stays whole, and `enet_host_destroy` is
-/// shown every slot.
+/// Size hosts to what they serve: ENet walks every peer slot on each service call, so unused slots cost CPU.
 public final class NetHost {
     let host: UnsafeMutablePointer<ENetHost>
     /// The bound local address (port resolved when bound to port 0).
     public let localAddress: NetAddress
     /// Socket buffer sizes the kernel reports after Seam raised them.
     public let socketBuffers: (receive: Int, send: Int)
-    /// Every peer slot the host has (ENet is shown the first `activeSlots`).
-    public let peerLimit: Int
-    /// The slots ENet walks now.
-    public var activeSlots: Int { host.pointee.peerCount }
-    /// How much the window grows at a time: enough for a burst of connections within one service.
-    let windowStep: Int
+    public var peerLimit: Int { host.pointee.peerCount }
     public var connectedPeers: Int { host.pointee.connectedPeers }
     private var counters = TrafficCounters()
 
@@ -57,9 +43,6 @@ public final class NetHost {
             throw NetError(.bind, call: "enet_host_create", "\(what): \(reason)")
         }
         host = created
-        self.peerLimit = peerLimit
-        windowStep = max(64, peerLimit / 16)
-        host.pointee.peerCount = min(peerLimit, windowStep)
         host.pointee.maximumPacketSize = maximumPacketSize
         let socket = host.pointee.socket
         socketBuffers = (
@@ -72,44 +55,21 @@ public final class NetHost {
     }
 
     deinit {
-        host.pointee.peerCount = peerLimit
         enet_host_destroy(host)
     }
 
     /// Starts a connection; a `connect` event on this host reports success, a `disconnect` failure.
     public func connect(to address: NetAddress, channels: Int = 2, data: UInt32 = 0) throws(NetError) -> Peer {
         var target = address.enet
-        var connected = enet_host_connect(host, &target, channels, data)
-        while connected == nil && host.pointee.peerCount < peerLimit {
-            host.pointee.peerCount = min(peerLimit, host.pointee.peerCount + windowStep)
-            connected = enet_host_connect(host, &target, channels, data)
-        }
-        guard let peer = connected else {
+        guard let peer = enet_host_connect(host, &target, channels, data) else {
             throw NetError(.noFreePeer, call: "enet_host_connect", "no free peer slot to connect to \(address)")
         }
-        widenWindow()
         return Peer(peer, slot: host.pointee.peers.distance(to: peer))
-    }
-
-    /// Grows the window of slots ENet sees while fewer than half a step of its top `windowStep` are free
-    /// (see the type's comment): a check of at most `windowStep` slots, not a walk of all.
-    private func widenWindow() {
-        while host.pointee.peerCount < peerLimit {
-            let active = host.pointee.peerCount, peers = host.pointee.peers!
-            var free = 0
-            for slot in max(0, active - windowStep)..<active where peers[slot].state == ENET_PEER_STATE_DISCONNECTED {
-                free += 1
-            }
-            guard free < windowStep / 2 else { return }
-            // By half again at least: a burst of hundreds of connections (a swarm starting) is let in within
-            // a few services; ENet drops a connect beyond the window and the client sends it again.
-            host.pointee.peerCount = min(peerLimit, active + max(windowStep, active / 2))
-        }
     }
 
     /// The peer in `slot`.
     public func peer(slot: Int) -> Peer {
-        precondition(slot >= 0 && slot < peerLimit)
+        precondition(slot >= 0 && slot < host.pointee.peerCount)
         return Peer(host.pointee.peers + slot, slot: slot)
     }
 
@@ -140,7 +100,6 @@ public final class NetHost {
             result = enet_host_service(host, &event, 0)
         }
         harvestCounters()
-        widenWindow()
         if result < 0 {
             throw NetError(.service, call: "enet_host_service", "socket wait or receive failed: \(ENetLibrary.systemError())")
         }

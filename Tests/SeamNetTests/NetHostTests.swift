@@ -61,44 +61,6 @@ import Testing
         #expect(received.count == 700 && received == Array(0..<700), "\(received.count) of 700, or out of order")
     }
 
-    /// ENet walks only a window of the slots; it grows as connections fill it, until every slot can be used:
-    /// a 200-slot host starts showing 64, takes 200 connections from one client host, and refuses none.
-    @Test func theSlotWindowGrowsToLetEverySlotBeUsed() throws {
-        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 200)
-        #expect(server.peerLimit == 200)
-        #expect(server.activeSlots == 64)
-        let client = try NetHost(bind: nil, peerLimit: 200)
-        let target = try NetAddress(resolving: "127.0.0.1", port: server.localAddress.port)
-        // Outgoing connections grow the client's window themselves.
-        for _ in 0..<200 { _ = try client.connect(to: target) }
-        #expect(client.activeSlots == 200)
-        #expect(throws: NetError.self) { try client.connect(to: target) }
-        var serverSide = 0, clientSide = 0, lost = 0
-        pump(server, client, rounds: 3000, { event, isServer in
-            switch event {
-            case .connect: if isServer { serverSide += 1 } else { clientSide += 1 }
-            case .disconnect: lost += 1
-            case .receive: break
-            }
-        }, until: { serverSide == 200 && clientSide == 200 })
-        #expect(serverSide == 200 && clientSide == 200 && lost == 0)
-        #expect(server.activeSlots == 200)
-        #expect(server.connectedPeers == 200)
-    }
-
-    /// A host with few connections keeps showing ENet few slots.
-    @Test func theSlotWindowStaysSmallWithFewConnections() throws {
-        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 2000)
-        let client = try NetHost(bind: nil, peerLimit: 10)
-        let target = try NetAddress(resolving: "127.0.0.1", port: server.localAddress.port)
-        for _ in 0..<10 { _ = try client.connect(to: target) }
-        var serverSide = 0
-        pump(server, client, { event, isServer in if isServer, case .connect = event { serverSide += 1 } },
-             until: { serverSide == 10 })
-        #expect(serverSide == 10)
-        #expect(server.activeSlots == 125)
-    }
-
     @Test func aStandbyConnectionPingsLessOften() throws {
         let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
         let client = try NetHost(bind: nil, peerLimit: 1)

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# bench-ab.sh — compare the CPU cost of two zone binaries under the same load, side by side.
+#
+# Changes of a few percent drown in this machine's drift when two builds are measured one after the other
+# (tools/bench-cpu.sh pairs move by 10% from minute to minute). Here both zones run at the same time, each
+# on Maps/duel.map zone `west` with its own swarm of COUNT wandering bots (one swarm binary, one seed), so
+# whatever the machine does to one it does to the other. Each run prints both zones' CPU ticks over the
+# window and B/A; the last line is the mean of B/A. Two copies of the same binary give 0.97-1.03.
+#
+# Usage:
+#   tools/bench-ab.sh A_SEAM B_SEAM                     # 3 runs, 300 bots per zone
+#   RUNS=4 COUNT=400 tools/bench-ab.sh old/seam .build/release/seam
+#
+# Environment (defaults): RUNS (3), COUNT (300), SWARM (A_SEAM: the swarm binary; it must speak the wire
+#   version of both zones), WARMUP (8 s after the swarms start), WINDOW (12 s), OUT (out/bench-ab).
+# Both zones must speak the swarm's wire version. Needs 2 cores; nothing else should run meanwhile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+(( $# == 2 )) || { echo "usage: $0 A_SEAM B_SEAM" >&2; exit 2; }
+A=$1 B=$2
+RUNS=${RUNS:-3}
+COUNT=${COUNT:-300}
+SWARM=${SWARM:-$A}
+WARMUP=${WARMUP:-8}
+WINDOW=${WINDOW:-12}
+OUT=${OUT:-out/bench-ab}
+for bin in "$A" "$B" "$SWARM"; do [[ -x $bin ]] || { echo "$0: not an executable: $bin" >&2; exit 2; }; done
+mkdir -p "$OUT"
+
+source tools/bench-lib.sh
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# CPU ticks (utime + stime) of a live process.
+cpu_ticks() {
+    local stat rest
+    stat=$(cat "/proc/$1/stat") || { echo "$0: process $1 exited early (logs in $OUT)" >&2; exit 1; }
+    rest=${stat##*) }
+    read -r -a f <<< "$rest"
+    echo $(( f[11] + f[12] ))
+}
+
+ratios=()
+for (( run = 1; run <= RUNS; run++ )); do
+    pa=$(free_port) pb=$(free_port)
+    "$A" zone --map Maps/duel.map --zone west --port "$pa" --capacity 550 > "$OUT/zone-a.log" 2>&1 & za=$!
+    "$B" zone --map Maps/duel.map --zone west --port "$pb" --capacity 550 > "$OUT/zone-b.log" 2>&1 & zb=$!
+    sleep 1
+    duration=$(( WARMUP + WINDOW + 4 ))
+    for side in a b; do
+        port=$pa; [[ $side == b ]] && port=$pb
+        "$SWARM" bots --map Maps/duel.map --zone west --address "west=127.0.0.1:$port" --count "$COUNT" \
+            --duration "$duration" --no-dashboard --behavior wander --seed 7 > "$OUT/bots-$side.log" 2>&1 &
+    done
+    sleep "$WARMUP"
+    a0=$(cpu_ticks $za) b0=$(cpu_ticks $zb)
+    sleep "$WINDOW"
+    a1=$(cpu_ticks $za) b1=$(cpu_ticks $zb)
+    bench_cleanup
+    ratio=$(awk "BEGIN { printf \"%.3f\", ($b1 - $b0) / ($a1 - $a0) }")
+    ratios+=("$ratio")
+    echo "run $run: zone A $((a1 - a0)) ticks, zone B $((b1 - b0)) ticks, B/A $ratio"
+done
+echo "mean B/A over $RUNS runs: $(printf '%s\n' "${ratios[@]}" | awk '{ s += $1 } END { printf "%.3f", s / NR }')"

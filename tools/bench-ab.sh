@@ -30,19 +30,6 @@ mkdir -p "$OUT"
 
 source tools/bench-lib.sh
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# CPU ticks (utime + stime) of a live process.
-cpu_ticks() {
-    local stat rest
-    stat=$(cat "/proc/$1/stat") || { echo "$0: process $1 exited early (logs in $OUT)" >&2; exit 1; }
-    rest=${stat##*) }
-    read -r -a f <<< "$rest"
-    echo $(( f[11] + f[12] ))
-}
-
 ratios=()
 for (( run = 1; run <= RUNS; run++ )); do
     pa=$(free_port) pb=$(free_port)

@@ -67,18 +67,6 @@ stop() {
 }
 
 # --- helpers -------------------------------------------------------------------
-free_port() {
-    python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# CPU ticks (utime + stime, all threads) of a live process.
-cpu_ticks() {
-    local stat rest
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || die "process $1 ($2) exited before the measurement window closed"
-    rest=${stat##*) }             # fields from 3 (state) on; comm may hold spaces
-    read -r -a f <<< "$rest"
-    echo $(( f[11] + f[12] ))     # fields 14 (utime) and 15 (stime)
-}
 
 now() { date +%s.%N; }
 # A sleep that a trapped SIGINT/SIGTERM interrupts at once (bash runs traps

@@ -53,14 +53,6 @@ source tools/bench-lib.sh
 
 nap() { sleep "$1" & wait $!; }
 
-cpu_ticks() {
-    local stat rest
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || die "process $1 exited before the measurement window closed"
-    rest=${stat##*) }
-    read -r -a f <<< "$rest"
-    echo $(( f[11] + f[12] ))
-}
-
 # The `seam netsim` child of cluster pid $1.
 netsim_pid() {
     local p

@@ -190,7 +190,7 @@ struct FrameBuilder {
             let lastFresh = prevFresh[q]
             let alternative: EntityState
             var alternativeChange = none
-            if samePrevious || lastFresh == baseFresh[i] {
+            if lastFresh == baseFresh[i] {
                 alternative = DeltaCodec.carried(old, ticks: t)
                 // Costs nothing unless the prediction left the map's coordinates and was clamped.
                 if alternative.x == 0 || alternative.x == .max || alternative.y == 0 || alternative.y == .max {

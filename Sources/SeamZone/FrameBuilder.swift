@@ -42,6 +42,19 @@ struct FrameBuilder {
         swap(&freshTicks, &old.freshTicks)
     }
 
+    /// The squared distance within which the nearest quarter of `members` lie (at least 8; infinite when
+    /// that is all of them).
+    private func nearestCut() -> Double {
+        let n = members.count
+        scratch.reserve(n)
+        let distances = scratch.distances
+        members.withUnsafeBufferPointer { members in
+            for k in 0..<n { distances[k] = members[k].distanceSquared }
+        }
+        return PriorityAccumulator.nearestCut(always: Self.alwaysFresh(of: n),
+                                              in: UnsafeMutableBufferPointer(start: distances, count: n))
+    }
+
     /// Chooses the frame of tick `tick`. Without a baseline (full snapshot) or without the previous frame
     /// sent every member is fresh. Otherwise the forced and the nearest quarter are, then the members whose
     /// priority reached `threshold`, highest first, while the entity section of the delta stays within
@@ -66,23 +79,50 @@ struct FrameBuilder {
             changes.withUnsafeMutableBufferPointer { $0.update(repeating: none) }
             return
         }
+        let cut = nearestCut()
         scratch.reserve(n)
-        let s = scratch
-        // The squared distance within which the nearest quarter lie.
-        members.withUnsafeBufferPointer { members in
-            for k in 0..<n { s.distances[k] = members[k].distanceSquared }
-        }
-        let cut = PriorityAccumulator.nearestCut(always: Self.alwaysFresh(of: n),
-                                                 in: UnsafeMutableBufferPointer(start: s.distances, count: n))
         let pass = Pass(tick: tick, sinceBaseline: tick &- baseline.frame.tick,
                         sincePrevious: tick &- (previous?.frame.tick ?? tick), cut: cut, threshold: threshold)
+        // The output columns are written in place: each is checked for uniqueness once here, not per write.
+        var stale = 0
+        let members = members, s = scratch
+        entities.withUnsafeMutableBufferPointer { entities in
+            freshTicks.withUnsafeMutableBufferPointer { freshTicks in
+                changes.withUnsafeMutableBufferPointer { changes in
+                    baseIndices.withUnsafeMutableBufferPointer { baseIndices in
+                        let out = Output(entities: entities.baseAddress!, freshTicks: freshTicks.baseAddress!,
+                                         changes: changes.baseAddress!, baseIndices: baseIndices.baseAddress!)
+                        stale = Self.choose(members, pass, baseline: baseline, previous: previous, budget: budget,
+                                            scratch: s, into: out)
+                    }
+                }
+            }
+        }
+        self.stale = stale
+    }
+
+    /// The frame's columns as `choose` writes them.
+    private struct Output {
+        var entities: UnsafeMutablePointer<EntityState>
+        var freshTicks: UnsafeMutablePointer<UInt32>
+        var changes: UnsafeMutablePointer<EntityChange>
+        var baseIndices: UnsafeMutablePointer<Int32>
+    }
+
+    /// `build` with a baseline, into `out`: the merge, then the due members that fit the budget made fresh.
+    /// Returns how many members are not fresh.
+    private static func choose(
+        _ members: [(state: EntityState, distanceSquared: Double)], _ pass: Pass, baseline: SentFrame,
+        previous: SentFrame?, budget: Int, scratch s: Scratch, into out: Output
+    ) -> Int {
+        let n = members.count, tick = pass.tick
         let tally = members.withUnsafeBufferPointer { members in
             baseline.frame.entities.withUnsafeBufferPointer { base in
                 baseline.freshTicks.withUnsafeBufferPointer { baseFresh in
                     (previous?.frame.entities ?? []).withUnsafeBufferPointer { prev in
                         (previous?.freshTicks ?? []).withUnsafeBufferPointer { prevFresh in
                             Self.choose(members, base: base, baseFresh: baseFresh, previous: prev,
-                                        previousFresh: prevFresh, pass, into: s)
+                                        previousFresh: prevFresh, pass, due: s, into: out)
                         }
                     }
                 }
@@ -102,17 +142,13 @@ struct FrameBuilder {
             for d in 0..<tally.dueCount {
                 let k = Int(s.dueIndex[d])
                 guard fresh[k] else { continue }
-                s.entities[k] = members[k].state
-                s.freshTicks[k] = tick
-                s.changes[k] = s.dueChanges[k]
+                out.entities[k] = members[k].state
+                out.freshTicks[k] = tick
+                out.changes[k] = s.dueChanges[k]
                 stale -= 1
             }
         }
-        self.stale = stale
-        entities.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.entities, count: n) }
-        freshTicks.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.freshTicks, count: n) }
-        changes.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.changes, count: n) }
-        baseIndices.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.baseIndices, count: n) }
+        return stale
     }
 
     /// What one `build` call's choice depends on besides the frames.
@@ -133,8 +169,7 @@ struct FrameBuilder {
         var added = 0, repeats = 0, spent = 0, wanted = 0, dueCount = 0, stale = 0
     }
 
-    /// Every member's entry in the frame (fresh, carried or repeated) written to the scratch's output
-    /// columns, in one merge with the baseline and the previous frame (all three in id order), over raw
+    /// Every member's entry in the frame (fresh, carried or repeated) written to `out`, in one merge with the baseline and the previous frame (all three in id order), over raw
     /// buffers: this runs per member per client per tick. The forced and the nearest are fresh; the others
     /// are carried or repeated, and those whose priority reached the threshold are listed as due, with what
     /// a fresh state would add (see `PriorityAccumulator`) and its change, for `build` to take.
@@ -142,7 +177,7 @@ struct FrameBuilder {
         _ members: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>,
         base: UnsafeBufferPointer<EntityState>, baseFresh: UnsafeBufferPointer<UInt32>,
         previous prev: UnsafeBufferPointer<EntityState>, previousFresh prevFresh: UnsafeBufferPointer<UInt32>,
-        _ pass: Pass, into s: Scratch
+        _ pass: Pass, due s: Scratch, into out: Output
     ) -> Tally {
         let none = EntityChange.carried
         let tick = pass.tick, t = pass.sinceBaseline, tp = pass.sincePrevious, cut = pass.cut
@@ -150,9 +185,9 @@ struct FrameBuilder {
         // The previous frame is often the baseline itself (the client acknowledged the last frame sent):
         // then its entry for a member is the baseline's, found without a second walk.
         let samePrevious = pass.sincePrevious == pass.sinceBaseline && prev.count == base.count
-        // The columns, read once: stores through them are not reloads of the scratch's fields.
-        let outEntities = s.entities, outFreshTicks = s.freshTicks, outChanges = s.changes
-        let outBaseIndices = s.baseIndices, due = s.due, dueIndex = s.dueIndex
+        // The columns, read once: stores through them are not reloads of the structures' fields.
+        let outEntities = out.entities, outFreshTicks = out.freshTicks, outChanges = out.changes
+        let outBaseIndices = out.baseIndices, due = s.due, dueIndex = s.dueIndex
         let dueChanges = s.dueChanges, dueFresh = s.fresh
         @inline(__always) func set(_ k: Int, _ state: EntityState, freshTick: UInt32, change: EntityChange,
                                    baseIndex: Int32) {
@@ -240,17 +275,13 @@ struct FrameBuilder {
     fileprivate static let blank = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)
 }
 
-/// `FrameBuilder`'s per-member scratch columns, grown as needed and kept from frame to frame: the frame's
-/// output columns, written in the merge and copied out at the end, and the due members' details. Raw
+/// `FrameBuilder`'s per-member scratch columns, grown as needed and kept from frame to frame: the members'
+/// distances (for the nearest cut) and the due members' details. Raw
 /// storage: `build` writes them once per member per client per tick, and an array checks its uniqueness on
 /// each write. Nothing in it outlives a `build` call, so copies of a builder may share it.
 private final class Scratch {
     private(set) var capacity = 0
     private(set) var distances = UnsafeMutablePointer<Double>.allocate(capacity: 0)
-    private(set) var entities = UnsafeMutablePointer<EntityState>.allocate(capacity: 0)
-    private(set) var freshTicks = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
-    private(set) var changes = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
-    private(set) var baseIndices = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
     /// The due members, in the order found: `PriorityAccumulator.dueKey`s (reordered by `takeDue`) and
     /// member indices.
     private(set) var due = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
@@ -266,10 +297,6 @@ private final class Scratch {
         release()
         capacity = max(count, 2 * capacity)
         distances = column(repeating: 0)
-        entities = column(repeating: FrameBuilder.blank)
-        freshTicks = column(repeating: 0)
-        changes = column(repeating: .carried)
-        baseIndices = column(repeating: -1)
         due = column(repeating: 0)
         dueIndex = column(repeating: 0)
         dueChanges = column(repeating: .carried)
@@ -285,8 +312,7 @@ private final class Scratch {
 
     private func release() {
         // Trivial element types: nothing to deinitialize.
-        distances.deallocate(); entities.deallocate(); freshTicks.deallocate(); changes.deallocate()
-        baseIndices.deallocate(); due.deallocate(); dueIndex.deallocate()
+        distances.deallocate(); due.deallocate(); dueIndex.deallocate()
         dueChanges.deallocate(); fresh.deallocate()
     }
 

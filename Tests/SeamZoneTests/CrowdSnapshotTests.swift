@@ -136,9 +136,9 @@ import Testing
                 }
                 let visible = truth.values.filter { $0.id != me.id && distance($0) <= 16 }.sorted { distance($0) < distance($1) }
                 let sent = Dictionary(uniqueKeysWithValues: s.entities.map { ($0.id, $0) })
-                // Members were chosen at most 3 ticks ago, members of the view before measured at 0.85 × their
-                // distance (docs/PROTOCOL.md, "Snapshot"): since, each side moved up to 3 ticks at full speed.
-                let drift = 2 * 3 * SimulationConfig().maxSpeed / Double(SimulationConfig().tickRate)
+                // Members were chosen at most 7 ticks ago, members of the view before measured at 0.85 × their
+                // distance (docs/PROTOCOL.md, "Snapshot"): since, each side moved up to 7 ticks at full speed.
+                let drift = 2 * 7 * SimulationConfig().maxSpeed / Double(SimulationConfig().tickRate)
                 let surelyVisible = visible.filter { distance($0) < 16 - drift - 0.05 }.count
                 #expect(s.entities.count >= min(surelyVisible, 8))
                 if visible.count > s.entities.count { crowdedChecks += 1 }

@@ -21,9 +21,15 @@
 # with REPEAT > 1 each Seam run is followed by its C run, the pairs repeat, and a last table gives
 # each column's median over the repeats and the median of the per-pair ratios.
 #
+# SIDE_BY_SIDE=1 measures each pair at the same time instead: the Seam run alone gives the packet
+# sizes, then a second Seam zone + bots and the C server + client run together (four processes on
+# their own ports), all four sampled over the same window, so whatever the machine does to one side
+# it does to the other. The row then holds that window's figures (the first Seam run's are kept in
+# the JSON as `seam_alone`).
+#
 # Environment (defaults): COUNTS ("500 1000 2000"), REPEAT (1), DURATION (20), RATE (20),
 #   WARMUP (5), TAIL (2), OUT (out/bench), SEAM (.build/release/seam),
-#   SKIP_BUILD (0), BASELINE_ONLY (0), SNAPSHOT_BYTES/INPUT_BYTES (300/20,
+#   SKIP_BUILD (0), BASELINE_ONLY (0), SIDE_BY_SIDE (0), SNAPSHOT_BYTES/INPUT_BYTES (300/20,
 #   only used with BASELINE_ONLY=1), ENET_OVERHEAD (10 bytes per packet
 #   subtracted from the bots' per-packet wire bytes).
 # Output: a Markdown table on stdout, progress on stderr, all figures in
@@ -41,6 +47,7 @@ OUT=${OUT:-out/bench}
 SEAM=${SEAM:-.build/release/seam}
 SKIP_BUILD=${SKIP_BUILD:-0}
 BASELINE_ONLY=${BASELINE_ONLY:-0}
+SIDE_BY_SIDE=${SIDE_BY_SIDE:-0}
 SNAPSHOT_BYTES=${SNAPSHOT_BYTES:-300}
 INPUT_BYTES=${INPUT_BYTES:-20}
 ENET_OVERHEAD=${ENET_OVERHEAD:-10}
@@ -99,6 +106,58 @@ measure_window() {
     WINDOW=$(calc "$t1 - $t0")
     SERVER_CPU=$(calc "($s1 - $s0) / $CLK_TCK")
     CLIENT_CPU=$(calc "($c1 - $c0) / $CLK_TCK")
+}
+
+# The same over four processes at once: the zone $1, the bots $2, the C server $3 and client $4.
+# Sets ZONE_CPU, BOTS_CPU, SERVER_CPU, CLIENT_CPU (seconds) and WINDOW (seconds).
+measure_side_by_side() {
+    local t0 t1 z0 z1 b0 b1 s0 s1 c0 c1
+    nap "$WARMUP"
+    t0=$(now); z0=$(cpu_ticks "$1" zone); b0=$(cpu_ticks "$2" bots); s0=$(cpu_ticks "$3" server); c0=$(cpu_ticks "$4" client)
+    nap $(( DURATION - WARMUP - TAIL ))
+    t1=$(now); z1=$(cpu_ticks "$1" zone); b1=$(cpu_ticks "$2" bots); s1=$(cpu_ticks "$3" server); c1=$(cpu_ticks "$4" client)
+    WINDOW=$(calc "$t1 - $t0")
+    ZONE_CPU=$(calc "($z1 - $z0) / $CLK_TCK"); BOTS_CPU=$(calc "($b1 - $b0) / $CLK_TCK")
+    SERVER_CPU=$(calc "($s1 - $s0) / $CLK_TCK"); CLIENT_CPU=$(calc "($c1 - $c0) / $CLK_TCK")
+}
+
+# Starts a Seam zone and N wandering bots writing report $2 (their logs named after $3); sets zone_pid
+# and bots_pid.
+start_seam() {
+    local port
+    port=$(free_port)
+    log "N=$1: seam zone on port $port"
+    "$SEAM" zone --map "$MAP" --zone "$ZONE" --port "$port" --capacity $(($1 + 50)) \
+        > "$OUT/$3.zone.log" 2>&1 &
+    zone_pid=$!
+    wait_udp_port "$port" "$zone_pid"
+    log "N=$1: $1 seam bots for $DURATION s"
+    "$SEAM" bots --map "$MAP" --zone "$ZONE" --address "$ZONE=127.0.0.1:$port" --count "$1" \
+        --duration "$DURATION" --no-dashboard --report "$2" --behavior wander \
+        > "$OUT/$3.bots.log" 2>&1 &
+    bots_pid=$!
+}
+
+# Starts the C baseline server and client for N peers ($1); sets server_pid and client_pid.
+start_baseline() {
+    local port
+    port=$(free_port)
+    log "N=$1: enet-baseline on port $port, snapshot $S B at $SNAPSHOT_RATE Hz, input $I B at $RATE Hz"
+    "$BASELINE" server --port "$port" --peers "$1" --snapshot-bytes "$S" --rate "$SNAPSHOT_RATE" \
+        > "$OUT/baseline-$1.server.log" 2>&1 &
+    server_pid=$!
+    wait_udp_port "$port" "$server_pid"
+    "$BASELINE" client --host 127.0.0.1 --port "$port" --peers "$1" --input-bytes "$I" \
+        --rate "$RATE" --duration "$DURATION" > "$OUT/baseline-$1.client.log" 2>&1 &
+    client_pid=$!
+}
+
+# Waits for client pid $1 (named $2 in the message), then stops server pid $3.
+finish_pair() {
+    local rc=0
+    wait "$1" || rc=$?
+    (( rc == 0 )) || log "N=$N: $2 exited with status $rc"
+    stop "$3"
 }
 
 # CPU milliseconds per bot per second: per_bot CPU_SECONDS N
@@ -162,25 +221,13 @@ for N in $RUNS; do
         S=$SNAPSHOT_BYTES I=$INPUT_BYTES SNAPSHOT_RATE=$RATE
     else
         # a. Seam zone + bots.
-        PORT=$(free_port)
         REPORT="$OUT/seam-$N.json"
         rm -f "$REPORT"
-        log "N=$N: seam zone on port $PORT"
-        "$SEAM" zone --map "$MAP" --zone "$ZONE" --port "$PORT" --capacity $((N + 50)) \
-            > "$OUT/seam-$N.zone.log" 2>&1 &
-        zone_pid=$!
-        wait_udp_port "$PORT" "$zone_pid"
-        log "N=$N: $N seam bots for $DURATION s"
-        "$SEAM" bots --map "$MAP" --zone "$ZONE" --address "$ZONE=127.0.0.1:$PORT" --count "$N" \
-            --duration "$DURATION" --no-dashboard --report "$REPORT" --behavior wander \
-            > "$OUT/seam-$N.bots.log" 2>&1 &
-        bots_pid=$!
+        start_seam "$N" "$REPORT" "seam-$N"
         measure_window "$zone_pid" "$bots_pid"
         ZONE_MS=$(per_bot "$SERVER_CPU" "$N"); SWARM_MS=$(per_bot "$CLIENT_CPU" "$N")
         SEAM_WINDOW=$WINDOW SEAM_ZONE_CPU=$SERVER_CPU SEAM_BOTS_CPU=$CLIENT_CPU
-        rc=0; wait "$bots_pid" || rc=$?
-        (( rc == 0 )) || log "N=$N: seam bots exited with status $rc (see $OUT/seam-$N.bots.log)"
-        stop "$zone_pid"
+        finish_pair "$bots_pid" "seam bots (see $OUT/seam-$N.bots.log)" "$zone_pid"
         [[ -f $REPORT ]] || die "seam bots wrote no report at $REPORT"
 
         # b. Packet sizes for the baseline, from the bots' measured traffic.
@@ -192,21 +239,29 @@ for N in $RUNS; do
         S=$(payload_bytes "$BYTES_IN" "$SNAPSHOT_RATE"); I=$(payload_bytes "$BYTES_OUT" "$RATE")
     fi
 
-    # c. C baseline with the same N, rate, duration and window.
-    PORT=$(free_port)
-    log "N=$N: enet-baseline on port $PORT, snapshot $S B at $SNAPSHOT_RATE Hz, input $I B at $RATE Hz"
-    "$BASELINE" server --port "$PORT" --peers "$N" --snapshot-bytes "$S" --rate "$SNAPSHOT_RATE" \
-        > "$OUT/baseline-$N.server.log" 2>&1 &
-    server_pid=$!
-    wait_udp_port "$PORT" "$server_pid"
-    "$BASELINE" client --host 127.0.0.1 --port "$PORT" --peers "$N" --input-bytes "$I" \
-        --rate "$RATE" --duration "$DURATION" > "$OUT/baseline-$N.client.log" 2>&1 &
-    client_pid=$!
-    measure_window "$server_pid" "$client_pid"
-    C_SERVER_MS=$(per_bot "$SERVER_CPU" "$N"); C_CLIENT_MS=$(per_bot "$CLIENT_CPU" "$N")
-    rc=0; wait "$client_pid" || rc=$?
-    (( rc == 0 )) || log "N=$N: enet-baseline client exited with status $rc"
-    stop "$server_pid"
+    # c. C baseline with the same N, rate, duration and window; with SIDE_BY_SIDE, beside a second Seam run.
+    ALONE=""
+    if [[ $SIDE_BY_SIDE == 1 && -n $ZONE_MS ]]; then
+        ALONE="{\"zone_ms_per_bot_per_s\": $ZONE_MS, \"swarm_ms_per_bot_per_s\": $SWARM_MS, \"window_s\": $SEAM_WINDOW}"
+        REPORT="$OUT/seam-$N.side.json"
+        rm -f "$REPORT"
+        start_seam "$N" "$REPORT" "seam-$N.side"
+        start_baseline "$N"
+        measure_side_by_side "$zone_pid" "$bots_pid" "$server_pid" "$client_pid"
+        ZONE_MS=$(per_bot "$ZONE_CPU" "$N"); SWARM_MS=$(per_bot "$BOTS_CPU" "$N")
+        SEAM_WINDOW=$WINDOW SEAM_ZONE_CPU=$ZONE_CPU SEAM_BOTS_CPU=$BOTS_CPU
+        C_SERVER_MS=$(per_bot "$SERVER_CPU" "$N"); C_CLIENT_MS=$(per_bot "$CLIENT_CPU" "$N")
+        finish_pair "$client_pid" "enet-baseline client" "$server_pid"
+        finish_pair "$bots_pid" "seam bots (see $OUT/seam-$N.side.bots.log)" "$zone_pid"
+        [[ -f $REPORT ]] || die "seam bots wrote no report at $REPORT"
+        fields=$(read_report "$REPORT") || die "could not read $REPORT"
+        read -r BYTES_IN BYTES_OUT SEAM_CONNECTED _ <<< "$fields"
+    else
+        start_baseline "$N"
+        measure_window "$server_pid" "$client_pid"
+        C_SERVER_MS=$(per_bot "$SERVER_CPU" "$N"); C_CLIENT_MS=$(per_bot "$CLIENT_CPU" "$N")
+        finish_pair "$client_pid" "enet-baseline client" "$server_pid"
+    fi
     C_CONNECTED=$(grep -o 'connected=[0-9]*' "$OUT/baseline-$N.client.log" | head -1 | cut -d= -f2)
     C_CONNECTED=${C_CONNECTED:-?}
 
@@ -229,7 +284,8 @@ def num(s):
     except ValueError:
         return None
 print(json.dumps({
-    "n": $N, "rate_hz": $RATE, "duration_s": $DURATION,
+    "n": $N, "rate_hz": $RATE, "duration_s": $DURATION, "side_by_side": $SIDE_BY_SIDE == 1,
+    "seam_alone": ${ALONE:-None},
     "seam": None if "$ZONE_MS" == "" else {
         "window_s": num("${SEAM_WINDOW:-}"),
         "zone_cpu_s": num("${SEAM_ZONE_CPU:-}"), "bots_cpu_s": num("${SEAM_BOTS_CPU:-}"),

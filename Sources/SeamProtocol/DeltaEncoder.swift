@@ -12,13 +12,15 @@ public struct EntityChange: Equatable, Sendable {
     @inlinable
     public static var carried: EntityChange { EntityChange(mask: 0, ext: 0) }
 
-    /// Bytes the change takes after its mask nibble: each field's size selected by its bit, without a branch
-    /// (a zone prices changes per member per client per tick).
+    /// Bytes the change takes after its mask nibble, read from two tables packed in integers (a nibble per
+    /// entry), as a zone prices changes per member per client per tick: by mask, the extension byte (bit 3,
+    /// 1 byte), the velocity step (bit 2, 2 bytes) and the position (bits 0-1: `DeltaCodec.positionBytes`);
+    /// by extension, the full velocity (bit 0, 4 bytes) and the status (bit 1, 2 bytes).
     @inlinable
     public var cost: Int {
         @inline(__always) get {
-            let m = Int(mask), x = Int(ext)
-            return (m >> 3 & 1) + (m >> 2 & 1) * 2 + (x & 1) * 4 + DeltaCodec.positionBytes(m & 3) + (x >> 1 & 1) * 2
+            let m = Int(mask & 0xF), x = Int(ext & 3)
+            return (0x5743_3521_4632_2410 >> (m &* 4)) & 0xF &+ (0x6240 >> (x &* 4)) & 0xF
         }
     }
 }

@@ -181,9 +181,13 @@ struct EntityTable {
         of view: inout [Ref], viewer: UInt32, from center: Vec2,
         into members: inout [(state: EntityState, distanceSquared: Double)]
     ) -> Bool {
-        members.removeAll(keepingCapacity: true)
+        // Every element is overwritten below: only a change of size costs a fill.
+        if members.count > view.count {
+            members.removeLast(members.count - view.count)
+        } else if members.count < view.count {
+            members.append(contentsOf: repeatElement((state: Self.blank, distanceSquared: 0.0), count: view.count - members.count))
+        }
         guard !view.isEmpty else { return true }
-        members.append(contentsOf: repeatElement((state: Self.blank, distanceSquared: 0.0), count: view.count))
         return members.withUnsafeMutableBufferPointer { out in
             states.withUnsafeBufferPointer { states in
                 positions.withUnsafeBufferPointer { positions in

@@ -66,6 +66,29 @@ import Testing
 
     /// The change mask and extension byte as docs/PROTOCOL.md states them, test by test, and the carried
     /// position as the rounding it names: the codec's branch-free forms must agree on every input.
+    /// `EntityChange.cost` against the field sizes of docs/PROTOCOL.md ("Delta snapshot", changes), for
+    /// every mask and extension: the extension byte (mask bit 8), the velocity step (bit 4, i8 pair), the full
+    /// velocity (`e & 1`, i16 pair), the position (bits 1 only: a byte; 1|2: i8 pair; 2 only: u16 pair) and
+    /// the status (`e & 2`, two bytes).
+    @Test func costIsTheDocumentedFieldSizes() {
+        for mask in UInt8(0)...15 {
+            for ext in UInt8(0)...3 {
+                var bytes = 0
+                if mask & 8 != 0 { bytes += 1 }
+                if mask & 4 != 0 { bytes += 2 }
+                if ext & 1 != 0 { bytes += 4 }
+                switch mask & 3 {
+                case 1: bytes += 1
+                case 3: bytes += 2
+                case 2: bytes += 4
+                default: break
+                }
+                if ext & 2 != 0 { bytes += 2 }
+                #expect(EntityChange(mask: mask, ext: ext).cost == bytes, "mask \(mask) ext \(ext)")
+            }
+        }
+    }
+
     @Test func changeAndCarriedFollowTheDocumentedRule() {
         func predicted(_ x: UInt16, _ v: Int16, _ ticks: UInt32) -> Int {
             Int(x) + Int((Double(Int(v) * Int(min(ticks, 64))) / 80).rounded(.toNearestOrAwayFromZero))

@@ -176,8 +176,10 @@ struct EntityTable {
     /// squared distances from `center` now, in the view's (id) order. A member found at another index than
     /// the view recorded (the zone's players came or went, which moves every ghost's index) is looked up
     /// by id and its reference updated. False, with `members` undefined, when one of them left or is the
-    /// `viewer` itself: the caller chooses the view again.
-    func members(
+    /// `viewer` itself: the caller chooses the view again. `mutating` although it changes nothing: the zone
+    /// holds the table in a class, where a non-mutating call read the whole table out first (a copy: a
+    /// retain and a release per array it holds, per snapshot).
+    mutating func members(
         of view: inout [Ref], viewer: UInt32, from center: Vec2,
         into members: inout [(state: EntityState, distanceSquared: Double)]
     ) -> Bool {

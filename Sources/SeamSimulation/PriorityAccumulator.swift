@@ -115,106 +115,71 @@ public struct PriorityAccumulator: Sendable {
         return UInt64(Float(priority).bitPattern) << 32 | UInt64(0xFF_FFFF - index) << 8 | UInt64(cost)
     }
 
+    /// The member index a `dueKey` carries.
     @inlinable @inline(__always)
-    static func index(_ due: UInt64) -> Int { 0xFF_FFFF - Int(truncatingIfNeeded: due >> 8 & 0xFF_FFFF) }
+    public static func index(_ due: UInt64) -> Int { 0xFF_FFFF - Int(truncatingIfNeeded: due >> 8 & 0xFF_FFFF) }
 
+    /// The cost a `dueKey` carries.
     @inlinable @inline(__always)
-    static func cost(_ due: UInt64) -> Int { Int(truncatingIfNeeded: due & 0xFF) }
+    public static func cost(_ due: UInt64) -> Int { Int(truncatingIfNeeded: due & 0xFF) }
 
     /// The greedy part of the choice: `due` lists the members whose priority reached the threshold
-    /// (`dueKey`s, reordered here), costing `wanted` bytes together, `spent` bytes are already taken by the
+    /// (`dueKey`s, reordered here), costing `wanted` bytes together; `spent` bytes are already taken by the
     /// forced and nearest. All are fresh when they fit; otherwise the highest priority first, the first
-    /// whether it fits or not, then each one that still fits, in order of priority. Sets their `fresh` flags
-    /// and returns the bytes spent in all. A zone that finds its due members while it prices them calls this
-    /// directly.
-    ///
-    /// The greedy order is not sorted out in full. Its run of highest keys whose costs fit together is found
-    /// by a quickselect weighted by cost (linear on average); all of it is taken. What is left after that run
-    /// is less than the next member's cost, a few bytes, so only the members below that cost fit at all:
-    /// those few are ordered (by insertion) and taken while they fit. A zone does this per client per tick
-    /// over 40–60 due members, where sorting them all cost 4% of its CPU at 500 bots.
+    /// whether it fits or not, then the next ones while they fit, stopping at the first that does not. Sets
+    /// their `fresh` flags and returns the bytes spent in all.
     @discardableResult
     public static func takeDue(
         _ due: UnsafeMutableBufferPointer<UInt64>, wanted: Int, spent: Int, budget: Int,
         into fresh: UnsafeMutableBufferPointer<Bool>
     ) -> Int {
-        var n = due.count
-        guard n > 0 else { return spent }
         if spent + wanted <= budget {
             for key in due { fresh[index(key)] = true }
             return spent + wanted
         }
-        // Keys are unique, so the order is total.
-        var top = 0
-        for d in 1..<n where due[d] > due[top] { top = d }
-        fresh[index(due[top])] = true
-        var left = budget - spent - cost(due[top])
-        due[top] = due[n - 1]
-        n -= 1
-        guard left >= 0 else { return budget - left }
-        // Members that cost nothing fit whatever the order: taken at once, leaving only the others to order.
-        var rest = 0
-        for d in 0..<n {
-            let key = due[d]
-            if cost(key) == 0 {
-                fresh[index(key)] = true
-            } else {
-                due[rest] = key
-                rest += 1
-            }
-        }
-        // [0, lo) are taken (the highest keys); everything in [hi, rest) is below everything in [lo, hi).
-        var lo = 0, hi = rest
-        while lo < hi {
-            let x = due[lo], y = due[(lo + hi) / 2], z = due[hi - 1]
-            let pivot = max(min(x, y), min(max(x, y), z))
-            // [lo, above) > pivot, branch-free (keys are below 2^63, so `pivot - v`'s top bit is `v > pivot`),
-            // adding up what those above cost.
-            var above = lo, weight = 0
-            for i in lo..<hi {
-                let v = due[i]
-                let bit = Int(truncatingIfNeeded: (pivot &- v) >> 63)
-                due[i] = due[above]
-                due[above] = v
-                above &+= bit
-                weight &+= cost(v) & -bit
-            }
-            guard weight <= left else {
-                hi = above // the run ends among those above the pivot
-                continue
-            }
-            for i in lo..<above { fresh[index(due[i])] = true }
-            left -= weight
-            // The pivot, the highest of [above, hi), next to them.
-            var p = above
-            while due[p] != pivot { p += 1 }
-            due[p] = due[above]
-            due[above] = pivot
-            lo = above
-            guard cost(pivot) <= left else { break }
-            fresh[index(pivot)] = true
-            left -= cost(pivot)
-            lo = above + 1
-        }
-        // Past the run: the members of [lo, rest) that still fit, highest first.
-        var fits = lo
-        for i in lo..<rest where cost(due[i]) <= left {
-            due[fits] = due[i]
-            fits += 1
-        }
-        let tail = UnsafeMutableBufferPointer(rebasing: due[lo..<fits])
-        for d in tail.indices.dropFirst() {
-            let key = tail[d]
-            var e = d
-            while e > tail.startIndex && tail[e - 1] < key {
-                tail[e] = tail[e - 1]
-                e -= 1
-            }
-            tail[e] = key
-        }
-        for key in tail where cost(key) <= left {
+        return spent + takeInPriorityOrder(due, budget: budget - spent) { key, left in
+            guard cost(key) <= left else { return nil }
             fresh[index(key)] = true
-            left -= cost(key)
+            return cost(key)
+        }
+    }
+
+    /// `takeDue`'s order for a caller that learns each member's cost only when it gets there (a zone prices a
+    /// fresh state per member per client per tick, and most due members are never reached): offers the
+    /// keys of `due` (reordered: a max-heap) highest first to `offer`, with the bytes left of `budget`
+    /// (unlimited for the first, which is taken whatever it costs), until `offer` declines one (returns nil:
+    /// it does not fit) or none is left. `offer` returns the bytes the member it took costs. Returns the
+    /// bytes taken in all.
+    @inlinable
+    @discardableResult
+    public static func takeInPriorityOrder(
+        _ due: UnsafeMutableBufferPointer<UInt64>, budget: Int, _ offer: (_ key: UInt64, _ left: Int) -> Int?
+    ) -> Int {
+        var n = due.count
+        guard n > 0 else { return 0 }
+        @inline(__always) func siftDown(_ start: Int, _ n: Int) {
+            let key = due[start]
+            var i = start
+            while true {
+                var c = 2 &* i &+ 1
+                guard c < n else { break }
+                if c &+ 1 < n && due[c &+ 1] > due[c] { c &+= 1 }
+                guard due[c] > key else { break }
+                due[i] = due[c]
+                i = c
+            }
+            due[i] = key
+        }
+        for i in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(i, n) }
+        var left = budget, first = true
+        while n > 0 {
+            let top = due[0]
+            n -= 1
+            due[0] = due[n]
+            siftDown(0, n)
+            guard let cost = offer(top, first ? .max : left) else { break }
+            first = false
+            left -= cost
         }
         return budget - left
     }

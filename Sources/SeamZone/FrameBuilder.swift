@@ -58,7 +58,8 @@ struct FrameBuilder {
     /// Chooses the frame of tick `tick`. Without a baseline (full snapshot) or without the previous frame
     /// sent every member is fresh. Otherwise the forced and the nearest quarter are, then the members whose
     /// priority reached `threshold`, highest first, while the entity section of the delta stays within
-    /// `budget` bytes (the accumulator's rule: `PriorityAccumulator.choose`, its greedy part `takeDue`).
+    /// `budget` bytes (the accumulator's rule: `PriorityAccumulator.choose`; its greedy part here is
+    /// `takeInPriorityOrder`, which prices a member only when its turn comes).
     mutating func build(tick: UInt32, baseline: SentFrame?, previous: SentFrame?, budget: Int, threshold: Double) {
         assert(zip(members, members.dropFirst()).allSatisfy { $0.state.id < $1.state.id }, "members not in id order")
         let n = members.count
@@ -133,19 +134,24 @@ struct FrameBuilder {
         let kept = n - tally.added
         let fixed = (baseline.frame.entities.count + 7) / 8 + (kept + 1) / 2 + 2 + tally.added * EntityState.wireSize
             + tally.repeats
-        let fresh = UnsafeMutableBufferPointer(start: s.fresh, count: n)
-        PriorityAccumulator.takeDue(UnsafeMutableBufferPointer(start: s.due, count: tally.dueCount),
-                                    wanted: tally.wanted, spent: tally.spent, budget: budget - fixed, into: fresh)
-        // The due members taken are fresh after all.
+        // The due members, highest priority first, each priced only when its turn comes: most are never
+        // reached, as the budget runs out first.
         var stale = tally.stale
+        let t = pass.sinceBaseline
         members.withUnsafeBufferPointer { members in
-            for d in 0..<tally.dueCount {
-                let k = Int(s.dueIndex[d])
-                guard fresh[k] else { continue }
-                out.entities[k] = members[k].state
-                out.freshTicks[k] = tick
-                out.changes[k] = s.dueChanges[k]
-                stale -= 1
+            baseline.frame.entities.withUnsafeBufferPointer { base -> Void in
+                PriorityAccumulator.takeInPriorityOrder(UnsafeMutableBufferPointer(start: s.due, count: tally.dueCount),
+                                                        budget: budget - fixed - tally.spent) { key, left in
+                    let k = PriorityAccumulator.index(key), m = members[k].state
+                    let change = DeltaCodec.change(base[Int(out.baseIndices[k])], m, ticks: t)
+                    let extra = max(0, change.cost - out.changes[k].cost)
+                    guard extra <= left else { return nil }
+                    out.entities[k] = m
+                    out.freshTicks[k] = tick
+                    out.changes[k] = change
+                    stale -= 1
+                    return extra
+                }
             }
         }
         return stale
@@ -163,16 +169,17 @@ struct FrameBuilder {
     }
 
     /// What `choose` counted: members added in full, bytes of the repeated states, bytes the fresh ones add,
-    /// bytes the due ones would add, how many are due (listed in the scratch's `due` and `dueIndex`), and how
-    /// many are not fresh before the due ones are taken.
+    /// how many are due (listed in the scratch's `due`), and how many are not fresh before the due ones are
+    /// taken.
     private struct Tally {
-        var added = 0, repeats = 0, spent = 0, wanted = 0, dueCount = 0, stale = 0
+        var added = 0, repeats = 0, spent = 0, dueCount = 0, stale = 0
     }
 
-    /// Every member's entry in the frame (fresh, carried or repeated) written to `out`, in one merge with the baseline and the previous frame (all three in id order), over raw
-    /// buffers: this runs per member per client per tick. The forced and the nearest are fresh; the others
-    /// are carried or repeated, and those whose priority reached the threshold are listed as due, with what
-    /// a fresh state would add (see `PriorityAccumulator`) and its change, for `build` to take.
+    /// Every member's entry in the frame (fresh, carried or repeated) written to `out`, in one merge with the
+    /// baseline and the previous frame (all three in id order), over raw buffers: this runs per member per
+    /// client per tick. The forced and the nearest are fresh; the others are carried or repeated, and those
+    /// whose priority reached the threshold are listed as due (`PriorityAccumulator.dueKey`s) for `build` to
+    /// take, highest first, pricing each fresh state only then.
     private static func choose(
         _ members: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>,
         base: UnsafeBufferPointer<EntityState>, baseFresh: UnsafeBufferPointer<UInt32>,
@@ -187,8 +194,7 @@ struct FrameBuilder {
         let samePrevious = pass.sincePrevious == pass.sinceBaseline && prev.count == base.count
         // The columns, read once: stores through them are not reloads of the structures' fields.
         let outEntities = out.entities, outFreshTicks = out.freshTicks, outChanges = out.changes
-        let outBaseIndices = out.baseIndices, due = s.due, dueIndex = s.dueIndex
-        let dueChanges = s.dueChanges, dueFresh = s.fresh
+        let outBaseIndices = out.baseIndices, due = s.due
         @inline(__always) func set(_ k: Int, _ state: EntityState, freshTick: UInt32, change: EntityChange,
                                    baseIndex: Int32) {
             outEntities[k] = state
@@ -208,8 +214,6 @@ struct FrameBuilder {
                 continue
             }
             let old = base[i], baseIndex = Int32(truncatingIfNeeded: i)
-            // What a fresh state costs against the baseline: nearly every kept member needs it.
-            let freshChange = DeltaCodec.change(old, m, ticks: t)
             if samePrevious {
                 q = i
             } else {
@@ -217,6 +221,7 @@ struct FrameBuilder {
                 guard q < prev.count, prev[q].id == id else {
                     // Out of the last frame sent (or none was): which of its states the client saw since the
                     // baseline is not known here.
+                    let freshChange = DeltaCodec.change(old, m, ticks: t)
                     tally.spent += freshChange.cost
                     set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
                     continue
@@ -238,24 +243,21 @@ struct FrameBuilder {
             let alternativeCost = alternativeChange.cost
             tally.repeats += alternativeCost
             if alternative.health != m.health || alternative.flags != m.flags || d2 <= cut {
+                let freshChange = DeltaCodec.change(old, m, ticks: t)
                 tally.spent += max(0, freshChange.cost - alternativeCost)
                 set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
                 continue
             }
             set(k, alternative, freshTick: lastFresh, change: alternativeChange, baseIndex: baseIndex)
             tally.stale += 1
-            // Priced only when it may be fresh this tick: most are not.
+            // Its priority is worked out only when it may reach the threshold; what a fresh state would cost,
+            // only if its turn comes (in `build`).
             let age = tick &- lastFresh
             if PriorityAccumulator.mayReach(threshold, inverse: inverseThreshold, age: age, distanceSquared: d2),
                case let priority = PriorityAccumulator.priority(age: age, distanceSquared: d2),
                priority >= threshold
             {
-                let extra = max(0, freshChange.cost - alternativeCost)
-                dueChanges[k] = freshChange
-                dueFresh[k] = false
-                tally.wanted += extra
-                due[tally.dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k, cost: extra)
-                dueIndex[tally.dueCount] = Int32(truncatingIfNeeded: k)
+                due[tally.dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k, cost: 0)
                 tally.dueCount += 1
             }
         }
@@ -276,20 +278,14 @@ struct FrameBuilder {
 }
 
 /// `FrameBuilder`'s per-member scratch columns, grown as needed and kept from frame to frame: the members'
-/// distances (for the nearest cut) and the due members' details. Raw
+/// distances (for the nearest cut) and the due members' keys. Raw
 /// storage: `build` writes them once per member per client per tick, and an array checks its uniqueness on
 /// each write. Nothing in it outlives a `build` call, so copies of a builder may share it.
 private final class Scratch {
     private(set) var capacity = 0
     private(set) var distances = UnsafeMutablePointer<Double>.allocate(capacity: 0)
-    /// The due members, in the order found: `PriorityAccumulator.dueKey`s (reordered by `takeDue`) and
-    /// member indices.
+    /// The due members: `PriorityAccumulator.dueKey`s (reordered as they are taken).
     private(set) var due = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
-    private(set) var dueIndex = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-    /// By member index, meaningful for due members only: the fresh state's change, and whether `takeDue`
-    /// took it.
-    private(set) var dueChanges = UnsafeMutablePointer<EntityChange>.allocate(capacity: 0)
-    private(set) var fresh = UnsafeMutablePointer<Bool>.allocate(capacity: 0)
 
     /// Room for `count` members (contents are not kept).
     func reserve(_ count: Int) {
@@ -298,9 +294,6 @@ private final class Scratch {
         capacity = max(count, 2 * capacity)
         distances = column(repeating: 0)
         due = column(repeating: 0)
-        dueIndex = column(repeating: 0)
-        dueChanges = column(repeating: .carried)
-        fresh = column(repeating: false)
     }
 
     /// A column of `capacity` elements, all `value`.
@@ -312,8 +305,7 @@ private final class Scratch {
 
     private func release() {
         // Trivial element types: nothing to deinitialize.
-        distances.deallocate(); due.deallocate(); dueIndex.deallocate()
-        dueChanges.deallocate(); fresh.deallocate()
+        distances.deallocate(); due.deallocate()
     }
 
     deinit { release() }

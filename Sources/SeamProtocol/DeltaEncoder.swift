@@ -136,9 +136,12 @@ public struct DeltaEncoder {
                     next += 1
                 }
                 next = i + 1
-                let old = base[i], new = cur[j], m = changes[j].mask, ext = changes[j].ext
-                o.or(k & 1 == 0 ? m : m << 4, at: masksAt + k >> 1)
+                let m = changes[j].mask
                 k += 1
+                // Carried (most members of a busy zone's deltas): the zeroed nibble says it all.
+                guard m != 0 else { continue }
+                let old = base[i], new = cur[j], ext = changes[j].ext
+                o.or((k - 1) & 1 == 0 ? m : m << 4, at: masksAt + (k - 1) >> 1)
                 if m & DeltaCodec.extended != 0 { o.u8(ext) }
                 if m & DeltaCodec.velocityStep != 0 {
                     o.i8(Int8(Int(new.vx) - Int(old.vx))); o.i8(Int8(Int(new.vy) - Int(old.vy)))

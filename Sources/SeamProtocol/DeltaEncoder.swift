@@ -14,8 +14,9 @@ public struct EntityChange: Equatable, Sendable {
 
     /// Bytes the change takes after its mask nibble, read from two tables packed in integers (a nibble per
     /// entry), as a zone prices changes per member per client per tick: by mask, the extension byte (bit 3,
-    /// 1 byte), the velocity step (bit 2, 2 bytes) and the position (bits 0-1: `DeltaCodec.positionBytes`);
-    /// by extension, the full velocity (bit 0, 4 bytes) and the status (bit 1, 2 bytes).
+    /// 1 byte), the velocity step (bit 2, 2 bytes) and the position (bits 0-1: 0 predicted, 1 an i4 pair,
+    /// 3 an i8 pair, 2 an absolute u16 pair: 0, 1, 2, 4 bytes); by extension, the full velocity (bit 0,
+    /// 4 bytes) and the status (bit 1, 2 bytes).
     @inlinable
     public var cost: Int {
         @inline(__always) get {
@@ -136,12 +137,12 @@ public struct DeltaEncoder {
                     next += 1
                 }
                 next = i + 1
-                let m = changes[j].mask
+                let m = changes[j].mask, nibble = k
                 k += 1
                 // Carried (most members of a busy zone's deltas): the zeroed nibble says it all.
                 guard m != 0 else { continue }
                 let old = base[i], new = cur[j], ext = changes[j].ext
-                o.or((k - 1) & 1 == 0 ? m : m << 4, at: masksAt + (k - 1) >> 1)
+                o.or(nibble & 1 == 0 ? m : m << 4, at: masksAt + nibble >> 1)
                 if m & DeltaCodec.extended != 0 { o.u8(ext) }
                 if m & DeltaCodec.velocityStep != 0 {
                     o.i8(Int8(Int(new.vx) - Int(old.vx))); o.i8(Int8(Int(new.vy) - Int(old.vy)))

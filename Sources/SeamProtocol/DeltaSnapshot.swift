@@ -96,11 +96,6 @@ public enum DeltaCodec {
     @usableFromInline static let extVelocity: UInt8 = 1
     @usableFromInline static let extStatus: UInt8 = 2
 
-    /// Bytes of a kept entity's position by its kind, the mask's low two bits: 0 predicted (none), 1 an i4
-    /// pair, 3 an i8 pair, 2 an absolute u16 pair.
-    @inlinable @inline(__always)
-    static func positionBytes(_ kind: Int) -> Int { (0x2410 >> (kind * 4)) & 0xF }
-
     /// Where an entity would be after `ticks` at velocity (vx, vy): position units are 1/64 tile,
     /// velocity 1/256 tile/s, a tick 1/20 s, so a tick moves vx / 80 units (rounded half away from zero).
     @inlinable @inline(__always)

@@ -183,12 +183,8 @@ struct EntityTable {
         of view: inout [Ref], viewer: UInt32, from center: Vec2,
         into members: inout [(state: EntityState, distanceSquared: Double)]
     ) -> Bool {
-        // Every element is overwritten below: only a change of size costs a fill.
-        if members.count > view.count {
-            members.removeLast(members.count - view.count)
-        } else if members.count < view.count {
-            members.append(contentsOf: repeatElement((state: Self.blank, distanceSquared: 0.0), count: view.count - members.count))
-        }
+        // Every element is overwritten below.
+        members.resize(to: view.count, fill: (state: Self.blank, distanceSquared: 0.0))
         guard !view.isEmpty else { return true }
         return members.withUnsafeMutableBufferPointer { out in
             states.withUnsafeBufferPointer { states in

@@ -43,10 +43,9 @@ struct FrameBuilder {
     }
 
     /// The squared distance within which the nearest quarter of `members` lie (at least 8; infinite when
-    /// that is all of them).
+    /// that is all of them). The scratch must have room for the members.
     private func nearestCut() -> Double {
         let n = members.count
-        scratch.reserve(n)
         let distances = scratch.distances
         members.withUnsafeBufferPointer { members in
             for k in 0..<n { distances[k] = members[k].distanceSquared }
@@ -64,10 +63,10 @@ struct FrameBuilder {
         assert(zip(members, members.dropFirst()).allSatisfy { $0.state.id < $1.state.id }, "members not in id order")
         let n = members.count
         let none = EntityChange.carried
-        Self.resize(&entities, to: n, fill: Self.blank)
-        Self.resize(&freshTicks, to: n, fill: 0)
-        Self.resize(&changes, to: n, fill: none)
-        Self.resize(&baseIndices, to: n, fill: -1)
+        entities.resize(to: n, fill: Self.blank)
+        freshTicks.resize(to: n, fill: 0)
+        changes.resize(to: n, fill: none)
+        baseIndices.resize(to: n, fill: -1)
         stale = 0
         guard n > 0 else { return }
         guard let baseline else {
@@ -80,8 +79,8 @@ struct FrameBuilder {
             changes.withUnsafeMutableBufferPointer { $0.update(repeating: none) }
             return
         }
-        let cut = nearestCut()
         scratch.reserve(n)
+        let cut = nearestCut()
         let pass = Pass(tick: tick, sinceBaseline: tick &- baseline.frame.tick,
                         sincePrevious: tick &- (previous?.frame.tick ?? tick), cut: cut, threshold: threshold)
         // The output columns are written in place: each is checked for uniqueness once here, not per write.
@@ -122,7 +121,7 @@ struct FrameBuilder {
                 baseline.freshTicks.withUnsafeBufferPointer { baseFresh in
                     (previous?.frame.entities ?? []).withUnsafeBufferPointer { prev in
                         (previous?.freshTicks ?? []).withUnsafeBufferPointer { prevFresh in
-                            Self.choose(members, base: base, baseFresh: baseFresh, previous: prev,
+                            Self.merge(members, base: base, baseFresh: baseFresh, previous: prev,
                                         previousFresh: prevFresh, pass, due: s, into: out)
                         }
                     }
@@ -168,7 +167,7 @@ struct FrameBuilder {
         var threshold: Double
     }
 
-    /// What `choose` counted: members added in full, bytes of the repeated states, bytes the fresh ones add,
+    /// What `merge` counted: members added in full, bytes of the repeated states, bytes the fresh ones add,
     /// how many are due (listed in the scratch's `due`), and how many are not fresh before the due ones are
     /// taken.
     private struct Tally {
@@ -180,7 +179,7 @@ struct FrameBuilder {
     /// client per tick. The forced and the nearest are fresh; the others are carried or repeated, and those
     /// whose priority reached the threshold are listed as due (`PriorityAccumulator.dueKey`s) for `build` to
     /// take, highest first, pricing each fresh state only then.
-    private static func choose(
+    private static func merge(
         _ members: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>,
         base: UnsafeBufferPointer<EntityState>, baseFresh: UnsafeBufferPointer<UInt32>,
         previous prev: UnsafeBufferPointer<EntityState>, previousFresh prevFresh: UnsafeBufferPointer<UInt32>,
@@ -262,16 +261,6 @@ struct FrameBuilder {
             }
         }
         return tally
-    }
-
-    /// `array` with `count` elements, keeping its storage and whatever the kept elements hold (the caller
-    /// overwrites every one).
-    private static func resize<T>(_ array: inout [T], to count: Int, fill: T) {
-        if array.count > count {
-            array.removeLast(array.count - count)
-        } else if array.count < count {
-            array.append(contentsOf: repeatElement(fill, count: count - array.count))
-        }
     }
 
     fileprivate static let blank = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)

@@ -44,6 +44,27 @@ public struct DeltaEncoder {
         }
     }
 
+    /// A frame's entities and coins, each in id order, in storage the caller keeps (a zone's `FrameStore`).
+    public struct Frame {
+        public var tick: UInt32
+        public var entities: UnsafeBufferPointer<EntityState>
+        public var coins: UnsafeBufferPointer<CoinView>
+
+        @inlinable
+        public init(tick: UInt32, entities: UnsafeBufferPointer<EntityState>, coins: UnsafeBufferPointer<CoinView>) {
+            self.tick = tick; self.entities = entities; self.coins = coins
+        }
+
+        /// The baseline checksum of the frame (`SnapshotFrame.checksum`).
+        public var checksum: UInt16 {
+            var hash = FrameChecksum()
+            for e in entities { hash.add(e) }
+            hash.endEntities()
+            for c in coins { hash.add(c) }
+            return hash.value
+        }
+    }
+
     /// Writes the delta of `current` against `baseline`, whose checksum the caller passes (a zone computes it
     /// once, when the frame is made). `known`, when given, is what the caller worked out choosing what to
     /// send (a zone's frame builder): the encoder then walks the lists once instead of merging them again.
@@ -54,11 +75,35 @@ public struct DeltaEncoder {
         _ current: SnapshotFrame, lastInputSequence: UInt32, me: SelfState, baseline: SnapshotFrame,
         baselineChecksum: UInt16, known: Known? = nil, into w: inout ByteWriter
     ) -> UInt16 {
+        let known = known ?? Self.known(of: current.entities, against: baseline.entities, ticks: current.tick &- baseline.tick)
+        return current.entities.withUnsafeBufferPointer { cur in
+            current.coins.withUnsafeBufferPointer { curCoins in
+                baseline.entities.withUnsafeBufferPointer { base in
+                    baseline.coins.withUnsafeBufferPointer { baseCoins in
+                        known.changes.withUnsafeBufferPointer { changes in
+                            known.baseIndices.withUnsafeBufferPointer { baseIndices in
+                                encode(Frame(tick: current.tick, entities: cur, coins: curCoins),
+                                       lastInputSequence: lastInputSequence, me: me,
+                                       baseline: Frame(tick: baseline.tick, entities: base, coins: baseCoins),
+                                       baselineChecksum: baselineChecksum, changes: changes, baseIndices: baseIndices,
+                                       into: &w)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `encode` over frames in the caller's storage, with what it knows of each current entity (`Known`,
+    /// index for index with `current.entities`): nothing is copied or reference counted.
+    public mutating func encode(
+        _ current: Frame, lastInputSequence: UInt32, me: SelfState, baseline: Frame, baselineChecksum: UInt16,
+        changes: UnsafeBufferPointer<EntityChange>, baseIndices: UnsafeBufferPointer<Int32>, into w: inout ByteWriter
+    ) -> UInt16 {
         let tick = current.tick, ticks = tick &- baseline.tick
         let base = baseline.entities, cur = current.entities
         let baseCoins = baseline.coins, curCoins = current.coins
-        let known = known ?? Self.known(of: cur, against: base, ticks: ticks)
-        let changes = known.changes, baseIndices = known.baseIndices
         precondition(changes.count == cur.count && baseIndices.count == cur.count, "one change and index per current entity")
         // Room for the worst case: every current entity kept with every field, or added in full.
         let maximum = DeltaCodec.headerSize + (base.count + 7) / 8 + (cur.count + 1) / 2 + cur.count * EntityState.wireSize
@@ -70,15 +115,7 @@ public struct DeltaEncoder {
             o.u32(tick); o.u32(baseline.tick); o.u16(baselineChecksum); o.u32(lastInputSequence)
             o.u16(me.x); o.u16(me.y); o.i16(me.vx); o.i16(me.vy)
             o.u8(me.health); o.u8(me.flags); o.u16(me.coins); o.u16(me.kills); o.u16(me.deaths)
-            base.withUnsafeBufferPointer { base in
-                cur.withUnsafeBufferPointer { cur in
-                    changes.withUnsafeBufferPointer { changes in
-                        baseIndices.withUnsafeBufferPointer { baseIndices in
-                            checksum = Self.entities(cur, base, changes, baseIndices, ticks: ticks, into: &o)
-                        }
-                    }
-                }
-            }
+            checksum = Self.entities(cur, base, changes, baseIndices, ticks: ticks, into: &o)
             Self.coins(curCoins, baseCoins, into: &o)
         }
         checksum.endEntities()
@@ -173,7 +210,8 @@ public struct DeltaEncoder {
 
     /// Coins: a removed-or-moved bitmap over the baseline, then the added (or moved) ones in full: a first
     /// merge for the bitmap and the count, a second for the coins themselves.
-    private static func coins(_ cur: [CoinView], _ base: [CoinView], into o: inout RawWriter) {
+    private static func coins(_ cur: UnsafeBufferPointer<CoinView>, _ base: UnsafeBufferPointer<CoinView>,
+                              into o: inout RawWriter) {
         let goneAt = o.zeros((base.count + 7) / 8)
         var fresh = 0
         merge(baseCount: base.count, currentCount: cur.count, baseID: { base[$0].id }, currentID: { cur[$0].id },

@@ -32,11 +32,9 @@ public struct SnapshotFrame: Equatable, Sendable {
     /// checksum, so a client never applies a delta to a different frame of the same tick. Both ends compute
     /// it for every frame they keep (docs/PROTOCOL.md, "Baseline checksum").
     public var checksum: UInt16 {
-        var hash = FrameChecksum()
-        for e in entities { hash.add(e) }
-        hash.endEntities()
-        for c in coins { hash.add(c) }
-        return hash.value
+        entities.withUnsafeBufferPointer { entities in
+            coins.withUnsafeBufferPointer { DeltaEncoder.Frame(tick: tick, entities: entities, coins: $0).checksum }
+        }
     }
 }
 

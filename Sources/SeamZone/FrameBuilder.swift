@@ -30,17 +30,34 @@ struct FrameBuilder {
     /// `changes` and `baseIndices` as the encoder takes them.
     var known: DeltaEncoder.Known { DeltaEncoder.Known(changes: changes, baseIndices: baseIndices) }
 
+    /// The frame's columns after `build` (entities, fresh ticks, changes, baseline indices) as buffers for
+    /// `body`. `mutating` although it changes nothing: the zone holds the builder in a class, where a
+    /// non-mutating call copies the builder out first (a retain and a release per array in it).
+    mutating func withFrame<R>(
+        _ body: (UnsafeBufferPointer<EntityState>, UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<EntityChange>,
+                 UnsafeBufferPointer<Int32>) -> R
+    ) -> R {
+        entities.withUnsafeBufferPointer { entities in
+            freshTicks.withUnsafeBufferPointer { freshTicks in
+                changes.withUnsafeBufferPointer { changes in
+                    baseIndices.withUnsafeBufferPointer { body(entities, freshTicks, changes, $0) }
+                }
+            }
+        }
+    }
+
     private var scratch = Scratch()
+
+    /// A frame sent before, as `build` reads it: its entities in id order and the tick of the fresh state
+    /// behind each, in storage the caller keeps (a zone's `FrameStore`) for the call.
+    struct Sent {
+        var tick: UInt32
+        var entities: UnsafeBufferPointer<EntityState>
+        var freshTicks: UnsafeBufferPointer<UInt32>
+    }
 
     /// Members always fresh: the nearest quarter, and at least 8.
     static func alwaysFresh(of count: Int) -> Int { max(8, (count + 3) / 4) }
-
-    /// Takes the arrays of a frame the zone no longer keeps as the next output buffers, so building a
-    /// frame allocates nothing once warm (the frame kept shares the output arrays).
-    mutating func reuse(_ old: inout SentFrame) {
-        swap(&entities, &old.frame.entities)
-        swap(&freshTicks, &old.freshTicks)
-    }
 
     /// The squared distance within which the nearest quarter of `members` lie (at least 8; infinite when
     /// that is all of them). The scratch must have room for the members.
@@ -59,7 +76,7 @@ struct FrameBuilder {
     /// priority reached `threshold`, highest first, while the entity section of the delta stays within
     /// `budget` bytes (the accumulator's rule: `PriorityAccumulator.choose`; its greedy part here is
     /// `takeInPriorityOrder`, which prices a member only when its turn comes).
-    mutating func build(tick: UInt32, baseline: SentFrame?, previous: SentFrame?, budget: Int, threshold: Double) {
+    mutating func build(tick: UInt32, baseline: Sent?, previous: Sent?, budget: Int, threshold: Double) {
         assert(zip(members, members.dropFirst()).allSatisfy { $0.state.id < $1.state.id }, "members not in id order")
         let n = members.count
         let none = EntityChange.carried
@@ -81,8 +98,8 @@ struct FrameBuilder {
         }
         scratch.reserve(n)
         let cut = nearestCut()
-        let pass = Pass(tick: tick, sinceBaseline: tick &- baseline.frame.tick,
-                        sincePrevious: tick &- (previous?.frame.tick ?? tick), cut: cut, threshold: threshold)
+        let pass = Pass(tick: tick, sinceBaseline: tick &- baseline.tick,
+                        sincePrevious: tick &- (previous?.tick ?? tick), cut: cut, threshold: threshold)
         // The output columns are written in place: each is checked for uniqueness once here, not per write.
         var stale = 0
         let members = members, s = scratch
@@ -112,45 +129,34 @@ struct FrameBuilder {
     /// `build` with a baseline, into `out`: the merge, then the due members that fit the budget made fresh.
     /// Returns how many members are not fresh.
     private static func choose(
-        _ members: [(state: EntityState, distanceSquared: Double)], _ pass: Pass, baseline: SentFrame,
-        previous: SentFrame?, budget: Int, scratch s: Scratch, into out: Output
+        _ members: [(state: EntityState, distanceSquared: Double)], _ pass: Pass, baseline: Sent,
+        previous: Sent?, budget: Int, scratch s: Scratch, into out: Output
     ) -> Int {
-        let n = members.count, tick = pass.tick
+        let n = members.count, tick = pass.tick, base = baseline.entities
         let tally = members.withUnsafeBufferPointer { members in
-            baseline.frame.entities.withUnsafeBufferPointer { base in
-                baseline.freshTicks.withUnsafeBufferPointer { baseFresh in
-                    (previous?.frame.entities ?? []).withUnsafeBufferPointer { prev in
-                        (previous?.freshTicks ?? []).withUnsafeBufferPointer { prevFresh in
-                            Self.merge(members, base: base, baseFresh: baseFresh, previous: prev,
-                                        previousFresh: prevFresh, pass, due: s, into: out)
-                        }
-                    }
-                }
-            }
+            Self.merge(members, base: base, baseFresh: baseline.freshTicks, previous: previous?.entities ?? .init(start: nil, count: 0),
+                       previousFresh: previous?.freshTicks ?? .init(start: nil, count: 0), pass, due: s, into: out)
         }
         // What the entity section takes whatever is fresh: the removed bitmap, a nibble per kept member, the
         // added ones in full, and the repeated states.
         let kept = n - tally.added
-        let fixed = (baseline.frame.entities.count + 7) / 8 + (kept + 1) / 2 + 2 + tally.added * EntityState.wireSize
-            + tally.repeats
+        let fixed = (base.count + 7) / 8 + (kept + 1) / 2 + 2 + tally.added * EntityState.wireSize + tally.repeats
         // The due members, highest priority first, each priced only when its turn comes: most are never
         // reached, as the budget runs out first.
         var stale = tally.stale
         let t = pass.sinceBaseline
-        members.withUnsafeBufferPointer { members in
-            baseline.frame.entities.withUnsafeBufferPointer { base -> Void in
-                PriorityAccumulator.takeInPriorityOrder(UnsafeMutableBufferPointer(start: s.due, count: tally.dueCount),
-                                                        budget: budget - fixed - tally.spent) { key, left in
-                    let k = PriorityAccumulator.index(key), m = members[k].state
-                    let change = DeltaCodec.change(base[Int(out.baseIndices[k])], m, ticks: t)
-                    let extra = max(0, change.cost - out.changes[k].cost)
-                    guard extra <= left else { return nil }
-                    out.entities[k] = m
-                    out.freshTicks[k] = tick
-                    out.changes[k] = change
-                    stale -= 1
-                    return extra
-                }
+        members.withUnsafeBufferPointer { members -> Void in
+            PriorityAccumulator.takeInPriorityOrder(UnsafeMutableBufferPointer(start: s.due, count: tally.dueCount),
+                                                    budget: budget - fixed - tally.spent) { key, left in
+                let k = PriorityAccumulator.index(key), m = members[k].state
+                let change = DeltaCodec.change(base[Int(out.baseIndices[k])], m, ticks: t)
+                let extra = max(0, change.cost - out.changes[k].cost)
+                guard extra <= left else { return nil }
+                out.entities[k] = m
+                out.freshTicks[k] = tick
+                out.changes[k] = change
+                stale -= 1
+                return extra
             }
         }
         return stale

@@ -26,12 +26,8 @@ struct Session {
     var ackTick: UInt32 = 0
     /// Events for this player's next Events message.
     var outbox: [GameEvent] = []
-    /// The snapshots sent on this connection, by tick modulo `frameHistory`: baselines for deltas.
-    var frames: [SentFrame?] = []
-    /// The frames before this tick have been given up (older than the acknowledged one: never a baseline
-    /// again, as acknowledgements only go forward or back to 0).
-    var releasedBelow: UInt32 = 0
-    /// Tick of the last snapshot sent on this connection (its frame is in `frames` while recent).
+    /// Tick of the last snapshot sent on this connection (its frame is in the zone's `FrameStore` while
+    /// recent).
     var lastSentTick: UInt32 = 0
     /// The other players this connection's snapshots carry, as last chosen (see `viewRefreshTicks`).
     var view: [EntityTable.Ref] = []
@@ -48,26 +44,9 @@ struct Session {
     /// A delta's baseline must be at most this many ticks old (1.6 s at 20 Hz); older means a full snapshot.
     static let frameHistory = 32
 
+    /// Back to idle. The zone gives back the slot's frames too (`ZoneServer.resetSession`).
     mutating func reset() {
         self = Session()
-    }
-}
-
-/// A snapshot as sent on a connection: the frame both ends keep, and for each of its entities (same order)
-/// the tick of the fresh state behind it: the frame's tick when sent fresh, an older one when carried or
-/// repeated (see `FrameBuilder`).
-struct SentFrame {
-    var frame: SnapshotFrame
-    var freshTicks: [UInt32]
-    /// `frame.checksum`, computed once: a delta against this frame names it.
-    let checksum: UInt16
-
-    /// `checksum` must be `frame.checksum` when given (the delta encoder hashes the frame as it writes it).
-    init(frame: SnapshotFrame, freshTicks: [UInt32], checksum: UInt16? = nil) {
-        assert(checksum == nil || checksum == frame.checksum, "not the frame's checksum")
-        self.frame = frame
-        self.freshTicks = freshTicks
-        self.checksum = checksum ?? frame.checksum
     }
 }
 

@@ -147,7 +147,7 @@ extension ZoneServer {
         sessions[slot].leaveReason = "disconnected"
         // The client dropped its baselines when the owner changed: no delta until it acknowledges anew.
         sessions[slot].ackTick = 0
-        sessions[slot].frames.removeAll()
+        frameStore.clear(slot: slot)
         send(.owner(player: id, epoch: record.epoch, tick: UInt32(truncatingIfNeeded: simulation.tick),
                     zoneIndex: UInt16(config.zone.index)), to: host.peer(slot: slot))
         sendSnapshot(slot: slot)

@@ -115,7 +115,7 @@ extension ZoneServer {
             return
         }
         if links[index]?.slot != peer.slot {
-            if let old = links[index]?.slot, old != peer.slot { host.peer(slot: old).reset(); sessions[old].reset() }
+            if let old = links[index]?.slot, old != peer.slot { host.peer(slot: old).reset(); resetSession(old) }
             links[index]?.slot = peer.slot
             sendLink(.hello(zoneIndex: UInt16(config.zone.index), mac: secret.linkProof(from: config.zone.index, to: index)),
                      slot: peer.slot)

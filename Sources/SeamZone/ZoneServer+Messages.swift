@@ -13,13 +13,13 @@ extension ZoneServer {
             peer.disableThrottle()
             if let index = linkIndex(ofSlot: peer.slot) {
                 // Our own outgoing link completed.
-                sessions[peer.slot].reset()
+                resetSession(peer.slot)
                 sessions[peer.slot].phase = .link
                 linkConnected(index, peer: peer)
                 return
             }
             counters.connects += 1
-            sessions[peer.slot].reset()
+            resetSession(peer.slot)
             sessions[peer.slot].phase = data == ZoneServer.linkConnectData ? .link : .connected
             if stopping {
                 refuse(peer, .shuttingDown, "zone \(config.zone.id) is shutting down")
@@ -38,7 +38,7 @@ extension ZoneServer {
                     owned[session.playerId] = p
                 }
             }
-            sessions[peer.slot].reset()
+            resetSession(peer.slot)
         case .receive(let peer, let channel, let bytes):
             if sessions[peer.slot].phase == .link {
                 receiveLink(bytes, channel: channel, from: peer)
@@ -188,6 +188,12 @@ extension ZoneServer {
     }
 
     /// Tells the peer why, disconnects it once the reason is delivered, counts and journals the refusal.
+    /// The connection slot back to idle, its kept frames given back.
+    func resetSession(_ slot: Int) {
+        frameStore.clear(slot: slot)
+        sessions[slot].reset()
+    }
+
     func refuse(_ peer: Peer, _ code: RefuseCode, _ message: String) {
         switch code {
         case .wrongVersion: counters.refusedWrongVersion += 1

@@ -101,11 +101,6 @@ extension ZoneServer {
         return packet
     }
 
-    /// Keeps a frame no connection needs as the next frames' storage (a few: the rest are freed).
-    private func spare(_ frame: SentFrame) {
-        if spareFrames.count < 8 { spareFrames.append(frame) }
-    }
-
     /// The snapshot of `slot`'s player, with `entityTable` current for `sim`. With `recent` false (a
     /// snapshot sent between ticks) the view is chosen afresh.
     private func sendSnapshot(slot: Int, in sim: ZoneSimulation, recent: Bool = true) {
@@ -145,83 +140,60 @@ extension ZoneServer {
         }
 
         // The baseline is the frame the client acknowledged, if still kept; with it, far members may be
-        // carried instead of fresh (see `FrameBuilder`).
-        // The session's frames are worked on out of `sessions` (swapped out and back) so that each access
-        // is not a nested copy-on-write check.
-        let history = Session.frameHistory
-        var frames: [SentFrame?] = []
-        swap(&frames, &sessions[slot].frames)
-        defer { swap(&frames, &sessions[slot].frames) }
-        if frames.count != history { frames = Array(repeating: nil, count: history) }
-        var baseline: SentFrame?
+        // carried instead of fresh (see `FrameBuilder`). The frames older than it are given up first: the
+        // next frame is kept in the storage of one just given up (see `FrameStore`).
+        let store = frameStore, history = UInt32(store.history)
         let ack = sessions[slot].ackTick
-        if config.deltas, ack != 0, tick &- ack < UInt32(history), let b = frames[Int(ack) % history], b.frame.tick == ack {
-            baseline = b
-        }
-        // The frames older than the acknowledged one are given up as soon as the acknowledgement comes, so
-        // a connection keeps a few frames, not `history`, and the next frame is built in the arrays of one
-        // just given up (see `spareFrames`). After a jump of `history` or more (or back to 0) they are left
-        // to be overwritten when the ring comes round.
-        let released = sessions[slot].releasedBelow
-        if ack &- released < UInt32(history) {
-            var t = released
-            while t != ack {
-                if let old = frames[Int(t) % history], old.frame.tick == t {
-                    frames[Int(t) % history] = nil
-                    spare(old)
-                }
-                t &+= 1
-            }
-        }
-        sessions[slot].releasedBelow = ack
-        if let old = frames[Int(tick) % history], tick &- old.frame.tick >= UInt32(history) {
-            frames[Int(tick) % history] = nil
-            spare(old)
-        }
-        if var reused = spareFrames.popLast() {
-            frameBuilder.reuse(&reused)
-            swap(&snapCoins, &reused.frame.coins)
-        }
+        store.release(slot: slot, below: ack)
+        let baseline = config.deltas && ack != 0 && tick &- ack < history ? store.frame(slot: slot, tick: ack) : nil
         let last = sessions[slot].lastSentTick
-        var previous = frames[Int(last) % history]
-        if previous?.frame.tick != last || tick &- last >= UInt32(history) { previous = nil }
+        let previous = tick &- last < history ? store.frame(slot: slot, tick: last) : nil
         // The entity section gets what the delta budget leaves after the header and the coins' bitmap.
-        let entityBudget = updateBudget - DeltaCodec.headerSize - 2 - ((baseline?.frame.coins.count ?? 0) + 7) / 8
-        frameBuilder.build(tick: tick, baseline: baseline, previous: previous, budget: entityBudget,
+        let entityBudget = updateBudget - DeltaCodec.headerSize - 2 - ((baseline?.coins.count ?? 0) + 7) / 8
+        frameBuilder.build(tick: tick, baseline: baseline?.sent, previous: previous?.sent, budget: entityBudget,
                            threshold: updateThreshold)
-        let entities = frameBuilder.entities
-        counters.entitiesSent += UInt64(entities.count)
+        let entityCount = frameBuilder.members.count
+        counters.entitiesSent += UInt64(entityCount)
         counters.entitiesStale += UInt64(frameBuilder.stale)
 
         // The nearest coins that fit a full snapshot, in id order.
         snapCoins.removeAll(keepingCapacity: true)
-        var fullSize = Snapshot.headerSize + entities.count * EntityState.wireSize + 2
+        var fullSize = Snapshot.headerSize + entityCount * EntityState.wireSize + 2
         for c in visibleCoins {
             guard fullSize + CoinView.wireSize <= budget else { break }
             snapCoins.append(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
             fullSize += CoinView.wireSize
         }
         snapCoins.sort { $0.id < $1.id }
-        let frame = SnapshotFrame(tick: tick, sortedEntities: entities, sortedCoins: snapCoins)
 
         // The delta against the client's acknowledged frame when it is smaller than the full snapshot (it
-        // nearly always is), else the full one (the same frame).
-        var delta = false
-        var checksum: UInt16?
-        if let baseline {
-            checksum = deltaEncoder.encode(frame, lastInputSequence: lastApplied, me: me, baseline: baseline.frame,
-                                baselineChecksum: baseline.checksum,
-                                known: frameBuilder.known, into: &deltaWriter)
-            delta = deltaWriter.count < fullSize
+        // nearly always is), else the full one (the same frame). The frame is kept either way.
+        let delta = frameBuilder.withFrame { entities, freshTicks, changes, baseIndices in
+            snapCoins.withUnsafeBufferPointer { coins in
+                let frame = DeltaEncoder.Frame(tick: tick, entities: entities, coins: coins)
+                var delta = false
+                let checksum: UInt16
+                if let baseline {
+                    checksum = deltaEncoder.encode(
+                        frame, lastInputSequence: lastApplied, me: me,
+                        baseline: DeltaEncoder.Frame(tick: baseline.tick, entities: baseline.entities, coins: baseline.coins),
+                        baselineChecksum: baseline.checksum, changes: changes, baseIndices: baseIndices, into: &deltaWriter)
+                    delta = deltaWriter.count < fullSize
+                } else {
+                    checksum = frame.checksum
+                }
+                if !delta {
+                    snapshotWriter.begin(tick: tick, lastInputSequence: lastApplied, me: me)
+                    for e in entities { snapshotWriter.entity(e) }
+                    snapshotWriter.beginCoins()
+                    for c in coins { snapshotWriter.coin(c) }
+                    snapshotWriter.finish()
+                }
+                store.keep(slot: slot, tick: tick, checksum: checksum, entities: entities, freshTicks: freshTicks,
+                           coins: coins)
+                return delta
+            }
         }
-        if !delta {
-            snapshotWriter.begin(tick: tick, lastInputSequence: lastApplied, me: me)
-            for e in entities { snapshotWriter.entity(e) }
-            snapshotWriter.beginCoins()
-            for c in snapCoins { snapshotWriter.coin(c) }
-            snapshotWriter.finish()
-        }
-        frames[Int(tick) % history] = SentFrame(frame: frame, freshTicks: frameBuilder.freshTicks, checksum: checksum)
         sessions[slot].lastSentTick = tick
         let bytes = delta ? deltaWriter.bytes : snapshotWriter.writer.bytes
         do {

@@ -49,10 +49,8 @@ public final class ZoneServer {
     /// This tick's entities in wire form, ranked by id (see `EntityTable`).
     var entityTable = EntityTable()
     var snapCoins: [CoinView] = []
-    /// Frames no connection can use as a baseline any more (older than its acknowledged one), whose arrays
-    /// the next frames are built in (see `sendSnapshot`): a connection then holds the few frames between its
-    /// acknowledgement and now, not `Session.frameHistory` of them (a 500-bot zone's RSS 84 MB → 32 MB).
-    var spareFrames: [SentFrame] = []
+    /// The frames sent on each connection, kept as the baselines of its deltas.
+    let frameStore: FrameStore
     /// One kept ENet packet per connection slot for its snapshots (made at its first): creating a packet per
     /// snapshot cost two mallocs and two frees, 10,000 a second at 500 clients.
     var snapshotPackets: [ReusablePacket?] = []
@@ -124,6 +122,7 @@ public final class ZoneServer {
         simulation = ZoneSimulation(
             map: config.map, zone: config.zone, config: config.simulation, startTick: worldClock.tick(at: now))
         sessions = Array(repeating: Session(), count: host.peerLimit)
+        frameStore = FrameStore(slots: host.peerLimit, history: Session.frameHistory)
         journal = try config.journalDirectory.map { dir throws(ZoneError) in try Journal(directory: dir, zone: config.zone.id) }
         journal(.start(map: config.map.name, tickRate: config.simulation.tickRate,
                        coinsInZone: simulation.coins.count, capacity: config.capacity))

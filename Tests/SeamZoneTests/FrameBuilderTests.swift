@@ -6,6 +6,28 @@ import Testing
 
 @testable import SeamZone
 
+/// A frame as these tests keep it, in arrays (the zone keeps its frames in a `FrameStore`).
+struct SentFrame {
+    var frame: SnapshotFrame
+    var freshTicks: [UInt32]
+    var checksum: UInt16 { frame.checksum }
+}
+
+extension FrameBuilder {
+    /// `build` with frames kept in arrays, lent to the builder for the call.
+    mutating func build(tick: UInt32, baseline: SentFrame?, previous: SentFrame?, budget: Int, threshold: Double) {
+        func lend(_ f: SentFrame?, _ body: (Sent?) -> Void) {
+            guard let f else { return body(nil) }
+            f.frame.entities.withUnsafeBufferPointer { entities in
+                f.freshTicks.withUnsafeBufferPointer { body(Sent(tick: f.frame.tick, entities: entities, freshTicks: $0)) }
+            }
+        }
+        lend(baseline) { b in
+            lend(previous) { p in build(tick: tick, baseline: b, previous: p, budget: budget, threshold: threshold) }
+        }
+    }
+}
+
 /// Fresh and carried members over a lossy, late channel: the client's frames stay the zone's frames, the
 /// nearest are always fresh, no member's state goes back in time or waits for ever.
 @Suite struct FrameBuilderTests {

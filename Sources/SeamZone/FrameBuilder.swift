@@ -15,38 +15,41 @@ struct FrameBuilder {
     /// The client's view this tick, in id order: set by the caller before `build` (the zone puts it in
     /// order with `EntityTable`, without sorting).
     var members: [(state: EntityState, distanceSquared: Double)] = []
-    /// The frame's entities after `build`, sorted by id, and the tick of the fresh state behind each.
-    private(set) var entities: [EntityState] = []
-    private(set) var freshTicks: [UInt32] = []
-    /// Each entity's change against its baseline state (what `DeltaEncoder` writes), known once `build`
-    /// chose it; meaningless for entities the baseline lacks and when there is no baseline.
-    private(set) var changes: [EntityChange] = []
-    /// Each entity's index in the baseline's entities, -1 for one the baseline lacks (what `DeltaEncoder`
-    /// would find by walking both lists again); meaningless when there is no baseline.
-    private(set) var baseIndices: [Int32] = []
-    /// How many of `entities` are not fresh this tick (carried or repeated).
+    /// How many of the frame's entities are not fresh this tick (carried or repeated), after `build`.
     private(set) var stale = 0
+    /// Entities in the frame after `build` (the members').
+    private(set) var count = 0
+    /// The output and scratch columns, raw (see `Columns`), and their owner.
+    private var columns = Columns()
+    private var storage = Storage()
 
-    /// `changes` and `baseIndices` as the encoder takes them.
-    var known: DeltaEncoder.Known { DeltaEncoder.Known(changes: changes, baseIndices: baseIndices) }
+    /// The frame `build` chose, in the builder's storage: valid until its next `build`.
+    struct Frame {
+        /// The entities, sorted by id, and the tick of the fresh state behind each.
+        var entities: UnsafeBufferPointer<EntityState>
+        var freshTicks: UnsafeBufferPointer<UInt32>
+        /// Each entity's change against its baseline state (what `DeltaEncoder` writes); meaningless for
+        /// entities the baseline lacks and when there is no baseline.
+        var changes: UnsafeBufferPointer<EntityChange>
+        /// Each entity's index in the baseline's entities, -1 for one the baseline lacks (what
+        /// `DeltaEncoder` would find by walking both lists again); meaningless when there is no baseline.
+        var baseIndices: UnsafeBufferPointer<Int32>
+    }
 
-    /// The frame's columns after `build` (entities, fresh ticks, changes, baseline indices) as buffers for
-    /// `body`. `mutating` although it changes nothing: the zone holds the builder in a class, where a
-    /// non-mutating call copies the builder out first (a retain and a release per array in it).
-    mutating func withFrame<R>(
-        _ body: (UnsafeBufferPointer<EntityState>, UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<EntityChange>,
-                 UnsafeBufferPointer<Int32>) -> R
-    ) -> R {
-        entities.withUnsafeBufferPointer { entities in
-            freshTicks.withUnsafeBufferPointer { freshTicks in
-                changes.withUnsafeBufferPointer { changes in
-                    baseIndices.withUnsafeBufferPointer { body(entities, freshTicks, changes, $0) }
-                }
-            }
+    var frame: Frame {
+        @inline(__always) get {
+            Frame(entities: UnsafeBufferPointer(start: columns.entities, count: count),
+                  freshTicks: UnsafeBufferPointer(start: columns.freshTicks, count: count),
+                  changes: UnsafeBufferPointer(start: columns.changes, count: count),
+                  baseIndices: UnsafeBufferPointer(start: columns.baseIndices, count: count))
         }
     }
 
-    private var scratch = Scratch()
+    /// The frame's entities and fresh ticks, copied (for tests).
+    var entities: [EntityState] { Array(frame.entities) }
+    var freshTicks: [UInt32] { Array(frame.freshTicks) }
+    /// `changes` and `baseIndices` as the encoder's array form takes them (for tests).
+    var known: DeltaEncoder.Known { DeltaEncoder.Known(changes: Array(frame.changes), baseIndices: Array(frame.baseIndices)) }
 
     /// A frame sent before, as `build` reads it: its entities in id order and the tick of the fresh state
     /// behind each, in storage the caller keeps (a zone's `FrameStore`) for the call.
@@ -60,13 +63,11 @@ struct FrameBuilder {
     static func alwaysFresh(of count: Int) -> Int { max(8, (count + 3) / 4) }
 
     /// The squared distance within which the nearest quarter of `members` lie (at least 8; infinite when
-    /// that is all of them). The scratch must have room for the members.
-    private func nearestCut() -> Double {
+    /// that is all of them), using `distances` (room for every member) as scratch.
+    private static func nearestCut(of members: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>,
+                                   scratch distances: UnsafeMutablePointer<Double>) -> Double {
         let n = members.count
-        let distances = scratch.distances
-        members.withUnsafeBufferPointer { members in
-            for k in 0..<n { distances[k] = members[k].distanceSquared }
-        }
+        for k in 0..<n { distances[k] = members[k].distanceSquared }
         return PriorityAccumulator.nearestCut(always: Self.alwaysFresh(of: n),
                                               in: UnsafeMutableBufferPointer(start: distances, count: n))
     }
@@ -80,40 +81,32 @@ struct FrameBuilder {
         assert(zip(members, members.dropFirst()).allSatisfy { $0.state.id < $1.state.id }, "members not in id order")
         let n = members.count
         let none = EntityChange.carried
-        entities.resize(to: n, fill: Self.blank)
-        freshTicks.resize(to: n, fill: 0)
-        changes.resize(to: n, fill: none)
-        baseIndices.resize(to: n, fill: -1)
+        // A copy shares its original's storage until it builds: then it takes storage of its own, so one
+        // builder's frame is never overwritten or freed by another's `build`.
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = Storage()
+            columns = Columns()
+        }
+        if n > columns.capacity { columns = storage.reserve(n) }
+        count = n
         stale = 0
         guard n > 0 else { return }
-        guard let baseline else {
-            members.withUnsafeBufferPointer { members in
-                entities.withUnsafeMutableBufferPointer { entities in
-                    for k in 0..<n { entities[k] = members[k].state }
-                }
+        let c = columns
+        // Raw columns: the zone calls this per client per tick, and arrays held in a class cost a retain and
+        // a release each per use (each a locked instruction waiting for the stores before it).
+        let out = Output(entities: c.entities, freshTicks: c.freshTicks, changes: c.changes, baseIndices: c.baseIndices)
+        let stale = members.withUnsafeBufferPointer { members -> Int in
+            guard let baseline else {
+                for k in 0..<n { out.entities[k] = members[k].state }
+                out.freshTicks.update(repeating: tick, count: n)
+                out.changes.update(repeating: none, count: n)
+                out.baseIndices.update(repeating: -1, count: n)
+                return 0
             }
-            freshTicks.withUnsafeMutableBufferPointer { $0.update(repeating: tick) }
-            changes.withUnsafeMutableBufferPointer { $0.update(repeating: none) }
-            return
-        }
-        scratch.reserve(n)
-        let cut = nearestCut()
-        let pass = Pass(tick: tick, sinceBaseline: tick &- baseline.tick,
-                        sincePrevious: tick &- (previous?.tick ?? tick), cut: cut, threshold: threshold)
-        // The output columns are written in place: each is checked for uniqueness once here, not per write.
-        var stale = 0
-        let members = members, s = scratch
-        entities.withUnsafeMutableBufferPointer { entities in
-            freshTicks.withUnsafeMutableBufferPointer { freshTicks in
-                changes.withUnsafeMutableBufferPointer { changes in
-                    baseIndices.withUnsafeMutableBufferPointer { baseIndices in
-                        let out = Output(entities: entities.baseAddress!, freshTicks: freshTicks.baseAddress!,
-                                         changes: changes.baseAddress!, baseIndices: baseIndices.baseAddress!)
-                        stale = Self.choose(members, pass, baseline: baseline, previous: previous, budget: budget,
-                                            scratch: s, into: out)
-                    }
-                }
-            }
+            let cut = Self.nearestCut(of: members, scratch: c.distances)
+            let pass = Pass(tick: tick, sinceBaseline: tick &- baseline.tick,
+                            sincePrevious: tick &- (previous?.tick ?? tick), cut: cut, threshold: threshold)
+            return Self.choose(members, pass, baseline: baseline, previous: previous, budget: budget, due: c.due, into: out)
         }
         self.stale = stale
     }
@@ -129,14 +122,13 @@ struct FrameBuilder {
     /// `build` with a baseline, into `out`: the merge, then the due members that fit the budget made fresh.
     /// Returns how many members are not fresh.
     private static func choose(
-        _ members: [(state: EntityState, distanceSquared: Double)], _ pass: Pass, baseline: Sent,
-        previous: Sent?, budget: Int, scratch s: Scratch, into out: Output
+        _ members: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>, _ pass: Pass, baseline: Sent,
+        previous: Sent?, budget: Int, due: UnsafeMutablePointer<UInt64>, into out: Output
     ) -> Int {
         let n = members.count, tick = pass.tick, base = baseline.entities
-        let tally = members.withUnsafeBufferPointer { members in
-            Self.merge(members, base: base, baseFresh: baseline.freshTicks, previous: previous?.entities ?? .init(start: nil, count: 0),
-                       previousFresh: previous?.freshTicks ?? .init(start: nil, count: 0), pass, due: s, into: out)
-        }
+        let tally = Self.merge(members, base: base, baseFresh: baseline.freshTicks,
+                               previous: previous?.entities ?? .init(start: nil, count: 0),
+                               previousFresh: previous?.freshTicks ?? .init(start: nil, count: 0), pass, due: due, into: out)
         // What the entity section takes whatever is fresh: the removed bitmap, a nibble per kept member, the
         // added ones in full, and the repeated states.
         let kept = n - tally.added
@@ -145,19 +137,17 @@ struct FrameBuilder {
         // reached, as the budget runs out first.
         var stale = tally.stale
         let t = pass.sinceBaseline
-        members.withUnsafeBufferPointer { members -> Void in
-            PriorityAccumulator.takeInPriorityOrder(UnsafeMutableBufferPointer(start: s.due, count: tally.dueCount),
-                                                    budget: budget - fixed - tally.spent) { key, left in
-                let k = PriorityAccumulator.index(key), m = members[k].state
-                let change = DeltaCodec.change(base[Int(out.baseIndices[k])], m, ticks: t)
-                let extra = max(0, change.cost - out.changes[k].cost)
-                guard extra <= left else { return nil }
-                out.entities[k] = m
-                out.freshTicks[k] = tick
-                out.changes[k] = change
-                stale -= 1
-                return extra
-            }
+        PriorityAccumulator.takeInPriorityOrder(UnsafeMutableBufferPointer(start: due, count: tally.dueCount),
+                                                budget: budget - fixed - tally.spent) { key, left in
+            let k = PriorityAccumulator.index(key), m = members[k].state
+            let change = DeltaCodec.change(base[Int(out.baseIndices[k])], m, ticks: t)
+            let extra = max(0, change.cost - out.changes[k].cost)
+            guard extra <= left else { return nil }
+            out.entities[k] = m
+            out.freshTicks[k] = tick
+            out.changes[k] = change
+            stale -= 1
+            return extra
         }
         return stale
     }
@@ -189,7 +179,7 @@ struct FrameBuilder {
         _ members: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>,
         base: UnsafeBufferPointer<EntityState>, baseFresh: UnsafeBufferPointer<UInt32>,
         previous prev: UnsafeBufferPointer<EntityState>, previousFresh prevFresh: UnsafeBufferPointer<UInt32>,
-        _ pass: Pass, due s: Scratch, into out: Output
+        _ pass: Pass, due: UnsafeMutablePointer<UInt64>, into out: Output
     ) -> Tally {
         let none = EntityChange.carried
         let tick = pass.tick, t = pass.sinceBaseline, tp = pass.sincePrevious, cut = pass.cut
@@ -199,7 +189,7 @@ struct FrameBuilder {
         let samePrevious = pass.sincePrevious == pass.sinceBaseline && prev.count == base.count
         // The columns, read once: stores through them are not reloads of the structures' fields.
         let outEntities = out.entities, outFreshTicks = out.freshTicks, outChanges = out.changes
-        let outBaseIndices = out.baseIndices, due = s.due
+        let outBaseIndices = out.baseIndices
         @inline(__always) func set(_ k: Int, _ state: EntityState, freshTick: UInt32, change: EntityChange,
                                    baseIndex: Int32) {
             outEntities[k] = state
@@ -272,36 +262,47 @@ struct FrameBuilder {
     fileprivate static let blank = EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 0, flags: 0)
 }
 
-/// `FrameBuilder`'s per-member scratch columns, grown as needed and kept from frame to frame: the members'
-/// distances (for the nearest cut) and the due members' keys. Raw
-/// storage: `build` writes them once per member per client per tick, and an array checks its uniqueness on
-/// each write. Nothing in it outlives a `build` call, so copies of a builder may share it.
-private final class Scratch {
-    private(set) var capacity = 0
-    private(set) var distances = UnsafeMutablePointer<Double>.allocate(capacity: 0)
-    /// The due members: `PriorityAccumulator.dueKey`s (reordered as they are taken).
-    private(set) var due = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
-
-    /// Room for `count` members (contents are not kept).
-    func reserve(_ count: Int) {
-        guard count > capacity else { return }
-        release()
-        capacity = max(count, 2 * capacity)
-        distances = column(repeating: 0)
-        due = column(repeating: 0)
+extension FrameBuilder {
+    /// The builder's columns, per member, raw: the frame's (entities, fresh ticks, changes, baseline
+    /// indices) and the scratch (distances for the nearest cut, the due members' keys). `build` writes them
+    /// once per member per client per tick, where an array would check its uniqueness on each write.
+    fileprivate struct Columns {
+        var capacity = 0
+        var entities = UnsafeMutablePointer<EntityState>(bitPattern: 8)!
+        var freshTicks = UnsafeMutablePointer<UInt32>(bitPattern: 8)!
+        var changes = UnsafeMutablePointer<EntityChange>(bitPattern: 8)!
+        var baseIndices = UnsafeMutablePointer<Int32>(bitPattern: 8)!
+        var distances = UnsafeMutablePointer<Double>(bitPattern: 8)!
+        /// `PriorityAccumulator.dueKey`s (reordered as they are taken).
+        var due = UnsafeMutablePointer<UInt64>(bitPattern: 8)!
     }
 
-    /// A column of `capacity` elements, all `value`.
-    private func column<T>(repeating value: T) -> UnsafeMutablePointer<T> {
-        let p = UnsafeMutablePointer<T>.allocate(capacity: capacity)
-        p.initialize(repeating: value, count: capacity)
-        return p
-    }
+    /// Owns the columns (frees them), grown as needed and kept from frame to frame.
+    fileprivate final class Storage {
+        private var columns = Columns()
 
-    private func release() {
-        // Trivial element types: nothing to deinitialize.
-        distances.deallocate(); due.deallocate()
-    }
+        /// Columns with room for `count` members (contents are not kept).
+        func reserve(_ count: Int) -> Columns {
+            guard count > columns.capacity else { return columns }
+            release()
+            let capacity = max(count, 2 * columns.capacity)
+            func column<T>(_ value: T) -> UnsafeMutablePointer<T> {
+                let p = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+                p.initialize(repeating: value, count: capacity)
+                return p
+            }
+            columns = Columns(capacity: capacity, entities: column(FrameBuilder.blank), freshTicks: column(0),
+                              changes: column(.carried), baseIndices: column(-1), distances: column(0), due: column(0))
+            return columns
+        }
 
-    deinit { release() }
+        private func release() {
+            guard columns.capacity > 0 else { return }
+            // Trivial element types: nothing to deinitialize.
+            columns.entities.deallocate(); columns.freshTicks.deallocate(); columns.changes.deallocate()
+            columns.baseIndices.deallocate(); columns.distances.deallocate(); columns.due.deallocate()
+        }
+
+        deinit { release() }
+    }
 }

@@ -168,31 +168,31 @@ extension ZoneServer {
 
         // The delta against the client's acknowledged frame when it is smaller than the full snapshot (it
         // nearly always is), else the full one (the same frame). The frame is kept either way.
-        let delta = frameBuilder.withFrame { entities, freshTicks, changes, baseIndices in
-            snapCoins.withUnsafeBufferPointer { coins in
-                let frame = DeltaEncoder.Frame(tick: tick, entities: entities, coins: coins)
-                var delta = false
-                let checksum: UInt16
-                if let baseline {
-                    checksum = deltaEncoder.encode(
-                        frame, lastInputSequence: lastApplied, me: me,
-                        baseline: DeltaEncoder.Frame(tick: baseline.tick, entities: baseline.entities, coins: baseline.coins),
-                        baselineChecksum: baseline.checksum, changes: changes, baseIndices: baseIndices, into: &deltaWriter)
-                    delta = deltaWriter.count < fullSize
-                } else {
-                    checksum = frame.checksum
-                }
-                if !delta {
-                    snapshotWriter.begin(tick: tick, lastInputSequence: lastApplied, me: me)
-                    for e in entities { snapshotWriter.entity(e) }
-                    snapshotWriter.beginCoins()
-                    for c in coins { snapshotWriter.coin(c) }
-                    snapshotWriter.finish()
-                }
-                store.keep(slot: slot, tick: tick, checksum: checksum, entities: entities, freshTicks: freshTicks,
-                           coins: coins)
-                return delta
+        let built = frameBuilder.frame
+        let delta = snapCoins.withUnsafeBufferPointer { coins in
+            let frame = DeltaEncoder.Frame(tick: tick, entities: built.entities, coins: coins)
+            var delta = false
+            let checksum: UInt16
+            if let baseline {
+                checksum = deltaEncoder.encode(
+                    frame, lastInputSequence: lastApplied, me: me,
+                    baseline: DeltaEncoder.Frame(tick: baseline.tick, entities: baseline.entities, coins: baseline.coins),
+                    baselineChecksum: baseline.checksum, changes: built.changes, baseIndices: built.baseIndices,
+                    into: &deltaWriter)
+                delta = deltaWriter.count < fullSize
+            } else {
+                checksum = frame.checksum
             }
+            if !delta {
+                snapshotWriter.begin(tick: tick, lastInputSequence: lastApplied, me: me)
+                for e in built.entities { snapshotWriter.entity(e) }
+                snapshotWriter.beginCoins()
+                for c in coins { snapshotWriter.coin(c) }
+                snapshotWriter.finish()
+            }
+            store.keep(slot: slot, tick: tick, checksum: checksum, entities: built.entities,
+                       freshTicks: built.freshTicks, coins: coins)
+            return delta
         }
         sessions[slot].lastSentTick = tick
         let bytes = delta ? deltaWriter.bytes : snapshotWriter.writer.bytes

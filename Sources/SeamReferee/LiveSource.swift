@@ -5,9 +5,10 @@ import SeamProtocol
 /// The referee's live input: an observer connection to every zone, their records merged into one stream.
 ///
 /// Records of one zone arrive in order, but zones are independent: a record is held back `delayMs` after
-/// its own timestamp so that records of other zones with earlier timestamps can still arrive, then released
-/// in stream order (the order `JournalSource` gives offline). `lagMs` says how far behind the zones the
-/// checker is.
+/// its own timestamp, and until every observed zone has sent a later one, so that records of other zones with
+/// earlier timestamps can still arrive (at most `maximumHoldMs`: see `LiveMerge.watermark`), then released in
+/// stream order (the order `JournalSource` gives offline). `lagMs` says how far behind the zones the checker
+/// is.
 public final class LiveSource {
     /// A zone to observe, with the proof of the cluster secret it expects (see `ClusterSecret.observerProof`).
     public struct Zone: Sendable {
@@ -29,6 +30,7 @@ public final class LiveSource {
 
     let host: NetHost
     let delayMs: Int64
+    let maximumHoldMs: Int64
     var connections: [Connection]
     var merge: LiveMerge
     /// Each connection's queue in `merge`.
@@ -40,9 +42,10 @@ public final class LiveSource {
     /// Wall-clock milliseconds between the newest record released and now.
     public private(set) var lagMs: Int64 = 0
 
-    public init(zones: [Zone], delayMs: Int = 300) throws(NetError) {
+    public init(zones: [Zone], delayMs: Int = 300, maximumHoldMs: Int = 10_000) throws(NetError) {
         host = try NetHost(bind: nil, peerLimit: max(1, zones.count), channelLimit: Wire.channelCount)
         self.delayMs = Int64(delayMs)
+        self.maximumHoldMs = Int64(maximumHoldMs)
         connections = zones.map { Connection(zone: $0) }
         merge = LiveMerge(zoneCount: zones.count)
         queueOfConnection = LiveMerge.queueOrder(zones.map(\.id))
@@ -58,7 +61,10 @@ public final class LiveSource {
             connections[i].peer = try? host.connect(to: connections[i].zone.address, channels: Wire.channelCount)
         }
         _ = try? host.service(timeoutMs: timeoutMs) { event in handle(event) }
-        return release(upTo: nowMs - delayMs, nowMs: nowMs)
+        var streaming = Array(repeating: false, count: connections.count)
+        for i in connections.indices { streaming[queueOfConnection[i]] = connections[i].observing }
+        let watermark = merge.watermark(now: nowMs, delay: delayMs, maximumHold: maximumHoldMs, streaming: streaming)
+        return release(upTo: watermark, nowMs: nowMs)
     }
 
     /// Everything still held back, in stream order (at the end of a run).

@@ -37,6 +37,32 @@ import Testing
         #expect(merge.release(upTo: 40).map(\.ms) == [30, 31])
     }
 
+    /// A zone whose records come late holds the others' back until it has sent a later one, so its `offer`
+    /// is still checked before the neighbour's `accept` of the same player; a zone that falls further behind
+    /// than the maximum hold holds nobody back past it, and one not streaming not at all.
+    @Test func aLaggingZoneHoldsTheOthersBackUpToTheMaximumHold() throws {
+        var merge = LiveMerge(zoneCount: 2)
+        let streaming = [true, true]
+        func watermark(_ now: Int64) -> Int64 { merge.watermark(now: now, delay: 300, maximumHold: 10_000, streaming: streaming) }
+        merge.append(try record("accept", "a", ms: 1_005), queue: 0)
+        merge.append(try record("join", "a", ms: 1_900), queue: 0)
+        merge.append(try record("join", "b", ms: 900), queue: 1)
+        // At 2,000 ms the fixed hold-back alone would release a's accept (1,005 <= 1,700); b's newest is 900.
+        #expect(watermark(2_000) == 899)
+        #expect(merge.release(upTo: watermark(2_000)).isEmpty)
+        // b's late offer of the same player (1,004 ms) and a later record arrive: now the offer comes first.
+        merge.append(try record("offer", "b", ms: 1_004), queue: 1)
+        merge.append(try record("join", "b", ms: 1_950), queue: 1)
+        #expect(merge.release(upTo: watermark(2_100)).map { "\($0.zone):\($0.type)" } == ["b:join", "b:offer", "a:accept"])
+        // b stalls: a's records wait at most the maximum hold.
+        merge.append(try record("join", "a", ms: 2_900), queue: 0)
+        #expect(watermark(3_000) == 1_949)
+        #expect(watermark(12_950) == 2_950)
+        #expect(merge.release(upTo: watermark(12_950)).map(\.ms) == [1_900, 1_950, 2_900])
+        // A zone not observed holds nobody back.
+        #expect(merge.watermark(now: 3_000, delay: 300, maximumHold: 10_000, streaming: [true, false]) == 2_700)
+    }
+
     /// The same records as journal files, read by `JournalSource`.
     func offline(a: [RefereeRecord], b: [RefereeRecord]) throws -> [String] {
         let dir = NSTemporaryDirectory() + "seam-merge-\(UUID().uuidString.prefix(8))"

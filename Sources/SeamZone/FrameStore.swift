@@ -47,7 +47,7 @@ final class FrameStore {
     private var coinChunks: [UnsafeMutablePointer<CoinView>] = []
     /// Frame numbers given back, the most recent last (reused first).
     private var free: [Int32] = []
-    /// Frames in use, for the zone's status.
+    /// How many frames are kept (not given back).
     private(set) var kept = 0
 
     init(slots: Int, history: Int) {

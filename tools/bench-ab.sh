@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench-ab.sh — compare the CPU cost of two zone binaries under the same load, side by side.
+# bench-ab.sh — compare the CPU cost of two zone (or swarm) binaries under the same load, side by side.
 #
 # Changes of a few percent drown in this machine's drift when two builds are measured one after the other
 # (tools/bench-cpu.sh pairs move by 10% from minute to minute). Here both zones run at the same time, each
@@ -7,12 +7,17 @@
 # whatever the machine does to one it does to the other. Each run prints both zones' CPU ticks over the
 # window and B/A; the last line is the mean of B/A. Two copies of the same binary give 0.97-1.03.
 #
+# With SIDE=swarm it compares the swarms instead: both zones run A_SEAM, swarm A runs A_SEAM and swarm B
+# runs B_SEAM, and the ratio is swarm B's CPU over swarm A's.
+#
 # Usage:
 #   tools/bench-ab.sh A_SEAM B_SEAM                     # 3 runs, 300 bots per zone
 #   RUNS=4 COUNT=400 tools/bench-ab.sh old/seam .build/release/seam
+#   SIDE=swarm tools/bench-ab.sh old/seam .build/release/seam
 #
-# Environment (defaults): RUNS (3), COUNT (300), SWARM (A_SEAM: the swarm binary; it must speak the wire
-#   version of both zones), WARMUP (8 s after the swarms start), WINDOW (12 s), OUT (out/bench-ab).
+# Environment (defaults): RUNS (3), COUNT (300), SIDE (zone), SWARM (A_SEAM: the swarm binary with
+#   SIDE=zone; it must speak the wire version of both zones), WARMUP (8 s after the swarms start), WINDOW
+#   (12 s), OUT (out/bench-ab).
 # Both zones must speak the swarm's wire version. Needs 2 cores; nothing else should run meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +27,8 @@ A=$1 B=$2
 RUNS=${RUNS:-3}
 COUNT=${COUNT:-300}
 SWARM=${SWARM:-$A}
+SIDE=${SIDE:-zone}
+[[ $SIDE == zone || $SIDE == swarm ]] || { echo "$0: SIDE must be zone or swarm, not $SIDE" >&2; exit 2; }
 WARMUP=${WARMUP:-8}
 WINDOW=${WINDOW:-12}
 OUT=${OUT:-out/bench-ab}
@@ -34,21 +41,24 @@ ratios=()
 for (( run = 1; run <= RUNS; run++ )); do
     pa=$(free_port) pb=$(free_port)
     "$A" zone --map Maps/duel.map --zone west --port "$pa" --capacity 550 > "$OUT/zone-a.log" 2>&1 & za=$!
-    "$B" zone --map Maps/duel.map --zone west --port "$pb" --capacity 550 > "$OUT/zone-b.log" 2>&1 & zb=$!
+    zone_b=$B swarm_a=$SWARM swarm_b=$SWARM
+    [[ $SIDE == swarm ]] && zone_b=$A swarm_a=$A swarm_b=$B
+    "$zone_b" zone --map Maps/duel.map --zone west --port "$pb" --capacity 550 > "$OUT/zone-b.log" 2>&1 & zb=$!
     sleep 1
     duration=$(( WARMUP + WINDOW + 4 ))
-    for side in a b; do
-        port=$pa; [[ $side == b ]] && port=$pb
-        "$SWARM" bots --map Maps/duel.map --zone west --address "west=127.0.0.1:$port" --count "$COUNT" \
-            --duration "$duration" --no-dashboard --behavior wander --seed 7 > "$OUT/bots-$side.log" 2>&1 &
-    done
+    "$swarm_a" bots --map Maps/duel.map --zone west --address "west=127.0.0.1:$pa" --count "$COUNT" \
+        --duration "$duration" --no-dashboard --behavior wander --seed 7 > "$OUT/bots-a.log" 2>&1 & sa=$!
+    "$swarm_b" bots --map Maps/duel.map --zone west --address "west=127.0.0.1:$pb" --count "$COUNT" \
+        --duration "$duration" --no-dashboard --behavior wander --seed 7 > "$OUT/bots-b.log" 2>&1 & sb=$!
+    measure_a=$za measure_b=$zb
+    [[ $SIDE == swarm ]] && measure_a=$sa measure_b=$sb
     sleep "$WARMUP"
-    a0=$(cpu_ticks $za) b0=$(cpu_ticks $zb)
+    a0=$(cpu_ticks $measure_a) b0=$(cpu_ticks $measure_b)
     sleep "$WINDOW"
-    a1=$(cpu_ticks $za) b1=$(cpu_ticks $zb)
+    a1=$(cpu_ticks $measure_a) b1=$(cpu_ticks $measure_b)
     bench_cleanup
     ratio=$(awk "BEGIN { printf \"%.3f\", ($b1 - $b0) / ($a1 - $a0) }")
     ratios+=("$ratio")
-    echo "run $run: zone A $((a1 - a0)) ticks, zone B $((b1 - b0)) ticks, B/A $ratio"
+    echo "run $run: $SIDE A $((a1 - a0)) ticks, $SIDE B $((b1 - b0)) ticks, B/A $ratio"
 done
 echo "mean B/A over $RUNS runs: $(printf '%s\n' "${ratios[@]}" | awk '{ s += $1 } END { printf "%.3f", s / NR }')"

@@ -58,18 +58,21 @@ extension DeltaCodec {
         let updated = entities.withUnsafeMutableBufferPointer { p in
             base.withUnsafeBufferPointer { b in
                 Result { () throws(DecodeError) -> FrameChecksum in
-                    // A local, not captured from outside: the checksum then stays in a register.
-                    var hasher = FrameChecksum()
+                    // Decoded first, hashed after in a loop of its own: with both in one loop the checksum was
+                    // kept in memory across the reads that may throw. A carried entity (mask 0, most of a busy
+                    // zone's) reads nothing: only its prediction is worked out.
                     var k = 0
                     for i in b.indices where removed[i / 8] & (1 << UInt8(i % 8)) == 0 {
                         let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
-                        let e = try readKept(b[i], mask: m, ticks: ticks, &r)
-                        p[k] = e
+                        p[k] = m == 0 ? carried(b[i], ticks: ticks) : try readKept(b[i], mask: m, ticks: ticks, &r)
+                        k += 1
+                    }
+                    var hasher = FrameChecksum()
+                    for k in 0..<kept {
                         if k % checkpointStride == 0 && k / checkpointStride < checkpoints.count {
                             checkpoints[k / checkpointStride] = hasher
                         }
-                        hasher.add(e)
-                        k += 1
+                        hasher.add(p[k])
                     }
                     return hasher
                 }

@@ -34,8 +34,12 @@ public struct InputCommand: Equatable, Sendable {
     public var firing: Bool { buttons & InputCommand.fire != 0 }
 
     /// Wire order: move x i8, move y i8, aim u16, buttons u8, view tick u32, view fraction u8.
+    func write(into o: inout RawWriter) {
+        o.i8(moveX); o.i8(moveY); o.u16(aim); o.u8(buttons); o.u32(viewTick); o.u8(viewFraction)
+    }
+
     func write(into w: inout ByteWriter) {
-        w.i8(moveX); w.i8(moveY); w.u16(aim); w.u8(buttons); w.u32(viewTick); w.u8(viewFraction)
+        w.append(atMost: InputCommand.wireSize) { write(into: &$0) }
     }
 
     static func read(_ r: inout ByteReader) throws(DecodeError) -> InputCommand {
@@ -80,11 +84,15 @@ public enum ClientMessage: Equatable, Sendable {
             w.string(name, maximumBytes: Wire.maximumNameBytes)
         case .input(let m):
             precondition((1...Wire.maximumInputsPerMessage).contains(m.commands.count))
-            w.u8(MessageType.input.rawValue)
-            w.u32(m.ackTick)
-            w.u32(m.newestSequence)
-            w.u8(UInt8(m.commands.count))
-            for c in m.commands { c.write(into: &w) }
+            // In one reserved run, not field by field: a swarm writes one per bot per tick, and each append
+            // checked the array's capacity and uniqueness (4% of a swarm's instructions).
+            w.append(atMost: 10 + m.commands.count * InputCommand.wireSize) { o in
+                o.u8(MessageType.input.rawValue)
+                o.u32(m.ackTick)
+                o.u32(m.newestSequence)
+                o.u8(UInt8(m.commands.count))
+                for c in m.commands { c.write(into: &o) }
+            }
         case .leave(let reason):
             w.u8(MessageType.leave.rawValue)
             w.u8(reason)

@@ -88,7 +88,7 @@ extension Swarm {
             }
         case .snapshot(let s):
             guard fromOwner, bots[i].phase == .playing else { return }
-            count(bots[i].takeSnapshot(s, now: nowNanos), bytes: bytes.count)
+            count(bots[i].takeSnapshot(s, now: nowNanos), bytes: bytes.count, bot: i)
         case .delta:
             receiveDelta(bytes, bot: i, from: peer)
         case .events(let events):
@@ -163,16 +163,18 @@ extension Swarm {
             return
         }
         stats.deltaSnapshots += 1
-        count(taken, bytes: bytes.count)
+        count(taken, bytes: bytes.count, bot: i)
     }
 
     /// Counts a snapshot, full or rebuilt from a delta, that a bot took.
-    private func count(_ taken: Bot.Taken, bytes: Int) {
+    private func count(_ taken: Bot.Taken, bytes: Int, bot i: Int) {
         stats.snapshots += 1
         stats.snapshotBytes += bytes
         stats.snapshotBytesMax = max(stats.snapshotBytesMax, bytes)
         stats.snapshotEntities += taken.entities
-        if let gap = taken.handoffGapNanos { stats.handoffGap.record(gap / 1_000_000) }
+        if let gap = taken.handoffGapNanos {
+            stats.recordHandoffGap(ms: gap / 1_000_000, player: bots[i].playerId, zone: bots[i].zone.id)
+        }
     }
 
     /// Opens a connection to a neighbour zone and attaches with the token once connected.

@@ -71,6 +71,9 @@ public enum SwarmReport {
                     "max": s.handoffGap.max,
                     "samples": s.handoffGap.totalCount,
                 ],
+                "longest_gap": s.longestHandoffGap.map { g -> Any in
+                    ["ms": g.ms, "player": g.player, "zone": g.zone, "at_s": round3(g.atSecond)] as [String: Any]
+                } ?? NSNull(),
             ],
             "kills": s.kills,
             "deaths": s.deaths,

@@ -39,6 +39,9 @@ public struct SwarmStats: Sendable {
     /// Longest silence from the owner around each handoff: last snapshot of the old owner to the first
     /// of the new one, in milliseconds.
     public var handoffGap = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
+    /// The handoff with the longest gap: its player, the zone it moved to and when (seconds into the run), so
+    /// a long one can be traced in the journals (`seam logs DIR --player ID`).
+    public var longestHandoffGap: LongestGap?
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
     /// Sum over seconds of bots playing: the denominator of per-bot rates.
@@ -86,4 +89,26 @@ extension SwarmStats {
 
     /// Handoffs per second over the time bots played (from the first connect to the end).
     public var handoffsPerSecond: Double { elapsed > 0 ? Double(handoffs) / elapsed : 0 }
+}
+
+/// A handoff's gap, with what it takes to find it in the journals.
+public struct LongestGap: Sendable, Equatable {
+    public var ms: UInt64
+    public var player: UInt32
+    public var zone: String
+    public var atSecond: Double
+
+    public init(ms: UInt64, player: UInt32, zone: String, atSecond: Double) {
+        self.ms = ms; self.player = player; self.zone = zone; self.atSecond = atSecond
+    }
+}
+
+extension SwarmStats {
+    /// Records one handoff's gap: in the histogram, and as the longest when it is.
+    public mutating func recordHandoffGap(ms: UInt64, player: UInt32, zone: String) {
+        handoffGap.record(ms)
+        if ms > (longestHandoffGap?.ms ?? 0) {
+            longestHandoffGap = LongestGap(ms: ms, player: player, zone: zone, atSecond: elapsed)
+        }
+    }
 }

@@ -18,6 +18,7 @@ public enum SwarmSummary {
         return "handoffs: \(s.handoffs) (" + String(format: "%.1f/s, busiest second %.0f/s", s.handoffsPerSecond,
                                                      s.handoffsPerSecondMax)
             + "), failed \(s.handoffsFailed); gap p50 \(g(50)) ms p99 \(g(99)) ms max \(s.handoffGap.max) ms"
+            + (s.longestHandoffGap.map { " (player \($0.player) to \($0.zone) at \(Int($0.atSecond)) s)" } ?? "")
     }
 
     /// One line per phase: when, the mix, what happened, RTT and the zones' tick p99.

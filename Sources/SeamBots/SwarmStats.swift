@@ -97,10 +97,6 @@ public struct LongestGap: Sendable, Equatable {
     public var player: UInt32
     public var zone: String
     public var atSecond: Double
-
-    public init(ms: UInt64, player: UInt32, zone: String, atSecond: Double) {
-        self.ms = ms; self.player = player; self.zone = zone; self.atSecond = atSecond
-    }
 }
 
 extension SwarmStats {

@@ -57,6 +57,9 @@ public struct InputMessage: Equatable, Sendable {
     public var newestSequence: UInt32
     public var commands: [InputCommand]
 
+    /// Bytes before the commands: type, ack tick, sequence, command count.
+    static let headerSize = 1 + 4 + 4 + 1
+
     public init(ackTick: UInt32, newestSequence: UInt32, commands: [InputCommand]) {
         self.ackTick = ackTick
         self.newestSequence = newestSequence
@@ -86,7 +89,7 @@ public enum ClientMessage: Equatable, Sendable {
             precondition((1...Wire.maximumInputsPerMessage).contains(m.commands.count))
             // In one reserved run, not field by field: a swarm writes one per bot per tick, and each append
             // checked the array's capacity and uniqueness (4% of a swarm's instructions).
-            w.append(atMost: 10 + m.commands.count * InputCommand.wireSize) { o in
+            w.append(atMost: InputMessage.headerSize + m.commands.count * InputCommand.wireSize) { o in
                 o.u8(MessageType.input.rawValue)
                 o.u32(m.ackTick)
                 o.u32(m.newestSequence)

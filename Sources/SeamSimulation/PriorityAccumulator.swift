@@ -121,7 +121,7 @@ public struct PriorityAccumulator: Sendable {
 
     /// The cost a `dueKey` carries.
     @inlinable @inline(__always)
-    public static func cost(_ due: UInt64) -> Int { Int(truncatingIfNeeded: due & 0xFF) }
+    static func cost(_ due: UInt64) -> Int { Int(truncatingIfNeeded: due & 0xFF) }
 
     /// The greedy part of the choice: `due` lists the members whose priority reached the threshold
     /// (`dueKey`s, reordered here), costing `wanted` bytes together; `spent` bytes are already taken by the

@@ -91,10 +91,9 @@ struct FrameBuilder {
         count = n
         stale = 0
         guard n > 0 else { return }
-        let c = columns
         // Raw columns: the zone calls this per client per tick, and arrays held in a class cost a retain and
         // a release each per use (each a locked instruction waiting for the stores before it).
-        let out = Output(entities: c.entities, freshTicks: c.freshTicks, changes: c.changes, baseIndices: c.baseIndices)
+        let out = columns
         let stale = members.withUnsafeBufferPointer { members -> Int in
             guard let baseline else {
                 for k in 0..<n { out.entities[k] = members[k].state }
@@ -103,32 +102,24 @@ struct FrameBuilder {
                 out.baseIndices.update(repeating: -1, count: n)
                 return 0
             }
-            let cut = Self.nearestCut(of: members, scratch: c.distances)
+            let cut = Self.nearestCut(of: members, scratch: out.distances)
             let pass = Pass(tick: tick, sinceBaseline: tick &- baseline.tick,
                             sincePrevious: tick &- (previous?.tick ?? tick), cut: cut, threshold: threshold)
-            return Self.choose(members, pass, baseline: baseline, previous: previous, budget: budget, due: c.due, into: out)
+            return Self.choose(members, pass, baseline: baseline, previous: previous, budget: budget, into: out)
         }
         self.stale = stale
-    }
-
-    /// The frame's columns as `choose` writes them.
-    private struct Output {
-        var entities: UnsafeMutablePointer<EntityState>
-        var freshTicks: UnsafeMutablePointer<UInt32>
-        var changes: UnsafeMutablePointer<EntityChange>
-        var baseIndices: UnsafeMutablePointer<Int32>
     }
 
     /// `build` with a baseline, into `out`: the merge, then the due members that fit the budget made fresh.
     /// Returns how many members are not fresh.
     private static func choose(
         _ members: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>, _ pass: Pass, baseline: Sent,
-        previous: Sent?, budget: Int, due: UnsafeMutablePointer<UInt64>, into out: Output
+        previous: Sent?, budget: Int, into out: Columns
     ) -> Int {
         let n = members.count, tick = pass.tick, base = baseline.entities
         let tally = Self.merge(members, base: base, baseFresh: baseline.freshTicks,
                                previous: previous?.entities ?? .init(start: nil, count: 0),
-                               previousFresh: previous?.freshTicks ?? .init(start: nil, count: 0), pass, due: due, into: out)
+                               previousFresh: previous?.freshTicks ?? .init(start: nil, count: 0), pass, into: out)
         // What the entity section takes whatever is fresh: the removed bitmap, a nibble per kept member, the
         // added ones in full, and the repeated states.
         let kept = n - tally.added
@@ -137,7 +128,7 @@ struct FrameBuilder {
         // reached, as the budget runs out first.
         var stale = tally.stale
         let t = pass.sinceBaseline
-        PriorityAccumulator.takeInPriorityOrder(UnsafeMutableBufferPointer(start: due, count: tally.dueCount),
+        PriorityAccumulator.takeInPriorityOrder(UnsafeMutableBufferPointer(start: out.due, count: tally.dueCount),
                                                 budget: budget - fixed - tally.spent) { key, left in
             let k = PriorityAccumulator.index(key), m = members[k].state
             let change = DeltaCodec.change(base[Int(out.baseIndices[k])], m, ticks: t)
@@ -179,7 +170,7 @@ struct FrameBuilder {
         _ members: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>,
         base: UnsafeBufferPointer<EntityState>, baseFresh: UnsafeBufferPointer<UInt32>,
         previous prev: UnsafeBufferPointer<EntityState>, previousFresh prevFresh: UnsafeBufferPointer<UInt32>,
-        _ pass: Pass, due: UnsafeMutablePointer<UInt64>, into out: Output
+        _ pass: Pass, into out: Columns
     ) -> Tally {
         let none = EntityChange.carried
         let tick = pass.tick, t = pass.sinceBaseline, tp = pass.sincePrevious, cut = pass.cut
@@ -189,7 +180,7 @@ struct FrameBuilder {
         let samePrevious = pass.sincePrevious == pass.sinceBaseline && prev.count == base.count
         // The columns, read once: stores through them are not reloads of the structures' fields.
         let outEntities = out.entities, outFreshTicks = out.freshTicks, outChanges = out.changes
-        let outBaseIndices = out.baseIndices
+        let outBaseIndices = out.baseIndices, due = out.due
         @inline(__always) func set(_ k: Int, _ state: EntityState, freshTick: UInt32, change: EntityChange,
                                    baseIndex: Int32) {
             outEntities[k] = state

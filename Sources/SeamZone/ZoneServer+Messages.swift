@@ -187,13 +187,13 @@ extension ZoneServer {
         dispatchSimulationEvents()
     }
 
-    /// Tells the peer why, disconnects it once the reason is delivered, counts and journals the refusal.
     /// The connection slot back to idle, its kept frames given back.
     func resetSession(_ slot: Int) {
         frameStore.clear(slot: slot)
         sessions[slot].reset()
     }
 
+    /// Tells the peer why, disconnects it once the reason is delivered, counts and journals the refusal.
     func refuse(_ peer: Peer, _ code: RefuseCode, _ message: String) {
         switch code {
         case .wrongVersion: counters.refusedWrongVersion += 1

@@ -68,8 +68,8 @@ public struct DeltaEncoder {
     /// Writes the delta of `current` against `baseline`, whose checksum the caller passes (a zone computes it
     /// once, when the frame is made). `known`, when given, is what the caller worked out choosing what to
     /// send (a zone's frame builder): the encoder then walks the lists once instead of merging them again.
-    /// Without it, it is computed here. Returns `current.checksum`, hashed on the way (the walk visits every
-    /// entity in order anyway; a zone keeps the frame and names it in the next delta).
+    /// Without it, it is computed here. Returns `current.checksum` (a zone keeps the frame and names it in
+    /// the next delta).
     @discardableResult
     public mutating func encode(
         _ current: SnapshotFrame, lastInputSequence: UInt32, me: SelfState, baseline: SnapshotFrame,
@@ -108,19 +108,18 @@ public struct DeltaEncoder {
         // Room for the worst case: every current entity kept with every field, or added in full.
         let maximum = DeltaCodec.headerSize + (base.count + 7) / 8 + (cur.count + 1) / 2 + cur.count * EntityState.wireSize
             + 2 + (baseCoins.count + 7) / 8 + 2 + curCoins.count * CoinView.wireSize
-        var checksum = FrameChecksum()
         w.reset()
         w.append(atMost: maximum) { o in
             o.u8(MessageType.delta.rawValue)
             o.u32(tick); o.u32(baseline.tick); o.u16(baselineChecksum); o.u32(lastInputSequence)
             o.u16(me.x); o.u16(me.y); o.i16(me.vx); o.i16(me.vy)
             o.u8(me.health); o.u8(me.flags); o.u16(me.coins); o.u16(me.kills); o.u16(me.deaths)
-            checksum = Self.entities(cur, base, changes, baseIndices, ticks: ticks, into: &o)
+            Self.entities(cur, base, changes, baseIndices, ticks: ticks, into: &o)
             Self.coins(curCoins, baseCoins, into: &o)
         }
-        checksum.endEntities()
-        for c in curCoins { checksum.add(c) }
-        return checksum.value
+        // Hashed in a loop of its own: fed from inside the writing closure the checksum lived in memory, a
+        // store and a load per entity in its dependency chain.
+        return current.checksum
     }
 
     /// Walks two id-ordered lists together, calling `removed(i)` for a baseline entry the current list lacks,
@@ -144,15 +143,12 @@ public struct DeltaEncoder {
 
     /// Entities: a removed-bitmap over the baseline, 4-bit change masks for the kept ones, their fields, then
     /// the new ones in full. One walk of the current list: each kept entity's baseline index marks the
-    /// baseline entries skipped since the previous one as removed (both lists are in id order). Returns the
-    /// checksum of the current entities, fed in that walk (in id order, as the checksum wants them).
+    /// baseline entries skipped since the previous one as removed (both lists are in id order).
     private static func entities(
         _ cur: UnsafeBufferPointer<EntityState>, _ base: UnsafeBufferPointer<EntityState>,
         _ changes: UnsafeBufferPointer<EntityChange>, _ baseIndices: UnsafeBufferPointer<Int32>, ticks: UInt32,
         into o: inout RawWriter
-    ) -> FrameChecksum {
-        // A local, not captured: it stays in registers.
-        var checksum = FrameChecksum()
+    ) {
         let removedAt = o.zeros((base.count + 7) / 8)
         var kept = 0
         for i in baseIndices { kept &+= i >= 0 ? 1 : 0 }
@@ -161,7 +157,6 @@ public struct DeltaEncoder {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: cur.count - kept) { added in
             var k = 0, a = 0, next = 0
             for j in 0..<cur.count {
-                checksum.add(cur[j])
                 let i = Int(baseIndices[j])
                 guard i >= 0 else {
                     added[a] = Int32(truncatingIfNeeded: j)
@@ -205,7 +200,6 @@ public struct DeltaEncoder {
             o.u16(UInt16(a))
             for n in 0..<a { o.entity(cur[Int(added[n])]) }
         }
-        return checksum
     }
 
     /// Coins: a removed-or-moved bitmap over the baseline, then the added (or moved) ones in full: a first

@@ -98,12 +98,13 @@ public enum DeltaCodec {
     /// velocity 1/256 tile/s, a tick 1/20 s, so a tick moves vx / 80 units (rounded half away from zero).
     @inlinable @inline(__always)
     static func predict(_ x: UInt16, _ v: Int16, ticks: UInt32) -> Int {
-        let n = Int(v) * Int(min(ticks, 64))
+        // Wrapping operations: |v| * 64 cannot overflow, and overflow checks were a branch each.
+        let n = Int(v) &* Int(min(ticks, 64))
         // Rounded half away from zero without a branch on the velocity's sign (a coin toss per coordinate
         // per entity): |n| is rounded, then the sign is put back.
         let sign = n >> 63, magnitude = UInt(bitPattern: (n ^ sign) &- sign)
-        let rounded = Int(bitPattern: (magnitude + 40) / 80)
-        return Int(x) + ((rounded ^ sign) &- sign)
+        let rounded = Int(bitPattern: (magnitude &+ 40) / 80)
+        return Int(x) &+ ((rounded ^ sign) &- sign)
     }
 
     /// A kept entity's change from `old` (baseline) to `new`, `ticks` after the baseline: its mask nibble

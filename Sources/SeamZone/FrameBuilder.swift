@@ -152,6 +152,29 @@ struct FrameBuilder {
         /// Members within this squared distance are among the nearest quarter: always fresh.
         var cut: Double
         var threshold: Double
+        /// A member this close to the edge of the coordinates (or faster than `clampSpeed`) may have its
+        /// carried prediction clamped (see `mayClamp`).
+        var clampEdge: Int
+
+        init(tick: UInt32, sinceBaseline: UInt32, sincePrevious: UInt32, cut: Double, threshold: Double) {
+            self.tick = tick; self.sinceBaseline = sinceBaseline; self.sincePrevious = sincePrevious
+            self.cut = cut; self.threshold = threshold
+            // The farthest a prediction at `clampSpeed` moves in these ticks (`DeltaCodec.predict`), plus one.
+            clampEdge = (FrameBuilder.clampSpeed * Int(min(sinceBaseline, 64)) + 40) / 80 + 1
+        }
+    }
+
+    /// The speed (quantized) under which `mayClamp` needs only the position: far above a player's.
+    static let clampSpeed = 2048
+
+    /// False when `DeltaCodec.carried(e, ticks:)` surely stays inside the coordinates (is not clamped), so its
+    /// change costs nothing: `e` lies at least `edge` from both ends on each axis and moves slower than
+    /// `clampSpeed`. Three comparisons instead of the prediction.
+    @inline(__always)
+    private static func mayClamp(_ e: EntityState, within edge: Int) -> Bool {
+        let low = Int(min(e.x, e.y)), high = Int(max(e.x, e.y))
+        let speed = max(abs(Int(e.vx)), abs(Int(e.vy)))
+        return low < edge || high &+ edge > Int(UInt16.max) || speed > clampSpeed
     }
 
     /// What `merge` counted: members added in full, bytes of the repeated states, bytes the fresh ones add,
@@ -214,6 +237,34 @@ struct FrameBuilder {
                 }
             }
             let lastFresh = prevFresh[q]
+            // A stale member's entry, then whether its priority makes it due. Its priority is worked out only
+            // when it may reach the threshold; what a fresh state would cost, only if its turn comes (in
+            // `build`).
+            @inline(__always) func stale(_ state: EntityState, change: EntityChange) {
+                set(k, state, freshTick: lastFresh, change: change, baseIndex: baseIndex)
+                tally.stale += 1
+                let age = tick &- lastFresh
+                if PriorityAccumulator.mayReach(threshold, inverse: inverseThreshold, age: age, distanceSquared: d2),
+                   case let priority = PriorityAccumulator.priority(age: age, distanceSquared: d2),
+                   priority >= threshold
+                {
+                    due[tally.dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k, cost: 0)
+                    tally.dueCount += 1
+                }
+            }
+            // Carried from the baseline (most members), a member keeps the baseline's health and flags, and
+            // when its prediction cannot have been clamped its carried state costs nothing: decided without
+            // the general path's pricing (this runs per member per client per tick).
+            if lastFresh == baseFresh[i], !Self.mayClamp(old, within: pass.clampEdge) {
+                if old.health != m.health || old.flags != m.flags || d2 <= cut {
+                    let freshChange = DeltaCodec.change(old, m, ticks: t)
+                    tally.spent += freshChange.cost
+                    set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
+                } else {
+                    stale(DeltaCodec.carried(old, ticks: t), change: none)
+                }
+                continue
+            }
             let alternative: EntityState
             var alternativeChange = none
             if lastFresh == baseFresh[i] {
@@ -234,18 +285,7 @@ struct FrameBuilder {
                 set(k, m, freshTick: tick, change: freshChange, baseIndex: baseIndex)
                 continue
             }
-            set(k, alternative, freshTick: lastFresh, change: alternativeChange, baseIndex: baseIndex)
-            tally.stale += 1
-            // Its priority is worked out only when it may reach the threshold; what a fresh state would cost,
-            // only if its turn comes (in `build`).
-            let age = tick &- lastFresh
-            if PriorityAccumulator.mayReach(threshold, inverse: inverseThreshold, age: age, distanceSquared: d2),
-               case let priority = PriorityAccumulator.priority(age: age, distanceSquared: d2),
-               priority >= threshold
-            {
-                due[tally.dueCount] = PriorityAccumulator.dueKey(priority: priority, index: k, cost: 0)
-                tally.dueCount += 1
-            }
+            stale(alternative, change: alternativeChange)
         }
         return tally
     }

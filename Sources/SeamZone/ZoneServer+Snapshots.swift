@@ -159,10 +159,13 @@ extension ZoneServer {
         // The nearest coins that fit a full snapshot, in id order.
         snapCoins.removeAll(keepingCapacity: true)
         var fullSize = Snapshot.headerSize + entityCount * EntityState.wireSize + 2
-        for c in visibleCoins {
-            guard fullSize + CoinView.wireSize <= budget else { break }
-            snapCoins.append(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
-            fullSize += CoinView.wireSize
+        // Through a buffer: iterating the stored array retained it (a locked instruction per snapshot).
+        visibleCoins.withUnsafeBufferPointer { visible in
+            for c in visible {
+                guard fullSize + CoinView.wireSize <= budget else { break }
+                snapCoins.append(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
+                fullSize += CoinView.wireSize
+            }
         }
         snapCoins.sort { $0.id < $1.id }
 

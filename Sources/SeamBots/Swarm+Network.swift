@@ -22,6 +22,9 @@ extension Swarm {
             guard i >= 0 else { return }
             botOfSlot[h][peer.slot] = -1
             bots[i].attaching[peer.slot] = nil
+            if bots[i].standbysOpening.removeValue(forKey: peer.slot) != nil {
+                if data != 0 { stats.standbysRefused += 1 } else { stats.standbysLost += 1 }
+            }
             if let zone = bots[i].standbys.first(where: { $0.value == peer })?.key {
                 bots[i].standbys[zone] = nil
                 return
@@ -118,6 +121,7 @@ extension Swarm {
             if let standby = bots[i].standbys[zone], standby != bots[i].peer {
                 standby.disconnect()
                 bots[i].standbys[zone] = nil
+                bots[i].standbysOpening[standby.slot] = nil
             }
         case .owner(_, let epoch, _, let zoneIndex):
             // Only a newer epoch on another connection moves the player: a stale Owner changes nothing.
@@ -140,7 +144,12 @@ extension Swarm {
             stats.handoffs += 1
         case .zoneStatus(let report):
             noteZoneStatus(report)
-        case .attached, .record:
+        case .attached:
+            if let opening = bots[i].standbysOpening.removeValue(forKey: peer.slot) {
+                stats.recordStandbyAttach(ms: (nowNanos &- opening.sinceNanos) / 1_000_000, player: bots[i].playerId,
+                                          zone: config.map.zones.first { $0.index == Int(opening.zone) }?.id ?? "zone\(opening.zone)")
+            }
+        case .record:
             break
         }
     }
@@ -188,6 +197,8 @@ extension Swarm {
             botOfSlot[h][peer.slot] = i
             bots[i].attaching[peer.slot] = token
             bots[i].standbys[endpoint.zoneIndex] = peer
+            bots[i].standbysOpening[peer.slot] = (nowNanos, endpoint.zoneIndex)
+            stats.standbysOpened += 1
         } catch {
             stats.handoffsFailed += 1
         }

@@ -74,6 +74,18 @@ public enum SwarmReport {
                 "longest_gap": s.longestHandoffGap.map { g -> Any in
                     ["ms": g.ms, "player": g.player, "zone": g.zone, "at_s": round3(g.atSecond)] as [String: Any]
                 } ?? NSNull(),
+                "standbys": [
+                    "opened": s.standbysOpened, "attached": s.standbysAttached,
+                    "refused": s.standbysRefused, "lost": s.standbysLost,
+                    "attach_ms": [
+                        "p50": s.standbyAttach.totalCount == 0 ? 0 : s.standbyAttach.valueAtPercentile(50),
+                        "p99": s.standbyAttach.totalCount == 0 ? 0 : s.standbyAttach.valueAtPercentile(99),
+                        "max": s.standbyAttach.max,
+                    ],
+                    "slowest_attach": s.slowestStandbyAttach.map { g -> Any in
+                        ["ms": g.ms, "player": g.player, "zone": g.zone, "at_s": round3(g.atSecond)] as [String: Any]
+                    } ?? NSNull(),
+                ] as [String: Any],
             ],
             "kills": s.kills,
             "deaths": s.deaths,

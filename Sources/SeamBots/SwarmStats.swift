@@ -42,6 +42,17 @@ public struct SwarmStats: Sendable {
     /// The handoff with the longest gap: its player, the zone it moved to and when (seconds into the run), so
     /// a long one can be traced in the journals (`seam logs DIR --player ID`).
     public var longestHandoffGap: LongestGap?
+    /// Standby (and redirect) connections the bots opened, how many their zone attached (Attached came
+    /// back), and how many closed before attaching: refused by the zone (a disconnect with a code) or lost
+    /// (ENet's timeout, or a close without a code). A handoff to a zone whose standby is not attached waits
+    /// for it: these say whether long gaps come from there.
+    public var standbysOpened = 0
+    public var standbysAttached = 0
+    public var standbysRefused = 0
+    public var standbysLost = 0
+    /// From opening a standby connection to its Attached, in milliseconds, and the slowest one.
+    public var standbyAttach = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
+    public var slowestStandbyAttach: LongestGap?
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
     /// Sum over seconds of bots playing: the denominator of per-bot rates.
@@ -105,6 +116,16 @@ extension SwarmStats {
         handoffGap.record(ms)
         if ms > (longestHandoffGap?.ms ?? 0) {
             longestHandoffGap = LongestGap(ms: ms, player: player, zone: zone, atSecond: elapsed)
+        }
+    }
+
+    /// Records one standby connection's time from opening to Attached: in the histogram (capped at its
+    /// highest value), and as the slowest when it is.
+    public mutating func recordStandbyAttach(ms: UInt64, player: UInt32, zone: String) {
+        standbysAttached += 1
+        standbyAttach.record(min(ms, standbyAttach.highestTrackableValue))
+        if ms > (slowestStandbyAttach?.ms ?? 0) {
+            slowestStandbyAttach = LongestGap(ms: ms, player: player, zone: zone, atSecond: elapsed)
         }
     }
 }

@@ -21,6 +21,14 @@ public enum SwarmSummary {
             + (s.longestHandoffGap.map { " (player \($0.player) to \($0.zone) at \(Int($0.atSecond)) s)" } ?? "")
     }
 
+    /// The standby connections: how many attached, were refused or lost, and how long attaching took.
+    public static func standbys(_ s: SwarmStats) -> String {
+        func a(_ q: Double) -> UInt64 { s.standbyAttach.totalCount == 0 ? 0 : s.standbyAttach.valueAtPercentile(q) }
+        return "standbys: \(s.standbysOpened) opened, \(s.standbysAttached) attached, \(s.standbysRefused) refused, "
+            + "\(s.standbysLost) lost; attach p50 \(a(50)) ms p99 \(a(99)) ms max \(s.standbyAttach.max) ms"
+            + (s.slowestStandbyAttach.map { " (player \($0.player) to \($0.zone) at \(Int($0.atSecond)) s)" } ?? "")
+    }
+
     /// One line per phase: when, the mix, what happened, RTT and the zones' tick p99.
     public static func phases(_ s: SwarmStats) -> [String] {
         s.phases.map { p in

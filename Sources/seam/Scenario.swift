@@ -121,6 +121,7 @@ extension Seam {
             print("summary of scenario \(scenario.name) (swarm report in \(reportPath))")
             print(SwarmSummary.totals(stats))
             print(SwarmSummary.handoffs(stats))
+            print(SwarmSummary.standbys(stats))
             SwarmSummary.phases(stats).forEach { print($0) }
             SwarmSummary.zones(stats).forEach { print($0) }
             var failures: [String] = []

@@ -22,6 +22,32 @@ import Testing
         #expect(longest["ms"] as? UInt64 == 31_935 && longest["at_s"] as? Double == 130)
     }
 
+    /// Standby attach times are reported with the slowest one's player, zone and time, beside the counts of
+    /// standbys opened, attached, refused and lost.
+    @Test func theSlowestStandbyAttachNamesItsPlayerZoneAndTime() throws {
+        var s = SwarmStats()
+        #expect(SwarmSummary.standbys(s) == "standbys: 0 opened, 0 attached, 0 refused, 0 lost; attach p50 0 ms p99 0 ms max 0 ms")
+        s.standbysOpened = 5
+        s.standbysRefused = 1
+        s.standbysLost = 1
+        s.elapsed = 30
+        s.recordStandbyAttach(ms: 12, player: 3, zone: "a1")
+        s.elapsed = 285
+        s.recordStandbyAttach(ms: 2_640, player: 13_631_508, zone: "b3")
+        s.recordStandbyAttach(ms: 90_000, player: 4, zone: "b3")
+        #expect(s.standbysAttached == 3)
+        #expect(s.standbyAttach.max >= 60_000, "an attach past the histogram's range is kept at its top")
+        #expect(s.slowestStandbyAttach == LongestGap(ms: 90_000, player: 4, zone: "b3", atSecond: 285))
+        #expect(SwarmSummary.standbys(s).hasPrefix("standbys: 5 opened, 3 attached, 1 refused, 1 lost; attach p50 "),
+                "\(SwarmSummary.standbys(s))")
+        let handoffs = try #require(SwarmReport.json(stats: s, config: try config())["handoffs"] as? [String: Any])
+        let standbys = try #require(handoffs["standbys"] as? [String: Any])
+        #expect(standbys["opened"] as? Int == 5 && standbys["attached"] as? Int == 3)
+        #expect(standbys["refused"] as? Int == 1 && standbys["lost"] as? Int == 1)
+        let slowest = try #require(standbys["slowest_attach"] as? [String: Any])
+        #expect(slowest["player"] as? UInt32 == 4 && slowest["zone"] as? String == "b3" && slowest["ms"] as? UInt64 == 90_000)
+    }
+
     func config() throws -> SwarmConfig {
         SwarmConfig(map: try BotTestMap.map(), targets: [], count: 1, behaviors: BehaviorMix(weights: [(.wander, 1)]))
     }

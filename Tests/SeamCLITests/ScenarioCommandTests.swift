@@ -49,7 +49,13 @@ import Testing
             #expect(ticks > 0 && ticks >= 20 * (reports - 1), "\(z)")
             #expect((z["players_peak"] as? Int ?? 0) > 0, "\(z)")
         }
-        #expect((json["handoffs"] as? [String: Any])?["per_second"] != nil)
+        let handoffs = try #require(json["handoffs"] as? [String: Any])
+        #expect(handoffs["per_second"] != nil)
+        // Border-dance opens standby connections, and the zones attach them.
+        let standbys = try #require(handoffs["standbys"] as? [String: Any])
+        let opened = standbys["opened"] as? Int ?? 0, attached = standbys["attached"] as? Int ?? 0
+        #expect(attached > 0 && attached <= opened, "\(standbys)")
+        #expect(lines.contains { $0.hasPrefix("standbys: \(opened) opened, \(attached) attached") }, "\(r.stdout)")
     }
 
     /// A scenario written on the spot: a tick check nobody meets (1 µs) fails the run with exit status 1,

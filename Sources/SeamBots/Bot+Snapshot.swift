@@ -16,23 +16,22 @@ extension Bot {
     /// array costs a uniqueness and an exclusivity check.
     mutating func takeDelta(_ bytes: UnsafeRawBufferPointer, header: DeltaCodec.Header,
                             now: UInt64) throws(DecodeError) -> Taken {
-        try baselines.apply(bytes, header: header)
-        let frame = baselines.frame(tick: header.tick)!
-        return take(tick: header.tick, me: header.me, entities: frame.entities, coins: frame.coins, now: now)
+        let frame = try baselines.apply(bytes, header: header)
+        return take(tick: header.tick, me: header.me, frame: frame, coins: baselines.frames[frame].coins, now: now)
     }
 
     /// A full snapshot from the owner: stored as a baseline and taken as the bot's truth.
     mutating func takeSnapshot(_ s: Snapshot, now: UInt64) -> Taken {
-        baselines.store(tick: s.tick, entities: s.entities, coins: s.coins)
         // The view takes the stored frame, sorted by id; the coins stay in the zone's order.
-        let frame = baselines.frame(tick: s.tick)!
-        return take(tick: s.tick, me: s.me, entities: frame.entities, coins: s.coins, now: now)
+        let frame = baselines.store(tick: s.tick, entities: s.entities, coins: s.coins)
+        return take(tick: s.tick, me: s.me, frame: frame, coins: s.coins, now: now)
     }
 
-    /// A snapshot from the owner, already stored as a baseline: the bot's truth until the next one.
-    private mutating func take(tick: UInt32, me: SelfState, entities: [EntityState], coins: [CoinView],
+    /// A snapshot from the owner, already stored as a baseline (`frame`, by index in the ring's pool): the
+    /// bot's truth until the next one.
+    private mutating func take(tick: UInt32, me: SelfState, frame: Int, coins: [CoinView],
                                now: UInt64) -> Taken {
-        var taken = Taken(entities: entities.count)
+        var taken = Taken(entities: baselines.frames[frame].entities.count)
         if let from = switchFromNanos {
             taken.handoffGapNanos = now &- from
             switchFromNanos = nil
@@ -47,11 +46,14 @@ extension Bot {
         if alive && !self.alive { aliveSinceTick = tick }
         self.alive = alive
         // The bot itself joins its view, so it aims from where it saw itself at the render time.
-        view.add(tick: tick, sortedEntities: entities,
-                 me: EntityState(id: playerId, x: me.x, y: me.y, vx: me.vx, vy: me.vy, health: me.health,
-                                 flags: me.flags))
-        // Shared, not copied, like the view's entities: the ring decodes into a frame's storage again only
-        // 32 ticks later, when the bot holds newer coins, so sharing copies nothing and saves a copy a tick.
+        baselines.hold(frame)
+        let letGo = view.add(tick: tick, frame: frame,
+                             me: EntityState(id: playerId, x: me.x, y: me.y, vx: me.vx, vy: me.vy,
+                                             health: me.health, flags: me.flags))
+        if let letGo { baselines.release(letGo) }
+        // Shared, not copied: the ring decodes into a frame's storage again only once it has left its slot,
+        // as a rule 32 ticks later, when the bot holds newer coins; so sharing copies nothing and saves a copy
+        // a tick.
         self.coins = coins
         return taken
     }

@@ -6,9 +6,11 @@ import SeamWorld
 struct InterpolationBuffer {
     struct Frame {
         var tick: UInt32 = 0
-        /// Sorted by id, so lookups are binary searches. Shared with the snapshot's stored frame, not copied.
-        var entities: [EntityState] = []
-        /// The bot itself, not among `entities`: seen as if placed where a stable sort by id would put it.
+        /// The snapshot's stored frame, by index in the frames `render` is given (the bot's `BaselineRing`
+        /// pool): its entities are sorted by id, so lookups are binary searches.
+        var frame: Int
+        /// The bot itself, not among the frame's entities: seen as if placed where a stable sort by id would
+        /// put it.
         var me: EntityState?
     }
 
@@ -27,27 +29,32 @@ struct InterpolationBuffer {
 
     var newestTick: UInt32? { frames.last?.tick }
 
-    /// Adds a snapshot's entities, sorted by id, and `me` (the bot itself) among them. Older or duplicate
-    /// ticks are ignored (unreliable packets may reorder). Nothing is copied: only bots that fight render
-    /// their view, and they merge `me` in as they go.
-    mutating func add(tick: UInt32, sortedEntities entities: [EntityState], me: EntityState? = nil) {
-        assert(zip(entities, entities.dropFirst()).allSatisfy { $0.id <= $1.id }, "entities not sorted by id")
-        if let newest = frames.last?.tick, tick <= newest { return }
+    /// Adds a snapshot of `tick`, its stored frame (by index) and `me` (the bot itself) among its entities.
+    /// Older or duplicate ticks are ignored (unreliable packets may reorder). Nothing is copied: only bots
+    /// that fight render their view, and they merge `me` in as they go.
+    ///
+    /// Returns the frame the view lets go of, for its holder to free: the oldest when the view was full,
+    /// `frame` itself when the tick was ignored, nil when the view keeps every frame.
+    mutating func add(tick: UInt32, frame: Int, me: EntityState? = nil) -> Int? {
+        if let newest = frames.last?.tick, tick <= newest { return frame }
         guard frames.count == InterpolationBuffer.capacity else {
-            frames.append(Frame(tick: tick, entities: entities, me: me))
-            return
+            frames.append(Frame(tick: tick, frame: frame, me: me))
+            return nil
         }
         // Full: the oldest moves to the end by swaps and is overwritten there (cheaper, once per snapshot per
         // bot, than removing the first frame and appending).
-        frames.withUnsafeMutableBufferPointer { f in
+        return frames.withUnsafeMutableBufferPointer { f in
             for k in f.indices.dropLast() { f.swapAt(k, k + 1) }
-            f[f.count - 1] = Frame(tick: tick, entities: entities, me: me)
+            let oldest = f[f.count - 1].frame
+            f[f.count - 1] = Frame(tick: tick, frame: frame, me: me)
+            return oldest
         }
     }
 
     /// Entities as seen at `renderTick` (fractional), in id order. Each one present in both bracketing
-    /// frames is interpolated; one only in the newer frame appears as it is there.
-    func render(at renderTick: Double, into out: inout [Rendered]) {
+    /// frames is interpolated; one only in the newer frame appears as it is there. `stored` holds the frames
+    /// the view's frames name, their entities sorted by id.
+    func render(at renderTick: Double, from stored: [SnapshotFrame], into out: inout [Rendered]) {
         out.removeAll(keepingCapacity: true)
         guard let newest = frames.last else { return }
         var older: Frame? = nil
@@ -60,16 +67,16 @@ struct InterpolationBuffer {
             newer = frames[i + 1]
         }
         guard let from = older, from.tick != newer.tick else {
-            InterpolationBuffer.forEach(in: newest) { e in out.append(rendered(e, at: position(e))) }
+            InterpolationBuffer.forEach(in: newest, stored) { e in out.append(rendered(e, at: position(e))) }
             return
         }
         let t = min(1, max(0, (renderTick - Double(from.tick)) / Double(newer.tick - from.tick)))
         // A longer move than a walk between the two frames is a jump (a respawn): shown at once, as the
         // zone's history judges it (`Wire.jumpTilesPerTick`).
         let jump = Wire.jumpTilesPerTick * Double(newer.tick - from.tick)
-        InterpolationBuffer.forEach(in: newer) { e in
+        InterpolationBuffer.forEach(in: newer, stored) { e in
             let p1 = position(e)
-            if let prev = InterpolationBuffer.find(e.id, in: from), (p1 - position(prev)).length <= jump {
+            if let prev = InterpolationBuffer.find(e.id, in: from, stored), (p1 - position(prev)).length <= jump {
                 let p0 = position(prev)
                 out.append(rendered(e, at: p0 + (p1 - p0) * t))
             } else {
@@ -79,13 +86,13 @@ struct InterpolationBuffer {
     }
 
     /// Calls `body` with a frame's entities and `me` in id order, `me` after any entity of the same id.
-    private static func forEach(in frame: Frame, _ body: (EntityState) -> Void) {
+    private static func forEach(in frame: Frame, _ stored: [SnapshotFrame], _ body: (EntityState) -> Void) {
         guard let me = frame.me else {
-            for e in frame.entities { body(e) }
+            for e in stored[frame.frame].entities { body(e) }
             return
         }
         var meDone = false
-        for e in frame.entities {
+        for e in stored[frame.frame].entities {
             if !meDone && e.id > me.id {
                 body(me)
                 meDone = true
@@ -96,8 +103,8 @@ struct InterpolationBuffer {
     }
 
     /// The first state of `id` in the frame, in the order `forEach` gives.
-    private static func find(_ id: UInt32, in frame: Frame) -> EntityState? {
-        if let e = find(id, in: frame.entities) { return e }
+    private static func find(_ id: UInt32, in frame: Frame, _ stored: [SnapshotFrame]) -> EntityState? {
+        if let e = find(id, in: stored[frame.frame].entities) { return e }
         return frame.me?.id == id ? frame.me : nil
     }
 

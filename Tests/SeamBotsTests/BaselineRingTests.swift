@@ -49,7 +49,7 @@ import Testing
         var tick: UInt32 = 500
         ring.store(tick: tick, entities: world.entities.shuffled(using: &world.rng), coins: world.coins)
         sent[tick] = SnapshotFrame(tick: tick, entities: world.entities, coins: world.coins)
-        #expect(ring.frame(tick: tick) == sent[tick])
+        #expect(ring.stored(tick: tick) == sent[tick])
         var acknowledged = tick
         for _ in 0..<300 {
             tick += 1
@@ -61,7 +61,7 @@ import Testing
             let header = try bytes.withUnsafeBytes { try DeltaCodec.header($0) }
             try bytes.withUnsafeBytes { try ring.apply($0, header: header) }
             let reference = try bytes.withUnsafeBytes { try DeltaCodec.apply($0, baseline: baseline) }
-            let stored = try #require(ring.frame(tick: tick))
+            let stored = try #require(ring.stored(tick: tick))
             #expect(stored == SnapshotFrame(tick: reference.tick, entities: reference.entities, coins: reference.coins))
             #expect(stored == frame)
             // Acknowledgements lag by up to 20 ticks, so baselines come from all over the ring.
@@ -70,7 +70,7 @@ import Testing
             } else {
                 acknowledged = tick
             }
-            #expect(ring.frame(tick: acknowledged) == sent[acknowledged])
+            #expect(ring.stored(tick: acknowledged) == sent[acknowledged])
         }
     }
 
@@ -86,13 +86,13 @@ import Testing
         var ring = BaselineRing()
         // No frame of tick 100.
         #expect(throws: DecodeError.self) { try bytes.withUnsafeBytes { try ring.apply($0, header: header) } }
-        #expect(ring.frame(tick: 101) == nil)
+        #expect(ring.stored(tick: 101) == nil)
         // A frame of tick 100 that is not the baseline (another zone's, say).
         var other = world.entities
         other[0].health &+= 1
         ring.store(tick: 100, entities: other, coins: world.coins)
         #expect(throws: DecodeError.self) { try bytes.withUnsafeBytes { try ring.apply($0, header: header) } }
-        #expect(ring.frame(tick: 101) == nil)
+        #expect(ring.stored(tick: 101) == nil)
         // The frame of tick 132 took slot 100's place.
         ring.store(tick: 100, entities: baseline.entities, coins: baseline.coins)
         ring.store(tick: 132, entities: baseline.entities, coins: baseline.coins)
@@ -100,12 +100,47 @@ import Testing
         // Forgotten frames (a new owner).
         ring.store(tick: 100, entities: baseline.entities, coins: baseline.coins)
         ring.removeAll()
-        #expect(ring.frame(tick: 100) == nil)
+        #expect(ring.stored(tick: 100) == nil)
         #expect(throws: DecodeError.self) { try bytes.withUnsafeBytes { try ring.apply($0, header: header) } }
         // The right one.
         ring.store(tick: 100, entities: baseline.entities, coins: baseline.coins)
         try bytes.withUnsafeBytes { try ring.apply($0, header: header) }
-        #expect(ring.frame(tick: 101) == next)
-        #expect(ring.frame(tick: 100) == baseline)
+        #expect(ring.stored(tick: 101) == next)
+        #expect(ring.stored(tick: 100) == baseline)
+    }
+
+    /// The frames the view holds stay as they were stored while the ring moves on and reuses its slots: past
+    /// 32 ticks without a snapshot, after a new owner's frame of the same tick, with ticks out of order; and
+    /// the pool never runs out of free frames.
+    @Test func framesTheViewHoldsOutliveTheirSlots() {
+        var rng = SplitMix64(seed: 3)
+        var ring = BaselineRing()
+        var view = InterpolationBuffer()
+        var shown: [Int: SnapshotFrame] = [:]
+        var tick: UInt32 = 1000
+        for round in 0..<3000 {
+            switch Int.random(in: 0..<12, using: &rng) {
+            case 0: tick += UInt32.random(in: 30...70, using: &rng)
+            case 1: tick -= UInt32.random(in: 0...5, using: &rng)
+            case 2: ring.removeAll()
+            default: tick += 1
+            }
+            let entities = [EntityState(id: UInt32(round), x: 1, y: 2, vx: 0, vy: 0, health: 100, flags: 1)]
+            let f = ring.store(tick: tick, entities: entities, coins: [])
+            ring.hold(f)
+            let letGo = view.add(tick: tick, frame: f)
+            if letGo != f { shown[f] = SnapshotFrame(tick: tick, entities: entities, coins: []) }
+            if let letGo { ring.release(letGo) }
+            for v in view.frames {
+                #expect(ring.frames[v.frame] == shown[v.frame], "round \(round), tick \(v.tick)")
+            }
+        }
+    }
+}
+
+extension BaselineRing {
+    /// The stored frame of `tick`, if any.
+    func stored(tick: UInt32) -> SnapshotFrame? {
+        frameIndex(tick: tick).map { frames[$0] }
     }
 }

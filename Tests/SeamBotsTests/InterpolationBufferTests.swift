@@ -47,6 +47,8 @@ import Testing
         var rng = SplitMix64(seed: 8)
         for _ in 0..<200 {
             var view = InterpolationBuffer()
+            // The frames the view names by index, as a bot's `BaselineRing` pool holds them.
+            var stored: [SnapshotFrame] = []
             var model = Model()
             // The bot's own id sometimes equals another entity's: a stable sort puts the bot after it.
             let myId = UInt32.random(in: 0...40, using: &rng)
@@ -63,14 +65,20 @@ import Testing
                 if Bool.random(using: &rng), !entities.isEmpty { entities.remove(at: 0) }
                 let me = EntityState(id: myId, x: UInt16.random(in: 0...2000, using: &rng), y: 9, vx: 0, vy: 0,
                                      health: 100, flags: 1)
-                var sorted = entities
-                sorted.sort { $0.id < $1.id }
-                view.add(tick: tick, sortedEntities: sorted, me: me)
+                stored.append(SnapshotFrame(tick: tick, entities: entities, coins: []))
+                let oldest = view.frames.first?.frame
+                let letGo = view.add(tick: tick, frame: stored.count - 1, me: me)
+                // What the view lets go of: the frame given for an ignored tick, the oldest once full.
+                if let newest = model.frames.last?.tick, tick <= newest {
+                    #expect(letGo == stored.count - 1)
+                } else {
+                    #expect(letGo == (model.frames.count == InterpolationBuffer.capacity ? oldest : nil))
+                }
                 model.add(tick: tick, entities: entities, me: me)
                 for _ in 0..<4 {
                     let at = Double(tick) + Double.random(in: -6...1, using: &rng)
                     var out: [InterpolationBuffer.Rendered] = []
-                    view.render(at: at, into: &out)
+                    view.render(at: at, from: stored, into: &out)
                     let expected = model.render(at: at)
                     #expect(out.map(\.id) == expected.map(\.id))
                     #expect(out.map(\.position) == expected.map(\.position))

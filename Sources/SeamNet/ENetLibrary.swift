@@ -9,7 +9,8 @@ import Darwin
 /// The one place that knows ENet's global state and its return conventions.
 ///
 /// Conventions of ENet 1.3 that the rest of SeamNet relies on:
-/// - `enet_initialize` must run once per process before any other call; it is not thread-safe itself.
+/// - `enet_initialize` must run once per process before any other call; it is not thread-safe itself. Seam
+///   initializes it with its own allocator (`ENetAllocator`).
 /// - `enet_host_create` returns NULL on failure and leaves `errno` from the failing `socket`/`bind`.
 /// - `enet_peer_send` returns < 0 when it did not take the packet: the caller still owns it and must destroy it.
 ///   On success ENet owns the packet and frees it once sent to every peer it was queued for.
@@ -17,7 +18,9 @@ import Darwin
 /// - A peer pointer stays valid for the host's lifetime: ENet reuses the slot after a disconnect.
 enum ENetLibrary {
     private static let initialized: Bool = {
-        enet_initialize() == 0
+        var callbacks = ENetAllocator.callbacks
+        let version = ENetVersion(ENET_VERSION_MAJOR << 16 | ENET_VERSION_MINOR << 8 | ENET_VERSION_PATCH)
+        return enet_initialize_with_callbacks(version, &callbacks) == 0
     }()
 
     /// Initializes ENet once; a failure here is unrecoverable for a network process.

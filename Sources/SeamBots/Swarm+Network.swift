@@ -10,6 +10,9 @@ extension Swarm {
             guard i >= 0 else { return }
             peer.disableThrottle()
             writer.reset()
+            if let opening = bots[i].standbysOpening[peer.slot] {
+                stats.standbyConnect.record(min((nowNanos &- opening.sinceNanos) / 1_000_000, stats.standbyConnect.highestTrackableValue))
+            }
             if let token = bots[i].attaching.removeValue(forKey: peer.slot) {
                 ClientMessage.attach(version: Wire.version, token: token).encode(into: &writer)
             } else {

@@ -82,6 +82,11 @@ public enum SwarmReport {
                         "p99": s.standbyAttach.totalCount == 0 ? 0 : s.standbyAttach.valueAtPercentile(99),
                         "max": s.standbyAttach.max,
                     ],
+                    "connect_ms": [
+                        "p50": s.standbyConnect.totalCount == 0 ? 0 : s.standbyConnect.valueAtPercentile(50),
+                        "p99": s.standbyConnect.totalCount == 0 ? 0 : s.standbyConnect.valueAtPercentile(99),
+                        "max": s.standbyConnect.max,
+                    ],
                     "slowest_attach": s.slowestStandbyAttach.map { g -> Any in
                         ["ms": g.ms, "player": g.player, "zone": g.zone, "at_s": round3(g.atSecond)] as [String: Any]
                     } ?? NSNull(),

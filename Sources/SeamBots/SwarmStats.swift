@@ -50,9 +50,11 @@ public struct SwarmStats: Sendable {
     public var standbysAttached = 0
     public var standbysRefused = 0
     public var standbysLost = 0
-    /// From opening a standby connection to its Attached, in milliseconds, and the slowest one.
+    /// From opening a standby connection to its Attached, in milliseconds, and the slowest one; and the first
+    /// part of that, from opening to ENet's connect event (the handshake).
     public var standbyAttach = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
     public var slowestStandbyAttach: LongestGap?
+    public var standbyConnect = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
     /// Sum over seconds of bots playing: the denominator of per-bot rates.

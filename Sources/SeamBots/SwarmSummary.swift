@@ -1,4 +1,5 @@
 import Foundation
+import Histogram
 
 /// The end-of-run summary of a swarm as lines for people: totals, handoffs, each phase, each zone.
 public enum SwarmSummary {
@@ -21,11 +22,14 @@ public enum SwarmSummary {
             + (s.longestHandoffGap.map { " (player \($0.player) to \($0.zone) at \(Int($0.atSecond)) s)" } ?? "")
     }
 
-    /// The standby connections: how many attached, were refused or lost, and how long attaching took.
+    /// The standby connections: how many attached, were refused or lost, how long attaching took, and how long
+    /// of that was ENet's handshake.
     public static func standbys(_ s: SwarmStats) -> String {
-        func a(_ q: Double) -> UInt64 { s.standbyAttach.totalCount == 0 ? 0 : s.standbyAttach.valueAtPercentile(q) }
+        func p(_ h: Histogram<UInt64>, _ q: Double) -> UInt64 { h.totalCount == 0 ? 0 : h.valueAtPercentile(q) }
         return "standbys: \(s.standbysOpened) opened, \(s.standbysAttached) attached, \(s.standbysRefused) refused, "
-            + "\(s.standbysLost) lost; attach p50 \(a(50)) ms p99 \(a(99)) ms max \(s.standbyAttach.max) ms"
+            + "\(s.standbysLost) lost; attach p50 \(p(s.standbyAttach, 50)) ms p99 \(p(s.standbyAttach, 99)) ms "
+            + "max \(s.standbyAttach.max) ms (connect p50 \(p(s.standbyConnect, 50)) ms p99 \(p(s.standbyConnect, 99)) ms "
+            + "max \(s.standbyConnect.max) ms)"
             + (s.slowestStandbyAttach.map { " (player \($0.player) to \($0.zone) at \(Int($0.atSecond)) s)" } ?? "")
     }
 

@@ -26,7 +26,8 @@ import Testing
     /// standbys opened, attached, refused and lost.
     @Test func theSlowestStandbyAttachNamesItsPlayerZoneAndTime() throws {
         var s = SwarmStats()
-        #expect(SwarmSummary.standbys(s) == "standbys: 0 opened, 0 attached, 0 refused, 0 lost; attach p50 0 ms p99 0 ms max 0 ms")
+        #expect(SwarmSummary.standbys(s) == "standbys: 0 opened, 0 attached, 0 refused, 0 lost; attach p50 0 ms p99 0 ms "
+                + "max 0 ms (connect p50 0 ms p99 0 ms max 0 ms)")
         s.standbysOpened = 5
         s.standbysRefused = 1
         s.standbysLost = 1
@@ -35,6 +36,7 @@ import Testing
         s.elapsed = 285
         s.recordStandbyAttach(ms: 2_640, player: 13_631_508, zone: "b3")
         s.recordStandbyAttach(ms: 90_000, player: 4, zone: "b3")
+        s.standbyConnect.record(2_600)
         #expect(s.standbysAttached == 3)
         #expect(s.standbyAttach.max >= 60_000, "an attach past the histogram's range is kept at its top")
         #expect(s.slowestStandbyAttach == LongestGap(ms: 90_000, player: 4, zone: "b3", atSecond: 285))
@@ -44,6 +46,8 @@ import Testing
         let standbys = try #require(handoffs["standbys"] as? [String: Any])
         #expect(standbys["opened"] as? Int == 5 && standbys["attached"] as? Int == 3)
         #expect(standbys["refused"] as? Int == 1 && standbys["lost"] as? Int == 1)
+        #expect((standbys["connect_ms"] as? [String: Any])?["max"] as? UInt64 ?? 0 >= 2_600)
+        #expect(SwarmSummary.standbys(s).contains("(connect p50 "), "\(SwarmSummary.standbys(s))")
         let slowest = try #require(standbys["slowest_attach"] as? [String: Any])
         #expect(slowest["player"] as? UInt32 == 4 && slowest["zone"] as? String == "b3" && slowest["ms"] as? UInt64 == 90_000)
     }

@@ -44,7 +44,12 @@ public struct ZoneConfig: Sendable {
     public var deadAfterSeconds: Double = 5
     /// Faults to inject, to prove the referee catches them. Empty in any real run.
     public var faults: Set<ZoneFault> = []
-    /// Standby connections per owned player, on top of `capacity`, reserved as peer slots.
+    /// Peer slots for standby connections, on top of `capacity`; nil: `capacity` per neighbour, up to two
+    /// (none without neighbours). A zone with several borders beside a crowd holds more standbys than it owns
+    /// players: at one `capacity` the hot zones of continent-6000 ran out of slots, ENet ignored the connect
+    /// attempts of new standbys (each retried with doubling timeouts: handshakes up to 16 s, 1,300-1,900
+    /// standbys lost per 2 minutes, handoff gaps of seconds); at two, none lost and the slowest attach took
+    /// 2 s. (Every slot costs a little at each network service, empty or not: ENet walks them all.)
     public var standbySlots: Int?
     /// When in each tick period the zone runs its tick, as a fraction of the period (0 ≤ phase < 1). Tick
     /// numbers stay the world clock's (tick n is still the interval [start(n), start(n + 1))); only the
@@ -78,7 +83,7 @@ public struct ZoneConfig: Sendable {
 
     /// Every peer slot the zone's host needs: players, standby connections, neighbour links, spares.
     var peerLimit: Int {
-        min(4095, capacity + (standbySlots ?? (neighbours.isEmpty ? 0 : capacity)) + neighbours.count + ZoneConfig.spareSlots)
+        min(4095, capacity + (standbySlots ?? capacity * min(neighbours.count, 2)) + neighbours.count + ZoneConfig.spareSlots)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Histogram
 
 /// The JSON report of a swarm run; keys are documented in docs/BOTS.md.
 public enum SwarmReport {
@@ -65,31 +66,14 @@ public enum SwarmReport {
                 "failed": s.handoffsFailed,
                 "per_second": round3(s.handoffsPerSecond),
                 "per_second_max": round3(s.handoffsPerSecondMax),
-                "gap_ms": [
-                    "p50": s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(50),
-                    "p99": s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(99),
-                    "max": s.handoffGap.max,
-                    "samples": s.handoffGap.totalCount,
-                ],
-                "longest_gap": s.longestHandoffGap.map { g -> Any in
-                    ["ms": g.ms, "player": g.player, "zone": g.zone, "at_s": round3(g.atSecond)] as [String: Any]
-                } ?? NSNull(),
+                "gap_ms": milliseconds(s.handoffGap).merging(["samples": s.handoffGap.totalCount]) { $1 },
+                "longest_gap": named(s.longestHandoffGap),
                 "standbys": [
                     "opened": s.standbysOpened, "attached": s.standbysAttached,
                     "refused": s.standbysRefused, "lost": s.standbysLost,
-                    "attach_ms": [
-                        "p50": s.standbyAttach.totalCount == 0 ? 0 : s.standbyAttach.valueAtPercentile(50),
-                        "p99": s.standbyAttach.totalCount == 0 ? 0 : s.standbyAttach.valueAtPercentile(99),
-                        "max": s.standbyAttach.max,
-                    ],
-                    "connect_ms": [
-                        "p50": s.standbyConnect.totalCount == 0 ? 0 : s.standbyConnect.valueAtPercentile(50),
-                        "p99": s.standbyConnect.totalCount == 0 ? 0 : s.standbyConnect.valueAtPercentile(99),
-                        "max": s.standbyConnect.max,
-                    ],
-                    "slowest_attach": s.slowestStandbyAttach.map { g -> Any in
-                        ["ms": g.ms, "player": g.player, "zone": g.zone, "at_s": round3(g.atSecond)] as [String: Any]
-                    } ?? NSNull(),
+                    "attach_ms": milliseconds(s.standbyAttach),
+                    "connect_ms": milliseconds(s.standbyConnect),
+                    "slowest_attach": named(s.slowestStandbyAttach),
                 ] as [String: Any],
             ],
             "kills": s.kills,
@@ -102,6 +86,18 @@ public enum SwarmReport {
                 "hosts": (config.count + config.botsPerHost - 1) / config.botsPerHost,
             ],
         ]
+    }
+
+    /// A histogram of milliseconds as the report gives it: p50, p99 and max (0 when empty).
+    static func milliseconds(_ h: Histogram<UInt64>) -> [String: Any] {
+        ["p50": h.totalCount == 0 ? 0 : h.valueAtPercentile(50), "p99": h.totalCount == 0 ? 0 : h.valueAtPercentile(99),
+         "max": h.max]
+    }
+
+    /// A gap or wait with what finds it in the journals (`ms`, `player`, `zone`, `at_s`), null when none.
+    static func named(_ g: LongestGap?) -> Any {
+        g.map { ["ms": $0.ms, "player": $0.player, "zone": $0.zone, "at_s": round3($0.atSecond)] as [String: Any] }
+            ?? NSNull()
     }
 
     /// The zones the bots were sent to, in map order, with what their ZoneStatus messages said.

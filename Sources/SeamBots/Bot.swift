@@ -35,7 +35,7 @@ struct Bot {
     /// Connections still opening, with the token to Attach with once connected.
     var attaching: [Int: AttachToken] = [:]
     /// Standby (or redirect) connections not attached yet, by peer slot: when each was opened and to which
-    /// zone (for the attach time in the report: `SwarmStats.standbyAttach`).
+    /// zone (for the handshake and attach times in the report: `SwarmStats.standbyConnect`, `standbyAttach`).
     var standbysOpening: [Int: (sinceNanos: UInt64, zone: UInt16)] = [:]
     var playerId: UInt32 = 0
     /// Newest owner epoch seen: an Owner message with a lower one is stale.

@@ -40,8 +40,8 @@ public struct Dashboard {
     }
 
     static func lines(_ s: SwarmStats) -> [String] {
-        func p(_ q: Double) -> UInt64 { s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(q) }
-        func g(_ q: Double) -> UInt64 { s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(q) }
+        func p(_ q: Double) -> UInt64 { s.rtt.percentileOrZero(q) }
+        func g(_ q: Double) -> UInt64 { s.handoffGap.percentileOrZero(q) }
         func kb(_ v: Double) -> String { String(format: "%.2f", v / 1024) }
         let phase = s.phaseCount > 1 ? "  " + phaseLabel(s) : ""
         return [

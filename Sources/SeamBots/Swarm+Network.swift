@@ -138,7 +138,7 @@ extension Swarm {
             peer.setPingInterval(ms: Peer.defaultPingIntervalMs)
             bots[i].peer = peer
             bots[i].epoch = epoch
-            if let zone = config.map.zones.first(where: { $0.index == Int(zoneIndex) }) { bots[i].zone = zone }
+            if let zone = config.map.zone(index: Int(zoneIndex)) { bots[i].zone = zone }
             bots[i].switchFromNanos = bots[i].lastSnapshotNanos
             // Baselines were the old owner's: ask the new one for a full snapshot.
             bots[i].ackTick = 0
@@ -150,7 +150,7 @@ extension Swarm {
         case .attached:
             if let opening = bots[i].standbysOpening.removeValue(forKey: peer.slot) {
                 stats.recordStandbyAttach(ms: (nowNanos &- opening.sinceNanos) / 1_000_000, player: bots[i].playerId,
-                                          zone: config.map.zones.first { $0.index == Int(opening.zone) }?.id ?? "zone\(opening.zone)")
+                                          zone: config.map.zone(index: Int(opening.zone))?.id ?? "zone\(opening.zone)")
             }
         case .record:
             break

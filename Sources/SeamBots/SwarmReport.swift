@@ -4,7 +4,7 @@ import Histogram
 /// The JSON report of a swarm run; keys are documented in docs/BOTS.md.
 public enum SwarmReport {
     public static func json(stats s: SwarmStats, config: SwarmConfig) -> [String: Any] {
-        func pct(_ q: Double) -> UInt64 { s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(q) }
+        func pct(_ q: Double) -> UInt64 { s.rtt.percentileOrZero(q) }
         var behaviors: [String: Int] = [:]
         for (b, w) in config.behaviors.weights { behaviors[b.rawValue] = w }
         return [
@@ -90,7 +90,7 @@ public enum SwarmReport {
 
     /// A histogram of milliseconds as the report gives it: p50, p99 and max (0 when empty).
     static func milliseconds(_ h: Histogram<UInt64>) -> [String: Any] {
-        ["p50": h.totalCount == 0 ? 0 : h.valueAtPercentile(50), "p99": h.totalCount == 0 ? 0 : h.valueAtPercentile(99),
+        ["p50": h.percentileOrZero(50), "p99": h.percentileOrZero(99),
          "max": h.max]
     }
 
@@ -136,10 +136,10 @@ public enum SwarmReport {
             "shots_confirmed": c.shotsConfirmed,
             "kills": c.kills,
             "coins_picked": c.coinsPicked,
-            "rtt_ms": ["p50": p.rtt.totalCount == 0 ? 0 : p.rtt.valueAtPercentile(50),
-                       "p99": p.rtt.totalCount == 0 ? 0 : p.rtt.valueAtPercentile(99)],
+            "rtt_ms": ["p50": p.rtt.percentileOrZero(50),
+                       "p99": p.rtt.percentileOrZero(99)],
             "zone_tick_p99_ms": [
-                "p99": round3(Double(p.zoneTickWork.totalCount == 0 ? 0 : p.zoneTickWork.valueAtPercentile(99)) / 1000),
+                "p99": round3(Double(p.zoneTickWork.percentileOrZero(99)) / 1000),
                 "max": round3(Double(p.worstZone?.micros ?? 0) / 1000),
                 "max_zone": p.worstZone?.id ?? "",
             ] as [String: Any],

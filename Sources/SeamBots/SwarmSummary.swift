@@ -5,8 +5,8 @@ import Histogram
 public enum SwarmSummary {
     /// Bots, RTT, bandwidth, shots, kills, coins in one line.
     public static func totals(_ s: SwarmStats) -> String {
-        let p50 = s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(50)
-        let p99 = s.rtt.totalCount == 0 ? 0 : s.rtt.valueAtPercentile(99)
+        let p50 = s.rtt.percentileOrZero(50)
+        let p99 = s.rtt.percentileOrZero(99)
         return "bots: target \(s.target), connected peak \(s.connectedPeak), disconnects \(s.disconnects), "
             + "connect failures \(s.connectFailures), refused \(s.refusedTotal); rtt p50 \(p50) ms p99 \(p99) ms; "
             + String(format: "per bot in %.0f B/s out %.0f B/s; ", s.bytesInPerBotPerSecond, s.bytesOutPerBotPerSecond)
@@ -15,30 +15,35 @@ public enum SwarmSummary {
 
     /// Handoffs with their rate and gap.
     public static func handoffs(_ s: SwarmStats) -> String {
-        func g(_ q: Double) -> UInt64 { s.handoffGap.totalCount == 0 ? 0 : s.handoffGap.valueAtPercentile(q) }
-        return "handoffs: \(s.handoffs) (" + String(format: "%.1f/s, busiest second %.0f/s", s.handoffsPerSecond,
-                                                     s.handoffsPerSecondMax)
-            + "), failed \(s.handoffsFailed); gap p50 \(g(50)) ms p99 \(g(99)) ms max \(s.handoffGap.max) ms"
-            + (s.longestHandoffGap.map { " (player \($0.player) to \($0.zone) at \(Int($0.atSecond)) s)" } ?? "")
+        "handoffs: \(s.handoffs) (" + String(format: "%.1f/s, busiest second %.0f/s", s.handoffsPerSecond,
+                                               s.handoffsPerSecondMax)
+            + "), failed \(s.handoffsFailed); gap \(spread(s.handoffGap))\(named(s.longestHandoffGap))"
     }
 
     /// The standby connections: how many attached, were refused or lost, how long attaching took, and how long
     /// of that was ENet's handshake.
     public static func standbys(_ s: SwarmStats) -> String {
-        func p(_ h: Histogram<UInt64>, _ q: Double) -> UInt64 { h.totalCount == 0 ? 0 : h.valueAtPercentile(q) }
-        return "standbys: \(s.standbysOpened) opened, \(s.standbysAttached) attached, \(s.standbysRefused) refused, "
-            + "\(s.standbysLost) lost; attach p50 \(p(s.standbyAttach, 50)) ms p99 \(p(s.standbyAttach, 99)) ms "
-            + "max \(s.standbyAttach.max) ms (connect p50 \(p(s.standbyConnect, 50)) ms p99 \(p(s.standbyConnect, 99)) ms "
-            + "max \(s.standbyConnect.max) ms)"
-            + (s.slowestStandbyAttach.map { " (player \($0.player) to \($0.zone) at \(Int($0.atSecond)) s)" } ?? "")
+        "standbys: \(s.standbysOpened) opened, \(s.standbysAttached) attached, \(s.standbysRefused) refused, "
+            + "\(s.standbysLost) lost; attach \(spread(s.standbyAttach)) (connect \(spread(s.standbyConnect)))"
+            + named(s.slowestStandbyAttach)
+    }
+
+    /// A histogram of milliseconds as the summary shows it: "p50 … ms p99 … ms max … ms".
+    static func spread(_ h: Histogram<UInt64>) -> String {
+        "p50 \(h.percentileOrZero(50)) ms p99 \(h.percentileOrZero(99)) ms max \(h.max) ms"
+    }
+
+    /// " (player … to … at … s)" for the gap or wait it names; nothing without one.
+    static func named(_ g: LongestGap?) -> String {
+        g.map { " (player \($0.player) to \($0.zone) at \(Int($0.atSecond)) s)" } ?? ""
     }
 
     /// One line per phase: when, the mix, what happened, RTT and the zones' tick p99.
     public static func phases(_ s: SwarmStats) -> [String] {
         s.phases.map { p in
             let c = p.counts
-            let rtt = p.rtt.totalCount == 0 ? 0 : p.rtt.valueAtPercentile(99)
-            let tick = p.zoneTickWork.totalCount == 0 ? 0 : p.zoneTickWork.valueAtPercentile(99)
+            let rtt = p.rtt.percentileOrZero(99)
+            let tick = p.zoneTickWork.percentileOrZero(99)
             let worst = p.worstZone.map { " (worst \($0.id) \(Dashboard.ms($0.micros)))" } ?? ""
             return "phase \(p.index + 1)/\(s.phaseCount) \(p.behaviors) "
                 + String(format: "%.0f-%.0f s: ", p.start, p.end)

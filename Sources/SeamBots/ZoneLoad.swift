@@ -50,11 +50,11 @@ public struct ZoneLoad: Sendable {
     public var reports: UInt64 { secondMax.totalCount }
 
     /// The run's tick work p50 and p99 over every tick reported, in microseconds (0 before the first report).
-    public var runTickP50Micros: UInt64 { tickWork.totalCount == 0 ? 0 : tickWork.valueAtPercentile(50) }
-    public var runTickP99Micros: UInt64 { tickWork.totalCount == 0 ? 0 : tickWork.valueAtPercentile(99) }
+    public var runTickP50Micros: UInt64 { tickWork.percentileOrZero(50) }
+    public var runTickP99Micros: UInt64 { tickWork.percentileOrZero(99) }
     /// The p99 of the seconds' longest ticks: the tick time the zone stayed under in all but 1% of its
     /// seconds, a stricter figure than the p99 (about its 99.95th percentile at 20 ticks a second).
-    public var runSecondMaxP99Micros: UInt64 { secondMax.totalCount == 0 ? 0 : secondMax.valueAtPercentile(99) }
+    public var runSecondMaxP99Micros: UInt64 { secondMax.percentileOrZero(99) }
 
     static func histogram() -> Histogram<UInt64> {
         Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)

@@ -17,9 +17,15 @@ import Darwin
 /// from several threads). Blocks are never returned to the system: the lists hold what was once in use at
 /// the same time. Larger blocks go to `malloc` directly.
 enum ENetAllocator {
-    /// Block sizes, header included: a packet's struct and a command fit the first, a snapshot's data the
-    /// third or fourth, a full datagram's the last.
-    static let classSizes = [64, 128, 256, 512, 1024, 2048]
+    /// Block sizes, header included, are powers of two from `smallestBlock` (class 0) to `largestBlock`
+    /// (64 to 2,048 bytes): a packet's struct and a command fit the first, a snapshot's data the third or
+    /// fourth, a full datagram's the last.
+    static let classCount = 6
+    static let smallestBlock = 64
+    static var largestBlock: Int { blockSize(ofClass: classCount - 1) }
+
+    @inline(__always)
+    static func blockSize(ofClass c: Int) -> Int { smallestBlock << c }
     /// Before each block handed out: its class, or -1 for a block from `malloc` directly. 16 bytes keep the
     /// pointer ENet gets aligned as `malloc`'s are.
     static let headerSize = 16
@@ -28,15 +34,20 @@ enum ENetAllocator {
     /// holds the next one's. Addresses, not pointers, so that the lock's state is plain data.
     struct FreeLists: ~Copyable {
         var heads = InlineArray<6, UInt>(repeating: 0)
+
+        init() { precondition(heads.count == ENetAllocator.classCount, "a list head per class") }
     }
 
     static let lists = Mutex(FreeLists())
 
-    /// The class of a block for `size` bytes (plus the header), nil when larger than the largest.
+    /// The class of a block for `size` bytes (plus the header), nil when larger than the largest: the power
+    /// of two the block needs, counted from the smallest (arithmetic, as it runs per datagram).
     @inline(__always)
     static func sizeClass(for size: Int) -> Int? {
         let needed = size + headerSize
-        return classSizes.firstIndex { needed <= $0 }
+        guard needed <= largestBlock else { return nil }
+        let powerOfTwo = Int.bitWidth - (needed - 1).leadingZeroBitCount
+        return max(0, powerOfTwo - smallestBlock.trailingZeroBitCount)
     }
 
     static func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
@@ -50,7 +61,7 @@ enum ENetAllocator {
             if let block = UnsafeMutableRawPointer(bitPattern: head) { lists.heads[c] = block.load(as: UInt.self) }
             return head
         }
-        guard let block = UnsafeMutableRawPointer(bitPattern: reused) ?? malloc(classSizes[c]) else { return nil }
+        guard let block = UnsafeMutableRawPointer(bitPattern: reused) ?? malloc(blockSize(ofClass: c)) else { return nil }
         block.storeBytes(of: c, as: Int.self)
         return block + headerSize
     }

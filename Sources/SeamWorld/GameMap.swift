@@ -68,6 +68,11 @@ public struct GameMap: Sendable {
         zoneIndexByID[id].map { zones[$0] }
     }
 
+    /// The zone with the given index (`ZoneSpec.index`, as the wire names zones), if any.
+    public func zone(index: Int) -> ZoneSpec? {
+        zones.first { $0.index == index }
+    }
+
     /// The zone owning the world point `p`, or nil if `p` is outside the map (or not finite).
     public func zone(containing p: Vec2) -> ZoneSpec? {
         guard p.x >= 0, p.y >= 0, p.x < Double(width), p.y < Double(height) else { return nil }

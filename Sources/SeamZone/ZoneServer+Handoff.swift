@@ -245,7 +245,7 @@ extension ZoneServer {
     }
 
     func zoneId(_ index: Int) -> String {
-        links[index]?.zone.id ?? config.map.zones.first { $0.index == index }?.id ?? "\(index)"
+        links[index]?.zone.id ?? config.map.zone(index: index)?.id ?? "\(index)"
     }
 
     /// Journals a phase seen from this zone as the player's owner (from = this zone).

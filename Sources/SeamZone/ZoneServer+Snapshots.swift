@@ -46,7 +46,7 @@ extension ZoneServer {
     }
 
     func zoneName(_ index: UInt16) -> String {
-        config.map.zones.first(where: { $0.index == Int(index) })?.id ?? "zone\(index)"
+        config.map.zone(index: Int(index))?.id ?? "zone\(index)"
     }
 
     func post(_ event: GameEvent, to player: UInt32) {

@@ -116,7 +116,7 @@ public final class ZoneServer {
                            socketBuffer: ZoneServer.socketBuffer)
         secret = ClusterSecret(config.secret.count >= 16 ? config.secret : ClusterSecret.random())
         for (index, address) in config.neighbours {
-            guard let spec = config.map.zones.first(where: { $0.index == index }) else { continue }
+            guard let spec = config.map.zone(index: index) else { continue }
             links[index] = NeighbourLink(zone: spec, address: address,
                                          clientEndpoint: config.clientEndpoints[index] ?? address,
                                          initiator: config.zone.index < index,

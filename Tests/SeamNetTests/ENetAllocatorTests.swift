@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func blocksLargerThanTheLargestClassComeFromMallocAndGoBack() throws {
-        let size = ENetAllocator.classSizes.last! * 4
+        let size = ENetAllocator.largestBlock * 4
         #expect(ENetAllocator.sizeClass(for: size) == nil)
         let a = try #require(ENetAllocator.allocate(size))
         a.initializeMemory(as: UInt8.self, repeating: 0x5A, count: size)
@@ -35,8 +35,13 @@ import Testing
     }
 
     @Test func eachSizeGetsTheSmallestClassWithRoomForItAndTheHeader() {
+        #expect(ENetAllocator.sizeClass(for: 0) == 0)
         #expect(ENetAllocator.sizeClass(for: 48) == 0)
         #expect(ENetAllocator.sizeClass(for: 49) == 1)
+        #expect(ENetAllocator.sizeClass(for: 112) == 1)
+        #expect(ENetAllocator.sizeClass(for: 113) == 2)
+        #expect(ENetAllocator.sizeClass(for: 1008) == 4)
+        #expect(ENetAllocator.sizeClass(for: 1009) == 5)
         #expect(ENetAllocator.sizeClass(for: 2032) == 5)
         #expect(ENetAllocator.sizeClass(for: 2033) == nil)
     }

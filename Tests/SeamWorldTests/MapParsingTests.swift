@@ -23,6 +23,8 @@ import Testing
         #expect(map.zone(id: "b1")?.rect == Rect(x: 2, y: 0, width: 2, height: 2))
         #expect(map.zone(id: "a2")?.rect == Rect(x: 0, y: 2, width: 2, height: 2))
         #expect(map.zone(id: "c1") == nil)
+        #expect(map.zone(index: 2)?.id == "a2")
+        #expect(map.zone(index: 4) == nil)
     }
 
     @Test func gridIdsUseLettersForColumnsAndNumbersForRows() throws {

@@ -24,12 +24,6 @@ public final class Swarm {
     var rendered: [InterpolationBuffer.Rendered] = []
     /// The zone's shot rules (SimulationConfig defaults), for judging hits in the bot's own view.
     static let shotRange = 24.0
-    /// Receive (and send) buffer of each client host's socket: 32 MiB. One host carries up to 500 bots, some
-    /// 12,000 datagrams a second, and the kernel charges each small datagram about 1 KiB of buffer: the
-    /// zones' 4 MiB held a third of a second, and a swarm that waited that long for a core (on a machine it
-    /// shares with 16 zones) dropped about 4,000 datagrams a second, acknowledgements among them, until ENet
-    /// timed connections out (continent, 2,000 bots, `ss -uapm` drop counters).
-    static let socketBuffer = 32 * 1024 * 1024
     /// The least time between two services of the hosts within a tick (1.5 ms).
     static let serviceGapNanos: UInt64 = 1_500_000
     static let hitRadius = 0.45
@@ -55,8 +49,7 @@ public final class Swarm {
             // A bot near a corner keeps standby connections to up to three neighbours besides its owner.
             let slots = min(4095, config.map.zones.count > 1 ? share * 4 : share)
             do {
-                hosts.append(try NetHost(bind: nil, peerLimit: slots, channelLimit: Wire.channelCount,
-                                         socketBuffer: Swarm.socketBuffer))
+                hosts.append(try NetHost(bind: nil, peerLimit: slots, channelLimit: Wire.channelCount))
             } catch {
                 throw BotError("cannot create client host \(h + 1) of \(hostCount): \(error)")
             }

@@ -101,19 +101,11 @@ public final class ZoneServer {
     /// Ticks a late zone runs back to back before it skips ahead to the world clock.
     static let maximumCatchUp: UInt64 = 5
 
-    /// Receive (and send) buffer of the zone's socket: 32 MiB, as the swarm's hosts have. The zone reads its
-    /// socket between ticks; a hot zone (1,700 players, its neighbours' ghosts, standby connections) whose
-    /// tick ran 50-70 ms got more than the 4 MiB default held (the kernel charges each small datagram about
-    /// 1 KiB): continent-6000 dropped ~20,000 datagrams in 2 minutes at b2 and b3 (`/proc/net/udp` drop
-    /// counters), and standby connections waited on ENet's retransmissions to attach (p99 8 s).
-    static let socketBuffer = 32 * 1024 * 1024
-
     /// Binds the zone's port and opens its journal. Throws with a one-line reason (e.g. port in use).
     public init(config: ZoneConfig, logger: Logger) throws {
         self.config = config
         self.logger = logger
-        host = try NetHost(bind: config.bind, peerLimit: config.peerLimit, channelLimit: Wire.channelCount,
-                           socketBuffer: ZoneServer.socketBuffer)
+        host = try NetHost(bind: config.bind, peerLimit: config.peerLimit, channelLimit: Wire.channelCount)
         secret = ClusterSecret(config.secret.count >= 16 ? config.secret : ClusterSecret.random())
         for (index, address) in config.neighbours {
             guard let spec = config.map.zone(index: index) else { continue }

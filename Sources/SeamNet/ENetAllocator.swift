@@ -38,7 +38,8 @@ enum ENetAllocator {
         init() { precondition(heads.count == ENetAllocator.classCount, "a list head per class") }
     }
 
-    static let lists = Mutex(FreeLists())
+    /// ENet's pool (tests make pools of their own, which no other thread uses).
+    static let shared = Pool()
 
     /// The class of a block for `size` bytes (plus the header), nil when larger than the largest: the power
     /// of two the block needs, counted from the smallest (arithmetic, as it runs per datagram).
@@ -50,42 +51,47 @@ enum ENetAllocator {
         return max(0, powerOfTwo - smallestBlock.trailingZeroBitCount)
     }
 
-    static func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
-        guard let c = sizeClass(for: size) else {
-            guard let block = malloc(size + headerSize) else { return nil }
-            block.storeBytes(of: -1, as: Int.self)
-            return block + headerSize
-        }
-        let reused = lists.withLock { lists -> UInt in
-            let head = lists.heads[c]
-            if let block = UnsafeMutableRawPointer(bitPattern: head) { lists.heads[c] = block.load(as: UInt.self) }
-            return head
-        }
-        guard let block = UnsafeMutableRawPointer(bitPattern: reused) ?? malloc(blockSize(ofClass: c)) else { return nil }
-        block.storeBytes(of: c, as: Int.self)
-        return block + headerSize
-    }
+    /// Free lists by class, under one lock (tests use ENet from several threads).
+    final class Pool: Sendable {
+        let lists = Mutex(FreeLists())
 
-    static func deallocate(_ memory: UnsafeMutableRawPointer?) {
-        guard let memory else { return }
-        let block = memory - headerSize
-        let c = block.load(as: Int.self)
-        guard c >= 0 else {
-            free(block)
-            return
+        func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
+            guard let c = ENetAllocator.sizeClass(for: size) else {
+                guard let block = malloc(size + ENetAllocator.headerSize) else { return nil }
+                block.storeBytes(of: -1, as: Int.self)
+                return block + ENetAllocator.headerSize
+            }
+            let reused = lists.withLock { lists -> UInt in
+                let head = lists.heads[c]
+                if let block = UnsafeMutableRawPointer(bitPattern: head) { lists.heads[c] = block.load(as: UInt.self) }
+                return head
+            }
+            guard let block = UnsafeMutableRawPointer(bitPattern: reused) ?? malloc(ENetAllocator.blockSize(ofClass: c)) else { return nil }
+            block.storeBytes(of: c, as: Int.self)
+            return block + ENetAllocator.headerSize
         }
-        let address = UInt(bitPattern: block)
-        lists.withLock { lists in
-            UnsafeMutableRawPointer(bitPattern: address)!.storeBytes(of: lists.heads[c], as: UInt.self)
-            lists.heads[c] = address
+
+        func deallocate(_ memory: UnsafeMutableRawPointer?) {
+            guard let memory else { return }
+            let block = memory - ENetAllocator.headerSize
+            let c = block.load(as: Int.self)
+            guard c >= 0 else {
+                free(block)
+                return
+            }
+            let address = UInt(bitPattern: block)
+            lists.withLock { lists in
+                UnsafeMutableRawPointer(bitPattern: address)!.storeBytes(of: lists.heads[c], as: UInt.self)
+                lists.heads[c] = address
+            }
         }
     }
 
     /// The callbacks `enet_initialize_with_callbacks` takes.
     static var callbacks: ENetCallbacks {
         ENetCallbacks(
-            malloc: { size in ENetAllocator.allocate(size) },
-            free: { memory in ENetAllocator.deallocate(memory) },
+            malloc: { size in ENetAllocator.shared.allocate(size) },
+            free: { memory in ENetAllocator.shared.deallocate(memory) },
             no_memory: { fatalError("ENet could not allocate memory") })
     }
 }

@@ -4,34 +4,34 @@ import Testing
 /// ENet's memory (`ENetAllocator`): blocks by size class, reused once given back, aligned as `malloc`'s.
 @Suite struct ENetAllocatorTests {
     @Test func aBlockGivenBackIsTheNextOfItsClassAndKeepsItsBytes() throws {
+        // A pool of the test's own: ENet's is shared with every test using ENet meanwhile.
+        let pool = ENetAllocator.Pool()
         for size in [1, 40, 48, 112, 200, 496, 1000, 2032] {
-            let a = try #require(ENetAllocator.allocate(size))
+            let a = try #require(pool.allocate(size)), other = try #require(pool.allocate(size))
             #expect(Int(bitPattern: a) % 16 == 0, "aligned for any C type")
             a.initializeMemory(as: UInt8.self, repeating: 0xAB, count: size)
-            ENetAllocator.deallocate(a)
-            // The list is per class and last in, first out; another thread (a parallel test using ENet) may
-            // take the block in between, so look for it among a few.
-            var taken: [UnsafeMutableRawPointer] = []
-            var found = false
-            for _ in 0..<64 {
-                let b = try #require(ENetAllocator.allocate(size))
-                b.initializeMemory(as: UInt8.self, repeating: 0xCD, count: size)
-                taken.append(b)
-                if b == a { found = true; break }
-            }
-            #expect(found, "a \(size)-byte block given back is reused")
-            taken.forEach(ENetAllocator.deallocate)
+            pool.deallocate(a)
+            pool.deallocate(other)
+            // Last in, first out, per class.
+            #expect(pool.allocate(size) == other)
+            let b = try #require(pool.allocate(size))
+            #expect(b == a, "a \(size)-byte block given back is reused")
+            b.initializeMemory(as: UInt8.self, repeating: 0xCD, count: size)
+            #expect(b.load(fromByteOffset: size - 1, as: UInt8.self) == 0xCD)
+            pool.deallocate(b)
+            pool.deallocate(other)
         }
     }
 
     @Test func blocksLargerThanTheLargestClassComeFromMallocAndGoBack() throws {
         let size = ENetAllocator.largestBlock * 4
         #expect(ENetAllocator.sizeClass(for: size) == nil)
-        let a = try #require(ENetAllocator.allocate(size))
+        let pool = ENetAllocator.Pool()
+        let a = try #require(pool.allocate(size))
         a.initializeMemory(as: UInt8.self, repeating: 0x5A, count: size)
         #expect(a.load(fromByteOffset: size - 1, as: UInt8.self) == 0x5A)
-        ENetAllocator.deallocate(a)
-        ENetAllocator.deallocate(nil)
+        pool.deallocate(a)
+        pool.deallocate(nil)
     }
 
     @Test func eachSizeGetsTheSmallestClassWithRoomForItAndTheHeader() {

@@ -26,8 +26,10 @@ let package = Package(
             pkgConfig: "libenet",
             providers: [.apt(["libenet-dev"])]
         ),
+        // ENet's memory: free lists of the calling thread by size class (C for its thread-local storage).
+        .target(name: "CSeamBlocks", cSettings: [.unsafeFlags(["-O2"])]),
         // The only Swift module that touches ENet.
-        .target(name: "SeamNet", dependencies: ["CENet"], swiftSettings: hotPath),
+        .target(name: "SeamNet", dependencies: ["CENet", "CSeamBlocks"], swiftSettings: hotPath),
         .target(name: "SeamProtocol", swiftSettings: hotPath),
         .target(name: "SeamWorld"),
         .target(name: "SeamSimulation", dependencies: ["SeamWorld", "SeamProtocol"], swiftSettings: hotPath),
@@ -66,7 +68,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SeamNetTests", dependencies: ["SeamNet", "SeamTesting"]),
+        .testTarget(name: "SeamNetTests", dependencies: ["SeamNet", "CSeamBlocks", "SeamTesting"]),
         .testTarget(name: "SeamProtocolTests", dependencies: ["SeamProtocol", "SeamTesting", "SeamWorld"]),
         .testTarget(name: "SeamWorldTests", dependencies: ["SeamWorld", "SeamTesting"]),
         .testTarget(name: "SeamSimulationTests", dependencies: ["SeamSimulation", "SeamWorld", "SeamTesting"]),

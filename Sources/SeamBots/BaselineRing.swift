@@ -21,16 +21,16 @@ struct BaselineRing {
         var checksum: UInt16?
     }
 
-    /// How many frames the pool has: every frame the ring and the view can hold at once, and one to decode
-    /// into (`holders` spells it out as 37).
-    static let poolSize = capacity + InterpolationBuffer.capacity + 1
+    /// How many frames the pool has: every frame the ring, the view and the bot's coins (`Bot.coinFrame`)
+    /// can hold at once, and one to decode into (`holders` spells it out as 38).
+    static let poolSize = capacity + InterpolationBuffer.capacity + 1 + 1
 
     /// The pool. Its bookkeeping below is stored inline, in the bot, rather than in arrays of their own: each
     /// array is one more object per bot to reach (and check for uniqueness) per delta.
     private(set) var frames = Array(repeating: SnapshotFrame(tick: 0, sortedEntities: [], coins: []),
                                     count: BaselineRing.poolSize)
-    /// How many of the ring's slots and the view's frames hold each frame.
-    private var holders = InlineArray<37, UInt8> { $0 < BaselineRing.capacity ? 1 : 0 }
+    /// How many of the ring's slots, the view's frames and the bot's coins hold each frame.
+    private var holders = InlineArray<38, UInt8> { $0 < BaselineRing.capacity ? 1 : 0 }
     /// A bit per frame nobody holds.
     private var free: UInt64 = (1 << BaselineRing.poolSize - 1) & ~(1 << BaselineRing.capacity - 1)
     private var slots = InlineArray<32, Slot> { Slot(frame: UInt8($0)) }
@@ -83,9 +83,16 @@ struct BaselineRing {
             slots[b].checksum = checksum
         }
         let f = freeFrame()
+        // The baseline's arrays are lent as buffers, not copied in a `SnapshotFrame`: a copy (or a closure
+        // over the pool's element) cost a retain and a release of each per delta, each a locked instruction.
+        // The buffers outlive their closures here, safely: the pool keeps the baseline's arrays, and nothing
+        // mutates or frees them before the decode into the other frame `f` ends.
         let rebuilt = frames.withUnsafeMutableBufferPointer { frames in
-            Result { () throws(DecodeError) in
-                try DeltaCodec.apply(bytes, baseline: frames[baseline], baselineChecksum: checksum, into: &frames[f])
+            let entities = frames[baseline].entities.withUnsafeBufferPointer { $0 }
+            let coins = frames[baseline].coins.withUnsafeBufferPointer { $0 }
+            return Result { () throws(DecodeError) in
+                try DeltaCodec.apply(bytes, baselineTick: frames[baseline].tick, entities: entities, coins: coins,
+                                     baselineChecksum: checksum, into: &frames[f])
             }
         }
         place(f, tick: header.tick, checksum: try rebuilt.get().checksum)
@@ -104,7 +111,7 @@ struct BaselineRing {
     }
 
     /// A frame nobody holds. There is always one: the slots hold `capacity` frames, the view at most
-    /// `InterpolationBuffer.capacity` others.
+    /// `InterpolationBuffer.capacity` others, the coins one more.
     private func freeFrame() -> Int {
         precondition(free != 0, "every frame of the pool is held")
         return free.trailingZeroBitCount

@@ -60,7 +60,9 @@ struct Bot {
     var baselines = BaselineRing()
     var newestTickNanos: UInt64 = 0
     var view = InterpolationBuffer()
-    var coins: [CoinView] = []
+    /// The frame (in `baselines.frames`) whose coins the bot goes by: the newest it took, held in the pool
+    /// (see `coins`).
+    var coinFrame: Int?
 
     // Intent.
     var target: Vec2?

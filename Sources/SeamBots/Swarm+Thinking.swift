@@ -43,7 +43,9 @@ extension Swarm {
                                    commands: bot.recent)
         ClientMessage.input(message).encode(into: &writer)
         guard let peer = bot.peer else { return }
-        try? inputPackets[bot.index].sendUnreliable(writer.bytes, to: peer, channel: Wire.stateChannel)
+        try? writer.withUnsafeBytes { bytes throws(NetError) in
+            try inputPackets.sendUnreliable(bytes, slot: bot.index, to: peer, channel: Wire.stateChannel)
+        }
     }
 
     /// A random floor point of the bot's zone; a new one when reached or when no progress for two seconds.

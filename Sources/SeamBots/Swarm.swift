@@ -20,7 +20,7 @@ public final class Swarm {
     /// The sockets of `hosts`, to wait on.
     var pollSet: NetHost.PollSet
     /// Each bot's input packet, by bot index, sent again every tick instead of allocating one per input.
-    var inputPackets: [ReusablePacket] = []
+    let inputPackets: ReusablePackets
     var rendered: [InterpolationBuffer.Rendered] = []
     /// The zone's shot rules (SimulationConfig defaults), for judging hits in the bot's own view.
     static let shotRange = 24.0
@@ -41,6 +41,7 @@ public final class Swarm {
         self.config = config
         self.logger = logger
         tickNanos = 1_000_000_000 / 20
+        inputPackets = ReusablePackets(capacity: 1 + 4 + 4 + 1 + Wire.maximumInputsPerMessage * InputCommand.wireSize)
         let hostCount = (config.count + config.botsPerHost - 1) / config.botsPerHost
         plan = PhasePlan(config: config)
         let behaviors = plan.behaviors(ofPhase: 0, count: config.count, seed: config.seed)
@@ -56,12 +57,10 @@ public final class Swarm {
             botOfSlot.append(Array(repeating: -1, count: slots))
         }
         pollSet = NetHost.PollSet(hosts)
-        let inputCapacity = 1 + 4 + 4 + 1 + Wire.maximumInputsPerMessage * InputCommand.wireSize
         for i in 0..<config.count {
             let target = config.targets[i % config.targets.count]
             bots.append(Bot(index: i, behavior: behaviors[i], zone: target.zone, hostIndex: i / config.botsPerHost,
                             seed: config.seed))
-            inputPackets.append(ReusablePacket(capacity: inputCapacity))
         }
         stats.target = config.count
         stats.zones = config.map.zones.map { ZoneLoad(id: $0.id, index: $0.index) }

@@ -185,38 +185,47 @@ extension NetHost {
     }
 }
 
-/// A packet a client keeps and sends again and again, for one small unreliable message per connection per
-/// tick (the bot swarm's inputs): `Peer.send` allocates a packet and its bytes each time, and those mallocs,
-/// a burst of hundreds per tick, showed in the swarm's profile.
+/// A packet per slot (a connection, a bot) that its owner keeps and sends again and again, for one
+/// unreliable message per connection per tick (a zone's snapshots, the bot swarm's inputs): `Peer.send`
+/// allocates a packet and its bytes each time, and those mallocs, a burst of hundreds per tick, showed in
+/// the swarm's profile.
 ///
-/// It holds a reference of its own on the ENet packet, so ENet never frees it; once ENet has sent it (the
-/// count back to that one reference) its bytes may be rewritten. A send while ENet still holds it, or of
-/// more bytes than it has room for, goes through `Peer.send` instead. On the wire it is `Peer.send` exactly.
-public final class ReusablePacket {
-    private let packet: UnsafeMutablePointer<ENetPacket>
-    private let capacity: Int
+/// Each packet holds a reference of its own, so ENet never frees it; once ENet has sent it (the count back to
+/// that one reference) its bytes may be rewritten. A send while ENet still holds it, or of more bytes than it
+/// has room for, goes through `Peer.send` instead. On the wire it is `Peer.send` exactly. The packets are
+/// kept as raw pointers, one table per owner, so a send retains nothing: a kept packet object per slot cost
+/// a retain and a release per send, each a locked instruction waiting for the message's stores before it.
+public final class ReusablePackets {
+    private var packets: UnsafeMutablePointer<UnsafeMutablePointer<ENetPacket>?>
+    private var count = 0
+    /// Bytes each packet has room for.
+    public let capacity: Int
 
-    /// A packet with room for `capacity` bytes.
-    public init(capacity: Int = 64) {
+    /// No packets yet: each slot's is made at its first send, with room for `capacity` bytes.
+    public init(capacity: Int) {
         ENetLibrary.ensureInitialized()
-        guard let packet = enet_packet_create(nil, capacity, Delivery.unreliable.flags) else {
-            fatalError("cannot allocate a \(capacity)-byte packet")
-        }
-        packet.pointee.referenceCount = 1
-        self.packet = packet
         self.capacity = capacity
+        packets = .allocate(capacity: 0)
     }
 
     deinit {
-        // ENet frees it when it lets go of it if it still holds it (it drops it, sent or not, when the peer
-        // or host goes); otherwise nobody else will.
-        packet.pointee.referenceCount -= 1
-        if packet.pointee.referenceCount == 0 { enet_packet_destroy(packet) }
+        // ENet frees a packet when it lets go of it if it still holds it (it drops it, sent or not, when the
+        // peer or host goes); otherwise nobody else will.
+        for k in 0..<count {
+            guard let packet = packets[k] else { continue }
+            packet.pointee.referenceCount -= 1
+            if packet.pointee.referenceCount == 0 { enet_packet_destroy(packet) }
+        }
+        packets.deallocate()
     }
 
-    /// Queues `bytes` unreliably on `channel` of `peer`, as `peer.send(bytes, channel:, delivery: .unreliable)`.
-    public func sendUnreliable(_ bytes: UnsafeRawBufferPointer, to peer: Peer, channel: UInt8) throws(NetError) {
-        guard packet.pointee.referenceCount == 1, bytes.count <= capacity, let base = bytes.baseAddress else {
+    /// Queues `bytes` unreliably on `channel` of `peer` in the packet of `slot`, as `peer.send(bytes,
+    /// channel:, delivery: .unreliable)`.
+    public func sendUnreliable(_ bytes: UnsafeRawBufferPointer, slot: Int, to peer: Peer,
+                               channel: UInt8) throws(NetError) {
+        guard let packet = try packet(slot: slot), packet.pointee.referenceCount == 1, bytes.count <= capacity,
+              let base = bytes.baseAddress
+        else {
             try peer.send(bytes, channel: channel, delivery: .unreliable)
             return
         }
@@ -228,11 +237,37 @@ public final class ReusablePacket {
     }
 
     /// `sendUnreliable` for byte arrays.
-    public func sendUnreliable(_ bytes: [UInt8], to peer: Peer, channel: UInt8) throws(NetError) {
+    public func sendUnreliable(_ bytes: [UInt8], slot: Int, to peer: Peer, channel: UInt8) throws(NetError) {
         let result = bytes.withUnsafeBytes { raw in
-            Result { () throws(NetError) in try sendUnreliable(raw, to: peer, channel: channel) }
+            Result { () throws(NetError) in try sendUnreliable(raw, slot: slot, to: peer, channel: channel) }
         }
         try result.get()
+    }
+
+    /// The packet of `slot`, made at its first use (the table grows to hold it).
+    @inline(__always)
+    private func packet(slot: Int) throws(NetError) -> UnsafeMutablePointer<ENetPacket>? {
+        precondition(slot >= 0, "negative packet slot \(slot)")
+        if slot < count, let packet = packets[slot] { return packet }
+        return try makePacket(slot: slot)
+    }
+
+    private func makePacket(slot: Int) throws(NetError) -> UnsafeMutablePointer<ENetPacket> {
+        if slot >= count {
+            let grown = max(slot + 1, 2 * count)
+            let table = UnsafeMutablePointer<UnsafeMutablePointer<ENetPacket>?>.allocate(capacity: grown)
+            table.moveInitialize(from: packets, count: count)
+            (table + count).initialize(repeating: nil, count: grown - count)
+            packets.deallocate()
+            packets = table
+            count = grown
+        }
+        guard let packet = enet_packet_create(nil, capacity, Delivery.unreliable.flags) else {
+            throw NetError(.allocation, call: "enet_packet_create", "cannot allocate a \(capacity)-byte packet")
+        }
+        packet.pointee.referenceCount = 1
+        packets[slot] = packet
+        return packet
     }
 }
 

@@ -9,15 +9,24 @@ public struct ByteWriter: Sendable {
     }
 
     public var count: Int { bytes.count }
+
+    /// Lends the bytes written so far. `mutating` although it changes nothing: reaching the bytes of a writer
+    /// stored in a class through `bytes` copies the array out (a retain and a release, each a locked
+    /// instruction waiting for the stores that wrote the message), where a mutating call borrows it in place.
+    @inlinable
+    public mutating func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(E) in try body(raw) } }
+        return try result.get()
+    }
     public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 
     public mutating func u8(_ v: UInt8) { bytes.append(v) }
     public mutating func i8(_ v: Int8) { bytes.append(UInt8(bitPattern: v)) }
     // Multi-byte values go in with one append each: appending byte by byte checks the array's capacity and
     // uniqueness per byte, which showed in a busy zone's profile.
-    public mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func u16(_ v: UInt16) { Swift.withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
     public mutating func i16(_ v: Int16) { u16(UInt16(bitPattern: v)) }
-    public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func u32(_ v: UInt32) { Swift.withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
     /// An entity as a snapshot carries it (14 bytes, docs/PROTOCOL.md "Snapshot").
     public mutating func entity(_ e: EntityState) {
         withUnsafeTemporaryAllocation(byteCount: EntityState.wireSize, alignment: 1) { b in

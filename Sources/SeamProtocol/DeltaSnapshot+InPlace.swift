@@ -11,16 +11,30 @@ extension DeltaCodec {
     public static func apply(_ bytes: UnsafeRawBufferPointer, baseline: SnapshotFrame, baselineChecksum: UInt16,
                              into frame: inout SnapshotFrame) throws(DecodeError) -> (header: Header, checksum: UInt16) {
         assert(baselineChecksum == baseline.checksum, "baselineChecksum is not the baseline's")
+        return try baseline.entities.withUnsafeBufferPointer { entities throws(DecodeError) in
+            try baseline.coins.withUnsafeBufferPointer { coins throws(DecodeError) in
+                try apply(bytes, baselineTick: baseline.tick, entities: entities, coins: coins,
+                          baselineChecksum: baselineChecksum, into: &frame)
+            }
+        }
+    }
+
+    /// `apply` with the baseline frame as its tick and buffers of its entities and coins (in id order), for a
+    /// caller that keeps its frames in a pool (the swarm's `BaselineRing`): passing the frame itself cost a
+    /// retain and a release of each of its arrays per delta, each a locked instruction.
+    public static func apply(_ bytes: UnsafeRawBufferPointer, baselineTick: UInt32,
+                             entities base: UnsafeBufferPointer<EntityState>, coins baseCoins: UnsafeBufferPointer<CoinView>,
+                             baselineChecksum: UInt16,
+                             into frame: inout SnapshotFrame) throws(DecodeError) -> (header: Header, checksum: UInt16) {
         var r = ByteReader(bytes)
         guard try r.u8("message type") == MessageType.delta.rawValue else { throw DecodeError("not a delta snapshot", at: 0) }
         let h = try readHeader(&r)
-        guard h.baselineTick == baseline.tick, h.baselineChecksum == baselineChecksum else {
-            throw DecodeError("baseline \(h.baselineTick) is not the frame given (tick \(baseline.tick))", at: 5)
+        guard h.baselineTick == baselineTick, h.baselineChecksum == baselineChecksum else {
+            throw DecodeError("baseline \(h.baselineTick) is not the frame given (tick \(baselineTick))", at: 5)
         }
         frame.tick = h.tick
-        var hasher = try readEntities(&r, baseline: baseline.entities, ticks: h.tick &- h.baselineTick,
-                                      into: &frame.entities)
-        try readCoins(&r, baseline: baseline.coins, into: &frame.coins)
+        var hasher = try readEntities(&r, baseline: base, ticks: h.tick &- h.baselineTick, into: &frame.entities)
+        try readCoins(&r, baseline: baseCoins, into: &frame.coins)
         try r.expectEnd("delta snapshot")
         hasher.endEntities()
         for c in frame.coins { hasher.add(c) }
@@ -38,10 +52,10 @@ extension DeltaCodec {
     }
 
     /// Returns the checksum of the entities so far.
-    private static func readEntities(_ r: inout ByteReader, baseline base: [EntityState], ticks: UInt32,
+    private static func readEntities(_ r: inout ByteReader, baseline b: UnsafeBufferPointer<EntityState>, ticks: UInt32,
                                      into entities: inout [EntityState]) throws(DecodeError) -> FrameChecksum {
-        let removed = try r.view((base.count + 7) / 8, "removed bitmap")
-        let kept = keptCount(removed, of: base.count)
+        let removed = try r.view((b.count + 7) / 8, "removed bitmap")
+        let kept = keptCount(removed, of: b.count)
         let masks = try r.view((kept + 1) / 2, "change masks")
         // The kept entities are decoded from the baseline straight into place, the frame resized first
         // without clearing (what it held is overwritten): appending them one by one would check the array's
@@ -56,26 +70,24 @@ extension DeltaCodec {
         // among the kept ones cost a rehash from the checkpoint before the first of them, not from the start.
         var checkpoints = InlineArray<32, FrameChecksum>(repeating: FrameChecksum())
         let updated = entities.withUnsafeMutableBufferPointer { p in
-            base.withUnsafeBufferPointer { b in
-                Result { () throws(DecodeError) -> FrameChecksum in
-                    // Decoded first, hashed after in a loop of its own: with both in one loop the checksum was
-                    // kept in memory across the reads that may throw. A carried entity (mask 0, most of a busy
-                    // zone's) reads nothing: only its prediction is worked out.
-                    var k = 0
-                    for i in b.indices where removed[i / 8] & (1 << UInt8(i % 8)) == 0 {
-                        let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
-                        p[k] = m == 0 ? carried(b[i], ticks: ticks) : try readKept(b[i], mask: m, ticks: ticks, &r)
-                        k += 1
-                    }
-                    var hasher = FrameChecksum()
-                    for k in 0..<kept {
-                        if k % checkpointStride == 0 && k / checkpointStride < checkpoints.count {
-                            checkpoints[k / checkpointStride] = hasher
-                        }
-                        hasher.add(p[k])
-                    }
-                    return hasher
+            Result { () throws(DecodeError) -> FrameChecksum in
+                // Decoded first, hashed after in a loop of its own: with both in one loop the checksum was
+                // kept in memory across the reads that may throw. A carried entity (mask 0, most of a busy
+                // zone's) reads nothing: only its prediction is worked out.
+                var k = 0
+                for i in b.indices where removed[i / 8] & (1 << UInt8(i % 8)) == 0 {
+                    let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
+                    p[k] = m == 0 ? carried(b[i], ticks: ticks) : try readKept(b[i], mask: m, ticks: ticks, &r)
+                    k += 1
                 }
+                var hasher = FrameChecksum()
+                for k in 0..<kept {
+                    if k % checkpointStride == 0 && k / checkpointStride < checkpoints.count {
+                        checkpoints[k / checkpointStride] = hasher
+                    }
+                    hasher.add(p[k])
+                }
+                return hasher
             }
         }
         var hasher = try updated.get()
@@ -133,7 +145,7 @@ extension DeltaCodec {
         return e
     }
 
-    private static func readCoins(_ r: inout ByteReader, baseline base: [CoinView],
+    private static func readCoins(_ r: inout ByteReader, baseline base: UnsafeBufferPointer<CoinView>,
                                   into coins: inout [CoinView]) throws(DecodeError) {
         let gone = try r.view((base.count + 7) / 8, "coin bitmap")
         coins.removeAll(keepingCapacity: true)

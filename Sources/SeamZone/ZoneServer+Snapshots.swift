@@ -90,17 +90,6 @@ extension ZoneServer {
         sendSnapshot(slot: slot, in: sim, recent: false)
     }
 
-    /// The kept packet `slot`'s snapshots go out in, made at the first (see `snapshotPackets`).
-    private func snapshotPacket(slot: Int) -> ReusablePacket {
-        if snapshotPackets.count <= slot {
-            snapshotPackets.append(contentsOf: repeatElement(nil, count: slot + 1 - snapshotPackets.count))
-        }
-        if let packet = snapshotPackets[slot] { return packet }
-        let packet = ReusablePacket(capacity: Wire.maximumSnapshotBytes)
-        snapshotPackets[slot] = packet
-        return packet
-    }
-
     /// The snapshot of `slot`'s player, with `entityTable` current for `sim`. With `recent` false (a
     /// snapshot sent between ticks) the view is chosen afresh.
     private func sendSnapshot(slot: Int, in sim: ZoneSimulation, recent: Bool = true) {
@@ -198,11 +187,16 @@ extension ZoneServer {
             return delta
         }
         sessions[slot].lastSentTick = tick
-        let bytes = delta ? deltaWriter.bytes : snapshotWriter.writer.bytes
+        // Through the writers' own buffers: taking `bytes` out of them retained the array (see `withUnsafeBytes`).
+        let peer = host.peer(slot: slot), packets = snapshotPackets
+        func send(_ bytes: UnsafeRawBufferPointer) throws(NetError) -> Int {
+            try packets.sendUnreliable(bytes, slot: slot, to: peer, channel: Wire.stateChannel)
+            return bytes.count
+        }
         do {
-            try snapshotPacket(slot: slot).sendUnreliable(bytes, to: host.peer(slot: slot), channel: Wire.stateChannel)
+            let count = delta ? try deltaWriter.withUnsafeBytes(send) : try snapshotWriter.writer.withUnsafeBytes(send)
             counters.snapshotsSent += 1
-            counters.snapshotBytes += UInt64(bytes.count)
+            counters.snapshotBytes += UInt64(count)
             if delta { counters.deltasSent += 1 }
         } catch {
             counters.sendFailures += 1

@@ -53,7 +53,7 @@ public final class ZoneServer {
     let frameStore: FrameStore
     /// One kept ENet packet per connection slot for its snapshots (made at its first): creating a packet per
     /// snapshot cost two mallocs and two frees, 10,000 a second at 500 clients.
-    var snapshotPackets: [ReusablePacket?] = []
+    let snapshotPackets = ReusablePackets(capacity: Wire.maximumSnapshotBytes)
     var eventWriter = ByteWriter(capacity: 512)
     var visible: [(index: Int, distanceSquared: Double)] = []
     var visibleCoins: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []

@@ -91,9 +91,9 @@ import Testing
         #expect(host.socketBuffers.send > 256 * 1024)
     }
 
-    /// A kept packet sends each payload as given (rewritten only once ENet let go of it), the ones sent while
+    /// Kept packets send each payload as given (rewritten only once ENet let go of it), the ones sent while
     /// ENet still holds it through fresh packets; both hosts wait through a poll set, as the bot swarm does.
-    @Test func aReusablePacketSendsEachPayloadAsGiven() throws {
+    @Test func reusablePacketsSendEachPayloadAsGiven() throws {
         let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
         let client = try NetHost(bind: nil, peerLimit: 1)
         let peer = try client.connect(to: NetAddress(resolving: "127.0.0.1", port: server.localAddress.port))
@@ -120,17 +120,18 @@ import Testing
         }
         pumpUntil { clientConnected && serverConnected }
         #expect(clientConnected && serverConnected)
-        let packet = ReusablePacket(capacity: 8)
+        let packets = ReusablePackets(capacity: 8)
         var sent: [[UInt8]] = []
         for round in 0..<5 {
             // Two payloads before one flush: the second finds the packet still queued.
             let first = [UInt8](repeating: UInt8(round), count: round + 1)
             let second: [UInt8] = [0xEE, UInt8(round)]
-            try packet.sendUnreliable(first, to: peer, channel: 1)
-            try packet.sendUnreliable(second, to: peer, channel: 1)
+            // Slots 3 and 0: a slot's packet is made at its first send, the table grown to hold it.
+            try packets.sendUnreliable(first, slot: 3, to: peer, channel: 1)
+            try packets.sendUnreliable(second, slot: 3, to: peer, channel: 1)
             // Longer than the packet's room: sent through a fresh packet.
             let long = [UInt8](repeating: 0xAB, count: 20)
-            try packet.sendUnreliable(long, to: peer, channel: 1)
+            try packets.sendUnreliable(long, slot: 0, to: peer, channel: 1)
             client.flush()
             sent += [first, second, long]
             pumpUntil { serverGot.count == sent.count }

@@ -69,7 +69,7 @@ struct Bot {
     var targetSince: UInt64 = 0
     var bestDistance = Double.infinity
     var sequence: UInt32 = 0
-    var recent: [InputCommand] = []
+    var recent = InputCommands()
     var lastShotSequence: UInt32 = 0
     /// Shots the bot saw hit (by input sequence), waiting for the zone's confirmation; true if on a ghost.
     var clientHits: [UInt32: Bool] = [:]

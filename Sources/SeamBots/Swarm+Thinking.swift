@@ -34,10 +34,8 @@ extension Swarm {
         // Newest first, the oldest dropped past `inputRedundancy`: shifted in place, which costs less than
         // inserting at 0 and removing the last.
         if bot.recent.count < config.inputRedundancy { bot.recent.append(command) }
-        bot.recent.withUnsafeMutableBufferPointer { recent in
-            for k in recent.indices.dropFirst().reversed() { recent[k] = recent[k - 1] }
-            recent[0] = command
-        }
+        for k in bot.recent.indices.dropFirst().reversed() { bot.recent[k] = bot.recent[k - 1] }
+        bot.recent[0] = command
         writer.reset()
         let message = InputMessage(ackTick: bot.ackTick, newestSequence: bot.sequence,
                                    commands: bot.recent)

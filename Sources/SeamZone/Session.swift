@@ -63,7 +63,9 @@ struct InputQueue {
     static let frozenLimit = 64
 
     /// Queues the inputs newer than any seen, oldest first.
-    mutating func receive(newestSequence: UInt32, commands: [InputCommand], frozen: Bool) {
+    mutating func receive<Commands: RandomAccessCollection<InputCommand>>(
+        newestSequence: UInt32, commands: Commands, frozen: Bool
+    ) where Commands.Index == Int {
         guard newestSequence > newestReceived else { return }
         let fresh = min(Int(newestSequence - newestReceived), commands.count)
         for i in stride(from: fresh - 1, through: 0, by: -1) {
@@ -110,7 +112,7 @@ struct OwnedPlayer {
 
     /// Queues a client's inputs if they came on the owner connection `slot` (kept for forwarding while the
     /// player is offered to a neighbour); false, queueing nothing, if not.
-    mutating func receiveInputs(newestSequence: UInt32, commands: [InputCommand], on slot: Int) -> Bool {
+    mutating func receiveInputs(newestSequence: UInt32, commands: InputCommands, on slot: Int) -> Bool {
         guard self.slot == slot else { return false }
         inputs.receive(newestSequence: newestSequence, commands: commands, frozen: handoff != .none)
         return true

@@ -143,7 +143,7 @@ extension ZoneServer {
         if let k = owned.index(forKey: id) {
             _ = owned.values[k].receiveInputs(newestSequence: input.newestSequence, commands: input.commands, on: slot)
         } else if let to = handedOff[id] {
-            sendLink(.inputs(player: id, newestSequence: input.newestSequence, commands: input.commands), to: to)
+            sendLink(.inputs(player: id, newestSequence: input.newestSequence, commands: Array(input.commands)), to: to)
         }
     }
 

@@ -131,12 +131,13 @@ extension ZoneServer {
         // The baseline is the frame the client acknowledged, if still kept; with it, far members may be
         // carried instead of fresh (see `FrameBuilder`). The frames older than it are given up first: the
         // next frame is kept in the storage of one just given up (see `FrameStore`).
-        let store = frameStore, history = UInt32(store.history)
+        // `frameStore` named each time, not held in a local: the local was a retain and a release per snapshot.
+        let history = UInt32(frameStore.history)
         let ack = sessions[slot].ackTick
-        store.release(slot: slot, below: ack)
-        let baseline = config.deltas && ack != 0 && tick &- ack < history ? store.frame(slot: slot, tick: ack) : nil
+        frameStore.release(slot: slot, below: ack)
+        let baseline = config.deltas && ack != 0 && tick &- ack < history ? frameStore.frame(slot: slot, tick: ack) : nil
         let last = sessions[slot].lastSentTick
-        let previous = tick &- last < history ? store.frame(slot: slot, tick: last) : nil
+        let previous = tick &- last < history ? frameStore.frame(slot: slot, tick: last) : nil
         // The entity section gets what the delta budget leaves after the header and the coins' bitmap.
         let entityBudget = updateBudget - DeltaCodec.headerSize - 2 - ((baseline?.coins.count ?? 0) + 7) / 8
         frameBuilder.build(tick: tick, baseline: baseline?.sent, previous: previous?.sent, budget: entityBudget,
@@ -148,8 +149,9 @@ extension ZoneServer {
         // The nearest coins that fit a full snapshot, in id order.
         snapCoins.removeAll(keepingCapacity: true)
         var fullSize = Snapshot.headerSize + entityCount * EntityState.wireSize + 2
-        // Through a buffer: iterating the stored array retained it (a locked instruction per snapshot).
-        visibleCoins.withUnsafeBufferPointer { visible in
+        // Through a buffer lent in place: iterating the stored array, or its `withUnsafeBufferPointer`,
+        // retained it (a locked instruction per snapshot).
+        visibleCoins.withUnsafeMutableBufferPointer { visible in
             for c in visible {
                 guard fullSize + CoinView.wireSize <= budget else { break }
                 snapCoins.append(CoinView(id: c.id, x: Quantize.position(c.at.x), y: Quantize.position(c.at.y)))
@@ -182,7 +184,7 @@ extension ZoneServer {
                 for c in coins { snapshotWriter.coin(c) }
                 snapshotWriter.finish()
             }
-            store.keep(slot: slot, tick: tick, checksum: checksum, entities: built.entities,
+            frameStore.keep(slot: slot, tick: tick, checksum: checksum, entities: built.entities,
                        freshTicks: built.freshTicks, coins: coins)
             return delta
         }

@@ -52,6 +52,21 @@ import Testing
         #expect(ClientMessage.leave(reason: 9).encoded() == [0x03, 9])
     }
 
+    /// An Input's commands are held inline, up to the wire's limit: the decoded message keeps each of them,
+    /// in order, for every count the wire allows.
+    @Test func inputCommandsHoldWhatTheWireAllows() throws {
+        #expect(InputCommands.capacity == Wire.maximumInputsPerMessage)
+        for count in 1...Wire.maximumInputsPerMessage {
+            let commands = (0..<count).map { InputCommand(moveX: Int8($0), aim: UInt16($0 * 7), viewTick: UInt32($0)) }
+            let m = InputMessage(ackTick: 3, newestSequence: 100, commands: commands)
+            #expect(Array(m.commands) == commands)
+            let bytes = ClientMessage.input(m).encoded()
+            let decoded = try bytes.withUnsafeBytes { try ClientMessage.decode($0) }
+            guard case .input(let back) = decoded else { Issue.record("not an input"); return }
+            #expect(back == m && Array(back.commands) == commands)
+        }
+    }
+
     @Test func snapshotSizes() {
         let empty = Snapshot(tick: 1, lastInputSequence: 1, me: Samples.me, entities: [], coins: [])
         #expect(empty.encoded().count == Snapshot.headerSize + 2)

@@ -87,7 +87,9 @@ extension Swarm {
             stats.connectedPeak = max(stats.connectedPeak, stats.connected)
         case .refuse(let code, let text):
             stats.refused["\(code)", default: 0] += 1
-            if !fromOwner { stats.handoffsFailed += 1 }
+            // On a standby, `full` is a zone keeping its last slots for players: the handoff still happens,
+            // through a redirect (counted as a refused standby when the connection closes).
+            if !fromOwner, code != .full { stats.handoffsFailed += 1 }
             if refusalLogBudget > 0 {
                 refusalLogBudget -= 1
                 logger.notice("bot \(i) refused: \(code): \(text)")

@@ -223,6 +223,10 @@ extension ZoneServer {
         {
             return refuse(peer, .badToken, "redirect for a player this zone never took")
         }
+        if token.purpose == .standby, let free = freeSlotsBelowReserve() {
+            return refuse(peer, .full, "no peer slot to spare for a standby connection (\(free) free, "
+                          + "kept for players and redirects); the handoff will redirect")
+        }
         usedNonces[replayKey] = token.expiresMs
         sessions[peer.slot].playerId = token.player
         sessions[peer.slot].phase = .standby
@@ -231,6 +235,20 @@ extension ZoneServer {
         if let record = owned[token.player], record.slot == nil {
             bindOwner(slot: peer.slot, player: token.player)
         }
+    }
+
+    /// The free peer slots when they are too few for one more standby connection, else nil. A zone keeps
+    /// its 16 spares (to refuse with a reason) and room for the players it may still take, up to a sixteenth
+    /// of its slots: a connect finding every ENet slot taken is ignored, not refused, and retried for seconds
+    /// (docs/PROTOCOL.md "Peer slots"). Standbys are what gives way: a player without one is redirected
+    /// after its handoff. A zone whose slots are not capped at ENet's 4,095 has room for the standbys it was
+    /// sized for, so this bites only beside a crowd.
+    func freeSlotsBelowReserve() -> Int? {
+        let limit = host.peerLimit
+        let room = max(0, config.capacity - simulation.players.count)
+        let reserve = ZoneConfig.spareSlots + min(room, limit / 16)
+        let free = limit - host.connectedPeers
+        return free - 1 < reserve ? free : nil
     }
 
     func endpoint(of index: Int) -> ZoneEndpoint {

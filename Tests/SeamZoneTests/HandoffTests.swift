@@ -18,6 +18,8 @@ import Glibc
         var recent: [InputCommand] = []
         var owners: [(zone: UInt16, epoch: UInt32)] = []
         var positions: [Double] = []
+        /// Refusals on any connection, in order.
+        var refusals: [RefuseCode] = []
 
         init(zone: UInt16, client: TestClient) {
             owner = zone
@@ -40,6 +42,16 @@ import Glibc
                         try standby.connect(port: endpoint.port)
                         try standby.send(.attach(version: Wire.version, token: token))
                         connections[endpoint.zoneIndex] = standby
+                    case .redirect(let endpoint, let token):
+                        // After a handoff the old owner names the new one's address: attach there unless
+                        // a standby connection already did.
+                        guard connections[endpoint.zoneIndex]?.connected != true else { continue }
+                        let redirected = try TestClient()
+                        try redirected.connect(port: endpoint.port)
+                        try redirected.send(.attach(version: Wire.version, token: token))
+                        connections[endpoint.zoneIndex] = redirected
+                    case .refuse(let code, _):
+                        refusals.append(code)
                     case .owner(_, let epoch, _, let index) where index == zone:
                         owner = index
                         owners.append((index, epoch))
@@ -242,6 +254,40 @@ import Glibc
         zone.stop()
         let journal = try zone.journal()
         #expect(!journal.contains { $0["type"] as? String == "offer" })
+    }
+
+    /// A zone keeps its last peer slots for players (docs/PROTOCOL.md "Peer slots"): short of them it refuses
+    /// a standby connection with `full`, and the player crosses all the same, through the redirect.
+    @Test func aZoneShortOfSlotsRefusesStandbysAndThePlayerIsRedirected() throws {
+        // Capacity 2: east has 2 + 2 + 1 + 16 = 21 slots and keeps 16 spares and 1 for a player.
+        let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1, extra: ["--capacity", "2"])
+        defer { cluster.stop() }
+        // Three connections that never say Hello bring east (with its link) to 4 of 21 taken: one more
+        // would leave fewer free than it keeps.
+        var idle: [TestClient] = []
+        for _ in 0..<3 {
+            let c = try TestClient()
+            try c.connect(port: cluster.port(7102))
+            idle.append(c)
+        }
+        let client = try TestClient()
+        try client.connect(port: cluster.port(7101))
+        try client.send(.hello(version: Wire.version, name: "walker"))
+        let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
+        client.clearReceived()
+        let walker = WalkingClient(zone: welcome.zoneIndex, client: client)
+        var ticks = 0
+        while walker.owners.isEmpty && ticks < 400 {
+            try walker.step(moveX: 127)
+            for c in idle { c.pump(until: { false }, timeout: 0.001) }  // answered, so that they stay
+            ticks += 1
+        }
+        #expect(idle.allSatisfy { $0.connected })
+        #expect(walker.refusals == [.full], "east refused the standby connection")
+        #expect(walker.owners.first?.zone == 1, "the east zone took the player, through the redirect")
+        cluster.stop()
+        let east = try cluster.journal("east")
+        #expect(east.contains { $0["type"] as? String == "refuse" && $0["code"] as? String == "full" })
     }
 
     @Test func forgedAndMisdirectedTokensAreRefusedAndCounted() throws {

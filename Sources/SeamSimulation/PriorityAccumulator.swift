@@ -39,7 +39,10 @@ public struct PriorityAccumulator: Sendable {
 
     @inlinable
     public static func priority(age: UInt32, distanceSquared: Double) -> Double {
-        (Double(age) + 1) / (1 + distanceSquared.squareRoot() / 4)
+        // In single precision, the precision the order keeps anyway (`dueKey`): a zone works this out for
+        // every stale member of every view every tick, and its frame builder waited on the double square
+        // root and division.
+        Double((Float(age) + 1) / (1 + Float(distanceSquared).squareRoot() / 4))
     }
 
     /// False only when `priority(age:distanceSquared:)` is surely below `threshold` (`inverse` is

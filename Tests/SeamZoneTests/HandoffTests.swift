@@ -20,10 +20,24 @@ import Glibc
         var positions: [Double] = []
         /// Refusals on any connection, in order.
         var refusals: [RefuseCode] = []
+        /// The player's id, when `joined` made it.
+        var playerId: UInt32 = 0
 
         init(zone: UInt16, client: TestClient) {
             owner = zone
             connections[zone] = client
+        }
+
+        /// A client joined at `port` (Hello answered by Welcome), walking from there.
+        static func joined(port: UInt16) throws -> WalkingClient {
+            let client = try TestClient()
+            try client.connect(port: port)
+            try client.send(.hello(version: Wire.version, name: "walker"))
+            let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
+            client.clearReceived()
+            let walker = WalkingClient(zone: welcome.zoneIndex, client: client)
+            walker.playerId = welcome.playerId
+            return walker
         }
 
         /// One tick: send an input to the owner, service every connection, react to what arrived.
@@ -158,12 +172,7 @@ import Glibc
 
     @Test func aPlayerIsHandedOverAndBackWithItsStateIntact() throws {
         let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1)
-        let first = try TestClient()
-        try first.connect(port: cluster.port(7101))
-        try first.send(.hello(version: Wire.version, name: "walker"))
-        let welcome = try #require(first.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
-        first.clearReceived()
-        let walker = WalkingClient(zone: welcome.zoneIndex, client: first)
+        let walker = try WalkingClient.joined(port: cluster.port(7101))
         // East until the east zone owns us, then west until the west zone owns us again.
         var ticks = 0
         while walker.owners.isEmpty && ticks < 400 { try walker.step(moveX: 127); ticks += 1 }
@@ -200,12 +209,7 @@ import Glibc
         let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1,
                                            extra: ["--zone-arg=--dead-after=2"])
         let eastPid = try #require(cluster.pid(of: "east"))
-        let client = try TestClient()
-        try client.connect(port: cluster.port(7101))
-        try client.send(.hello(version: Wire.version, name: "walker"))
-        let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
-        client.clearReceived()
-        let walker = WalkingClient(zone: welcome.zoneIndex, client: client)
+        let walker = try WalkingClient.joined(port: cluster.port(7101))
         var ticks = 0
         while walker.connections[1] == nil && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
         try #require(walker.connections[1] != nil, "a standby connection to east was offered")
@@ -225,7 +229,7 @@ import Glibc
         for _ in 0..<60 { try walker.step(moveX: 127) }
         cluster.stop()
 
-        let id = Int(welcome.playerId)
+        let id = Int(walker.playerId)
         let west = try cluster.journal("west").filter { $0["player"] as? Int == id }
         let east = try cluster.journal("east").filter { $0["player"] as? Int == id }
         func has(_ j: [[String: Any]], _ type: String, epoch: Int) -> Bool {
@@ -270,12 +274,7 @@ import Glibc
             try c.connect(port: cluster.port(7102))
             idle.append(c)
         }
-        let client = try TestClient()
-        try client.connect(port: cluster.port(7101))
-        try client.send(.hello(version: Wire.version, name: "walker"))
-        let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
-        client.clearReceived()
-        let walker = WalkingClient(zone: welcome.zoneIndex, client: client)
+        let walker = try WalkingClient.joined(port: cluster.port(7101))
         var ticks = 0
         while walker.owners.isEmpty && ticks < 400 {
             try walker.step(moveX: 127)

@@ -239,14 +239,15 @@ extension ZoneServer {
 
     /// The free peer slots when they are too few for one more standby connection, else nil. A zone keeps
     /// its 16 spares (to refuse with a reason) and room for the players it may still take, up to a sixteenth
-    /// of its slots: a connect finding every ENet slot taken is ignored, not refused, and retried for seconds
-    /// (docs/PROTOCOL.md "Peer slots"). Standbys are what gives way: a player without one is redirected
-    /// after its handoff. A zone whose slots are not capped at ENet's 4,095 has room for the standbys it was
-    /// sized for, so this bites only beside a crowd.
+    /// of its slots, and at least a sixty-fourth: a connect finding every ENet slot taken is ignored, not
+    /// refused, and retried for seconds (docs/PROTOCOL.md "Peer slots"), and ENet counts only connected
+    /// peers, not those still connecting, so a burst of connects needs a margin. Standbys are what gives way:
+    /// a player without one is redirected after its handoff. A zone whose slots are not capped at ENet's
+    /// 4,095 has room for the standbys it was sized for, so this bites only beside a crowd.
     func freeSlotsBelowReserve() -> Int? {
         let limit = host.peerLimit
         let room = max(0, config.capacity - simulation.players.count)
-        let reserve = ZoneConfig.spareSlots + min(room, limit / 16)
+        let reserve = ZoneConfig.spareSlots + max(limit / 64, min(room, limit / 16))
         let free = limit - host.connectedPeers
         return free - 1 < reserve ? free : nil
     }

@@ -131,7 +131,6 @@ extension ZoneServer {
         // The baseline is the frame the client acknowledged, if still kept; with it, far members may be
         // carried instead of fresh (see `FrameBuilder`). The frames older than it are given up first: the
         // next frame is kept in the storage of one just given up (see `FrameStore`).
-        // `frameStore` named each time, not held in a local: the local was a retain and a release per snapshot.
         let history = UInt32(frameStore.history)
         let ack = sessions[slot].ackTick
         frameStore.release(slot: slot, below: ack)
@@ -185,7 +184,7 @@ extension ZoneServer {
                 snapshotWriter.finish()
             }
             frameStore.keep(slot: slot, tick: tick, checksum: checksum, entities: built.entities,
-                       freshTicks: built.freshTicks, coins: coins)
+                            freshTicks: built.freshTicks, coins: coins)
             return delta
         }
         sessions[slot].lastSentTick = tick

@@ -90,6 +90,11 @@ extension Swarm {
             // On a standby, `full` is a zone keeping its last slots for players: the handoff still happens,
             // through a redirect (counted as a refused standby when the connection closes).
             if !fromOwner, code != .full { stats.handoffsFailed += 1 }
+            // A refused standby is forgotten at once, not when its connection has closed: a Redirect to that
+            // zone arriving in between would otherwise find it and open nothing.
+            if !fromOwner, let zone = bots[i].standbys.first(where: { $0.value == peer })?.key {
+                bots[i].standbys[zone] = nil
+            }
             if refusalLogBudget > 0 {
                 refusalLogBudget -= 1
                 logger.notice("bot \(i) refused: \(code): \(text)")

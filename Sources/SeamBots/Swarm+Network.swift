@@ -134,23 +134,22 @@ extension Swarm {
                 bots[i].standbysOpening[standby.slot] = nil
             }
         case .owner(_, let epoch, _, let zoneIndex):
-            // Only a newer epoch on another connection moves the player: a stale Owner changes nothing.
-            guard !fromOwner, epoch > bots[i].epoch else { return }
-            // Switch: inputs go to the new owner now; the old owner's connection stays as a standby.
-            if let old = bots[i].peer {
-                bots[i].standbys[UInt16(bots[i].zone.index)] = old
-                old.setPingInterval(ms: Peer.standbyPingIntervalMs)
+            // Only a newer epoch changes anything (see `Bot.takeOwner`); baselines were the old owner's, and
+            // the owner's view starts over: its ticks are the same clock, but keep only fresh frames.
+            switch bots[i].takeOwner(epoch: epoch, onOwnerConnection: fromOwner) {
+            case .stale: return
+            case .stay: break
+            case .move:
+                // Inputs go to the new owner now; the old owner's connection stays as a standby.
+                if let old = bots[i].peer {
+                    bots[i].standbys[UInt16(bots[i].zone.index)] = old
+                    old.setPingInterval(ms: Peer.standbyPingIntervalMs)
+                }
+                bots[i].standbys[zoneIndex] = nil
+                peer.setPingInterval(ms: Peer.defaultPingIntervalMs)
+                bots[i].peer = peer
+                if let zone = config.map.zone(index: Int(zoneIndex)) { bots[i].zone = zone }
             }
-            bots[i].standbys[zoneIndex] = nil
-            peer.setPingInterval(ms: Peer.defaultPingIntervalMs)
-            bots[i].peer = peer
-            bots[i].epoch = epoch
-            if let zone = config.map.zone(index: Int(zoneIndex)) { bots[i].zone = zone }
-            bots[i].switchFromNanos = bots[i].lastSnapshotNanos
-            // Baselines were the old owner's: ask the new one for a full snapshot.
-            bots[i].ackTick = 0
-            bots[i].baselines.removeAll()
-            // The new owner's view starts over: its ticks are the same clock, but keep only fresh frames.
             stats.handoffs += 1
         case .zoneStatus(let report):
             noteZoneStatus(report)

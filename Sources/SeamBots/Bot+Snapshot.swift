@@ -95,4 +95,3 @@ extension Bot {
         return onOwnerConnection ? .stay : .move
     }
 }
-

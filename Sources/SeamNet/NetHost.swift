@@ -223,9 +223,8 @@ public final class ReusablePackets {
     /// channel:, delivery: .unreliable)`.
     public func sendUnreliable(_ bytes: UnsafeRawBufferPointer, slot: Int, to peer: Peer,
                                channel: UInt8) throws(NetError) {
-        guard let packet = try packet(slot: slot), packet.pointee.referenceCount == 1, bytes.count <= capacity,
-              let base = bytes.baseAddress
-        else {
+        let packet = try packet(slot: slot)
+        guard packet.pointee.referenceCount == 1, bytes.count <= capacity, let base = bytes.baseAddress else {
             try peer.send(bytes, channel: channel, delivery: .unreliable)
             return
         }
@@ -236,17 +235,9 @@ public final class ReusablePackets {
         }
     }
 
-    /// `sendUnreliable` for byte arrays.
-    public func sendUnreliable(_ bytes: [UInt8], slot: Int, to peer: Peer, channel: UInt8) throws(NetError) {
-        let result = bytes.withUnsafeBytes { raw in
-            Result { () throws(NetError) in try sendUnreliable(raw, slot: slot, to: peer, channel: channel) }
-        }
-        try result.get()
-    }
-
     /// The packet of `slot`, made at its first use (the table grows to hold it).
     @inline(__always)
-    private func packet(slot: Int) throws(NetError) -> UnsafeMutablePointer<ENetPacket>? {
+    private func packet(slot: Int) throws(NetError) -> UnsafeMutablePointer<ENetPacket> {
         precondition(slot >= 0, "negative packet slot \(slot)")
         if slot < count, let packet = packets[slot] { return packet }
         return try makePacket(slot: slot)

@@ -22,7 +22,7 @@ struct EntityTable {
     private var positions: [Vec2] = []
     private var rankOf: [Int32] = []
     private var indexAt: [Int32] = []
-    /// Id by rank (ascending, each id once): where `index(of:)` searches.
+    /// Id by rank (ascending, each id once): where `index(of:in:)` searches.
     private var idAt: [UInt32] = []
     /// Scratch for `members`, by rank: which are in the view, and at what squared distance.
     private var marks: [UInt64] = []
@@ -240,10 +240,6 @@ struct EntityTable {
     }
 
     /// The grid index of entity `id` this tick (its owned state when it is also ghosted), by binary search.
-    mutating func index(of id: UInt32) -> Int? {
-        lend { Self.index(of: id, in: $0) }
-    }
-
     private static func index(of id: UInt32, in t: Lent) -> Int? {
         let ids = t.idAt
         var lo = 0, hi = ids.count

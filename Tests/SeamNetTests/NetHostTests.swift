@@ -121,17 +121,20 @@ import Testing
         pumpUntil { clientConnected && serverConnected }
         #expect(clientConnected && serverConnected)
         let packets = ReusablePackets(capacity: 8)
+        func send(_ bytes: [UInt8], slot: Int) throws {
+            try bytes.withUnsafeBytes { try packets.sendUnreliable($0, slot: slot, to: peer, channel: 1) }
+        }
         var sent: [[UInt8]] = []
         for round in 0..<5 {
             // Two payloads before one flush: the second finds the packet still queued.
             let first = [UInt8](repeating: UInt8(round), count: round + 1)
             let second: [UInt8] = [0xEE, UInt8(round)]
             // Slots 3 and 0: a slot's packet is made at its first send, the table grown to hold it.
-            try packets.sendUnreliable(first, slot: 3, to: peer, channel: 1)
-            try packets.sendUnreliable(second, slot: 3, to: peer, channel: 1)
+            try send(first, slot: 3)
+            try send(second, slot: 3)
             // Longer than the packet's room: sent through a fresh packet.
             let long = [UInt8](repeating: 0xAB, count: 20)
-            try packets.sendUnreliable(long, slot: 0, to: peer, channel: 1)
+            try send(long, slot: 0)
             client.flush()
             sent += [first, second, long]
             pumpUntil { serverGot.count == sent.count }

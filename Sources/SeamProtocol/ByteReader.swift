@@ -68,6 +68,12 @@ public struct ByteReader {
         return s
     }
 
+    /// Moves to `offset` (at most the end): for a decoder that read some fields straight from `bytes`.
+    mutating func seek(to offset: Int) {
+        precondition(offset >= 0 && offset <= bytes.count, "seek past the end")
+        self.offset = offset
+    }
+
     /// Refuses trailing bytes: a message must be exactly as long as its fields.
     public func expectEnd(_ what: StaticString) throws(DecodeError) {
         guard isAtEnd else { throw DecodeError("\(remaining) unexpected trailing bytes after \(what)", at: offset) }

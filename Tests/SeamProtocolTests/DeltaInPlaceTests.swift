@@ -4,8 +4,9 @@ import Testing
 
 /// The allocation-free delta decode (`apply(_:baseline:baselineChecksum:into:)`) against the reference
 /// `apply`: the same snapshot and the checksum of its frame, or a throw from both, for random frames, random
-/// changes and corrupted bytes, with one output frame reused throughout as the swarm reuses its frames. (Both
-/// decode a kept entity's fields with `readKept`; what differs, and is compared here, is everything around it.)
+/// changes and corrupted bytes, with one output frame reused throughout as the swarm reuses its frames. (The
+/// reference decodes every kept entity with `readKept`, the in-place one those without an extension byte with
+/// the branch-free `readShortKept`: compared here directly too.)
 @Suite struct DeltaInPlaceTests {
     static let me = SelfState(x: 7, y: 9, vx: -3, vy: 4, health: 60, flags: 1, coins: 5, kills: 2, deaths: 1)
 
@@ -100,6 +101,25 @@ import Testing
                 // And what the zone sent: the in-place decode rebuilds the zone's frame exactly.
                 #expect(frame == current, "seed \(seed) round \(round)")
             }
+        }
+    }
+
+    @Test func theBranchFreeReadOfAKeptEntityReadsWhatReadKeptReads() throws {
+        var rng = SplitMix64(seed: 4242)
+        for round in 0..<20_000 {
+            let old = randomEntity(UInt32(round), &rng)
+            // Every mask without the extension bit, every byte pattern after it, ticks past the 64 cap too.
+            let mask = UInt8(round % 8), ticks = UInt32.random(in: 0...70, using: &rng)
+            let bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            var expected: EntityState?, expectedLength = 0
+            bytes.withUnsafeBytes { raw in
+                var r = ByteReader(raw)
+                expected = try? DeltaCodec.readKept(old, mask: mask, ticks: ticks, &r)
+                expectedLength = r.offset
+            }
+            let next = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            let (state, length) = DeltaCodec.readShortKept(old, mask: mask, ticks: ticks, next: next)
+            #expect(state == expected && length == expectedLength, "mask \(mask) ticks \(ticks) bytes \(bytes)")
         }
     }
 

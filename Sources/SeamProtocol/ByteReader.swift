@@ -20,22 +20,27 @@ public struct ByteReader {
         DecodeError("truncated \(what): need \(n) bytes, \(remaining) left", at: offset)
     }
 
+    @inline(__always)
     public mutating func u8(_ what: StaticString = "u8") throws(DecodeError) -> UInt8 {
         try need(1, what)
         defer { offset += 1 }
         return bytes[offset]
     }
+    @inline(__always)
     public mutating func i8(_ what: StaticString = "i8") throws(DecodeError) -> Int8 {
         Int8(bitPattern: try u8(what))
     }
+    @inline(__always)
     public mutating func u16(_ what: StaticString = "u16") throws(DecodeError) -> UInt16 {
         try need(2, what)
         defer { offset += 2 }
         return UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
+    @inline(__always)
     public mutating func i16(_ what: StaticString = "i16") throws(DecodeError) -> Int16 {
         Int16(bitPattern: try u16(what))
     }
+    @inline(__always)
     public mutating func u32(_ what: StaticString = "u32") throws(DecodeError) -> UInt32 {
         try need(4, what)
         defer { offset += 4 }

@@ -80,8 +80,8 @@ extension DeltaCodec {
                 for i in b.indices where removed[i / 8] & (1 << UInt8(i % 8)) == 0 {
                     let m = k % 2 == 0 ? masks[k / 2] & 0x0F : masks[k / 2] >> 4
                     if m & extended == 0 && bytes.count - offset >= 8 {
-                        let (e, length) = readShortKept(b[i], mask: m, ticks: ticks,
-                                                        next: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                        let next = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                        let (e, length) = readShortKept(b[i], mask: m, ticks: ticks, next: next)
                         p[k] = e
                         offset &+= length
                     } else {
@@ -132,9 +132,9 @@ extension DeltaCodec {
     /// `readKept` for a mask without the extension bit, without a branch on the mask: `next` holds the next
     /// eight bytes of the message (little-endian), of which the entity's fields take the first `length`
     /// (at most six). Every field is decoded whether the mask has it or not and the mask picks among them
-    /// (conditional moves): a busy zone's deltas mix carried entities (mask 0) and changed ones about evenly
-    /// and in no order the processor can predict, and a mispredicted branch per entity was most of the
-    /// swarm's decoding time.
+    /// (conditional moves): a busy zone's deltas mix carried entities (mask 0) and changed ones of several
+    /// kinds in no order the processor can predict; the branches per field mispredicted 12.7 M times per
+    /// 10 s in a 1,000-bot swarm, 5.3 M this way (its user cycles -8%).
     @inline(__always)
     static func readShortKept(_ old: EntityState, mask m: UInt8, ticks: UInt32,
                               next: UInt64) -> (state: EntityState, length: Int) {

@@ -88,7 +88,7 @@ extension ZoneSimulation {
     /// distinct (indices are): quickselect, linear on average. Each pass partitions around the median of
     /// three without a branch on the comparisons (a swap per element and an increment by the outcome): in
     /// a crowd which side a candidate falls on is a coin toss the processor cannot predict, and with
-    /// Hoare's partition the mispredictions made this a sixth of a busy zone's.
+    /// Hoare's partition this had a sixth of a busy zone's mispredicted branches.
     static func keepNearest(_ k: Int, in a: UnsafeMutableBufferPointer<(index: Int, distanceSquared: Double)>) {
         typealias Candidate = (index: Int, distanceSquared: Double)
         // Both outcomes as 0/1 bytes combined with `&` and `|`: with `||` and `&&` the compiler jumps.

@@ -5,8 +5,10 @@ extension Bot {
     /// What the swarm counts of a snapshot a bot took.
     struct Taken {
         var entities: Int
-        /// Nanoseconds since the last snapshot from the previous owner, for the first snapshot after a switch.
+        /// Nanoseconds since the last snapshot from the previous owner, for the first snapshot after a switch,
+        /// and how many of them passed before the Owner that switched it arrived.
         var handoffGapNanos: UInt64?
+        var handoffGapBeforeOwnerNanos: UInt64 = 0
     }
 
     /// A delta from the owner: rebuilt against the baseline it names, stored as a baseline in turn, and taken
@@ -33,6 +35,7 @@ extension Bot {
         var taken = Taken(entities: baselines.frames[frame].entities.count)
         if let from = switchFromNanos {
             taken.handoffGapNanos = now &- from
+            taken.handoffGapBeforeOwnerNanos = switchAtNanos &- from
             switchFromNanos = nil
         }
         lastSnapshotNanos = now
@@ -80,16 +83,17 @@ extension Bot {
         case stay
     }
 
-    /// Takes an Owner of `epoch` that came on the owner connection or not. For `move` and `stay` the epoch is
-    /// the bot's from now on, its baselines are dropped (it acknowledges 0 until the owner's full
+    /// Takes an Owner of `epoch` that came on the owner connection or not, at `now`. For `move` and `stay` the
+    /// epoch is the bot's from now on, its baselines are dropped (it acknowledges 0 until the owner's full
     /// snapshot) and the handoff gap starts; the caller moves the connections for `move`. Comparing epochs
     /// on the owner connection too keeps an older Owner, delivered later on another connection, from
     /// moving the bot to a zone that no longer owns it (it then waited for the next handoff: gaps of 24 and
     /// 31 s in 10-minute continent-6000 runs).
-    mutating func takeOwner(epoch: UInt32, onOwnerConnection: Bool) -> OwnerChange {
+    mutating func takeOwner(epoch: UInt32, onOwnerConnection: Bool, now: UInt64) -> OwnerChange {
         guard epoch > self.epoch else { return .stale }
         self.epoch = epoch
         switchFromNanos = lastSnapshotNanos
+        switchAtNanos = now
         ackTick = 0
         baselines.removeAll()
         return onOwnerConnection ? .stay : .move

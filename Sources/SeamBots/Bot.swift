@@ -40,8 +40,10 @@ struct Bot {
     var playerId: UInt32 = 0
     /// Newest owner epoch seen: an Owner message with a lower one is stale.
     var epoch: UInt32 = 1
-    /// After a switch of owner: when the last snapshot from the old owner arrived (for the gap).
+    /// After a switch of owner: when the last snapshot from the old owner arrived (for the gap), and when the
+    /// Owner that switched it did (how much of the gap the bot had no snapshot before it heard of the move).
     var switchFromNanos: UInt64?
+    var switchAtNanos: UInt64 = 0
     var lastSnapshotNanos: UInt64 = 0
     /// Border-dance: which side of the border the bot is heading to.
     var danceOut = true

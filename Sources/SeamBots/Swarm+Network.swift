@@ -136,7 +136,7 @@ extension Swarm {
         case .owner(_, let epoch, _, let zoneIndex):
             // Only a newer epoch changes anything (see `Bot.takeOwner`); baselines were the old owner's, and
             // the owner's view starts over: its ticks are the same clock, but keep only fresh frames.
-            switch bots[i].takeOwner(epoch: epoch, onOwnerConnection: fromOwner) {
+            switch bots[i].takeOwner(epoch: epoch, onOwnerConnection: fromOwner, now: nowNanos) {
             case .stale: return
             case .stay: break
             case .move:
@@ -191,7 +191,8 @@ extension Swarm {
         stats.snapshotBytesMax = max(stats.snapshotBytesMax, bytes)
         stats.snapshotEntities += taken.entities
         if let gap = taken.handoffGapNanos {
-            stats.recordHandoffGap(ms: gap / 1_000_000, player: bots[i].playerId, zone: bots[i].zone.id)
+            stats.recordHandoffGap(ms: gap / 1_000_000, beforeOwnerMs: taken.handoffGapBeforeOwnerNanos / 1_000_000,
+                                   player: bots[i].playerId, zone: bots[i].zone.id)
         }
     }
 

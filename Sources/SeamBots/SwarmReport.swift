@@ -94,10 +94,14 @@ public enum SwarmReport {
          "max": h.max]
     }
 
-    /// A gap or wait with what finds it in the journals (`ms`, `player`, `zone`, `at_s`), null when none.
+    /// A gap or wait with what finds it in the journals (`ms`, `player`, `zone`, `at_s`, and for a handoff
+    /// gap `before_owner_ms`), null when none.
     static func named(_ g: LongestGap?) -> Any {
-        g.map { ["ms": $0.ms, "player": $0.player, "zone": $0.zone, "at_s": round3($0.atSecond)] as [String: Any] }
-            ?? NSNull()
+        g.map { g in
+            var named: [String: Any] = ["ms": g.ms, "player": g.player, "zone": g.zone, "at_s": round3(g.atSecond)]
+            if let before = g.beforeOwnerMs { named["before_owner_ms"] = before }
+            return named
+        } ?? NSNull()
     }
 
     /// The zones the bots were sent to, in map order, with what their ZoneStatus messages said.

@@ -110,14 +110,24 @@ public struct LongestGap: Sendable, Equatable {
     public var player: UInt32
     public var zone: String
     public var atSecond: Double
+    /// For a handoff gap: how much of it passed before the Owner that moved the bot arrived (the bot had no
+    /// snapshot from the old owner either), the rest being the move itself. Nil for a standby's attach.
+    public var beforeOwnerMs: UInt64?
+
+    public init(ms: UInt64, player: UInt32, zone: String, atSecond: Double, beforeOwnerMs: UInt64? = nil) {
+        self.ms = ms; self.player = player; self.zone = zone; self.atSecond = atSecond
+        self.beforeOwnerMs = beforeOwnerMs
+    }
 }
 
 extension SwarmStats {
-    /// Records one handoff's gap: in the histogram, and as the longest when it is.
-    public mutating func recordHandoffGap(ms: UInt64, player: UInt32, zone: String) {
+    /// Records one handoff's gap, of which `beforeOwnerMs` passed before the bot heard of the move: in the
+    /// histogram, and as the longest when it is.
+    public mutating func recordHandoffGap(ms: UInt64, beforeOwnerMs: UInt64, player: UInt32, zone: String) {
         handoffGap.record(ms)
         if ms > (longestHandoffGap?.ms ?? 0) {
-            longestHandoffGap = LongestGap(ms: ms, player: player, zone: zone, atSecond: elapsed)
+            longestHandoffGap = LongestGap(ms: ms, player: player, zone: zone, atSecond: elapsed,
+                                           beforeOwnerMs: min(beforeOwnerMs, ms))
         }
     }
 

@@ -33,9 +33,13 @@ public enum SwarmSummary {
         "p50 \(h.percentileOrZero(50)) ms p99 \(h.percentileOrZero(99)) ms max \(h.max) ms"
     }
 
-    /// " (player … to … at … s)" for the gap or wait it names; nothing without one.
+    /// " (player … to … at … s)" for the gap or wait it names, with ", … ms before the Owner" for a handoff
+    /// gap; nothing without one.
     static func named(_ g: LongestGap?) -> String {
-        g.map { " (player \($0.player) to \($0.zone) at \(Int($0.atSecond)) s)" } ?? ""
+        g.map { g in
+            let before = g.beforeOwnerMs.map { ", \($0) ms before the Owner" } ?? ""
+            return " (player \(g.player) to \(g.zone) at \(Int(g.atSecond)) s\(before))"
+        } ?? ""
     }
 
     /// One line per phase: when, the mix, what happened, RTT and the zones' tick p99.

@@ -16,20 +16,20 @@ import Testing
     @Test func aLateOlderOwnerDoesNotMoveTheBot() throws {
         var b = try bot()
         b.lastSnapshotNanos = 1_000
-        #expect(b.takeOwner(epoch: 3, onOwnerConnection: true) == .stay)
-        #expect(b.epoch == 3 && b.ackTick == 0 && b.switchFromNanos == 1_000)
-        #expect(b.takeOwner(epoch: 2, onOwnerConnection: false) == .stale)
+        #expect(b.takeOwner(epoch: 3, onOwnerConnection: true, now: 5_000) == .stay)
+        #expect(b.epoch == 3 && b.ackTick == 0 && b.switchFromNanos == 1_000 && b.switchAtNanos == 5_000)
+        #expect(b.takeOwner(epoch: 2, onOwnerConnection: false, now: 5_000) == .stale)
         #expect(b.epoch == 3)
     }
 
     /// The same two Owners in the order they were sent: the bot moves to b, then back to a.
     @Test func ownersInOrderMoveTheBotEachTime() throws {
         var b = try bot()
-        #expect(b.takeOwner(epoch: 2, onOwnerConnection: false) == .move)
-        #expect(b.takeOwner(epoch: 3, onOwnerConnection: false) == .move)
+        #expect(b.takeOwner(epoch: 2, onOwnerConnection: false, now: 5_000) == .move)
+        #expect(b.takeOwner(epoch: 3, onOwnerConnection: false, now: 5_000) == .move)
         #expect(b.epoch == 3)
-        #expect(b.takeOwner(epoch: 3, onOwnerConnection: true) == .stale, "the same epoch again changes nothing")
-        #expect(b.takeOwner(epoch: 1, onOwnerConnection: false) == .stale)
+        #expect(b.takeOwner(epoch: 3, onOwnerConnection: true, now: 5_000) == .stale, "the same epoch again changes nothing")
+        #expect(b.takeOwner(epoch: 1, onOwnerConnection: false, now: 5_000) == .stale)
     }
 
     /// Taking an Owner drops the baselines: the new owner's deltas never name the old one's frames.
@@ -38,7 +38,7 @@ import Testing
         b.baselines.store(tick: 50, entities: [], coins: [])
         b.ackTick = 50
         #expect(b.baselines.frameIndex(tick: 50) != nil)
-        _ = b.takeOwner(epoch: 2, onOwnerConnection: false)
+        _ = b.takeOwner(epoch: 2, onOwnerConnection: false, now: 5_000)
         #expect(b.baselines.frameIndex(tick: 50) == nil && b.ackTick == 0)
     }
 }

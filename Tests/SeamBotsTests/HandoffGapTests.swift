@@ -8,18 +8,21 @@ import Testing
         var s = SwarmStats()
         #expect(SwarmSummary.handoffs(s).hasSuffix("max 0 ms"), "no handoff, nothing named")
         s.elapsed = 12
-        s.recordHandoffGap(ms: 40, player: 7, zone: "b1")
+        s.recordHandoffGap(ms: 40, beforeOwnerMs: 0, player: 7, zone: "b1")
         s.elapsed = 130
-        s.recordHandoffGap(ms: 31_935, player: 1_048_577, zone: "c3")
+        s.recordHandoffGap(ms: 31_935, beforeOwnerMs: 30_000, player: 1_048_577, zone: "c3")
         s.elapsed = 200
-        s.recordHandoffGap(ms: 900, player: 9, zone: "a2")
+        s.recordHandoffGap(ms: 900, beforeOwnerMs: 20, player: 9, zone: "a2")
         #expect(s.handoffGap.totalCount == 3)
-        #expect(s.longestHandoffGap == LongestGap(ms: 31_935, player: 1_048_577, zone: "c3", atSecond: 130))
-        #expect(SwarmSummary.handoffs(s).hasSuffix("(player 1048577 to c3 at 130 s)"), "\(SwarmSummary.handoffs(s))")
+        #expect(s.longestHandoffGap
+                == LongestGap(ms: 31_935, player: 1_048_577, zone: "c3", atSecond: 130, beforeOwnerMs: 30_000))
+        #expect(SwarmSummary.handoffs(s).hasSuffix("(player 1048577 to c3 at 130 s, 30000 ms before the Owner)"),
+                "\(SwarmSummary.handoffs(s))")
         let handoffs = try #require(SwarmReport.json(stats: s, config: try config())["handoffs"] as? [String: Any])
         let longest = try #require(handoffs["longest_gap"] as? [String: Any])
         #expect(longest["player"] as? UInt32 == 1_048_577 && longest["zone"] as? String == "c3")
         #expect(longest["ms"] as? UInt64 == 31_935 && longest["at_s"] as? Double == 130)
+        #expect(longest["before_owner_ms"] as? UInt64 == 30_000)
     }
 
     /// Standby attach times are reported with the slowest one's player, zone and time, beside the counts of

@@ -55,6 +55,11 @@ public struct ZoneStatus: Sendable {
     public var tick: UInt64
     public var players: Int
     public var connectedPeers: Int
+    /// ENet peer slots the zone holds now and at most since the last report: connected peers and those
+    /// still disconnecting, which ENet no longer counts as connected but whose slots a connect cannot take
+    /// yet (see `ZoneServer.slotsHeld`).
+    public var slotsHeld = 0
+    public var slotsHeldPeak = 0
     public var counters: ZoneCounters
     /// Tick work time over the last interval, in milliseconds.
     public var tickP50Ms: Double
@@ -86,6 +91,7 @@ public struct ZoneStatus: Sendable {
     public var line: String {
         func f(_ v: Double) -> String { String(Int((v * 10).rounded()) / 10) + "." + String(Int((v * 10).rounded()) % 10) }
         return "zone \(zone) tick \(tick) players \(players) peers \(connectedPeers) "
+            + "(slots held \(slotsHeld), peak \(slotsHeldPeak)) "
             + "tick p50 \(f(tickP50Ms))ms p99 \(f(tickP99Ms))ms max \(f(tickMaxMs))ms overruns \(counters.overruns) "
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "

@@ -248,7 +248,8 @@ extension ZoneServer {
         let limit = host.peerLimit
         let room = max(0, config.capacity - simulation.players.count)
         let reserve = ZoneConfig.spareSlots + max(limit / 64, min(room, limit / 16))
-        let free = limit - host.connectedPeers
+        // The slots of peers still disconnecting are not free either (see `slotsHeld`).
+        let free = limit - max(host.connectedPeers, slotsHeld)
         return free - 1 < reserve ? free : nil
     }
 

@@ -15,12 +15,14 @@ extension ZoneServer {
                 // Our own outgoing link completed.
                 resetSession(peer.slot)
                 sessions[peer.slot].phase = .link
+                holdSlot()
                 linkConnected(index, peer: peer)
                 return
             }
             counters.connects += 1
             resetSession(peer.slot)
             sessions[peer.slot].phase = data == ZoneServer.linkConnectData ? .link : .connected
+            holdSlot()
             if stopping {
                 refuse(peer, .shuttingDown, "zone \(config.zone.id) is shutting down")
             }
@@ -189,8 +191,15 @@ extension ZoneServer {
 
     /// The connection slot back to idle, its kept frames given back.
     func resetSession(_ slot: Int) {
+        if sessions[slot].phase != .idle { slotsHeld -= 1 }
         frameStore.clear(slot: slot)
         sessions[slot].reset()
+    }
+
+    /// Counts the slot of a connection that just connected (its session no longer idle) as held.
+    private func holdSlot() {
+        slotsHeld += 1
+        slotsHeldPeak = max(slotsHeldPeak, slotsHeld)
     }
 
     /// Tells the peer why, disconnects it once the reason is delivered, counts and journals the refusal.

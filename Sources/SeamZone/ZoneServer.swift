@@ -97,6 +97,12 @@ public final class ZoneServer {
     var updateThreshold: Double { Double(farUpdateLevel) }
     /// Set once shutdown begins: new connections are refused.
     var stopping = false
+    /// Peer slots in use from their connect event to their disconnect event (or reset): what a new
+    /// connection cannot have. ENet's own count of connected peers drops a peer as soon as a disconnect
+    /// starts, while its slot stays taken until the other side acknowledges or times out; under standby
+    /// churn beside a crowd that is dozens of slots. The peak is since the last status report.
+    var slotsHeld = 0
+    var slotsHeldPeak = 0
 
     /// Ticks a late zone runs back to back before it skips ahead to the world clock.
     static let maximumCatchUp: UInt64 = 5
@@ -163,6 +169,7 @@ public final class ZoneServer {
                 lastTraffic = traffic
                 lastStatusNanos = ended
                 tickTimes.removeAll(keepingCapacity: true)
+                slotsHeldPeak = slotsHeld
             }
             nextTick += 1
         }
@@ -358,7 +365,7 @@ public final class ZoneServer {
         let d = simulation.digest
         return ZoneStatus(
             zone: config.zone.id, tick: simulation.tick, players: simulation.players.count,
-            connectedPeers: host.connectedPeers, counters: counters, tickP50Ms: pct(0.5), tickP99Ms: pct(0.99),
+            connectedPeers: host.connectedPeers, slotsHeld: slotsHeld, slotsHeldPeak: slotsHeldPeak, counters: counters, tickP50Ms: pct(0.5), tickP99Ms: pct(0.99),
             tickMaxMs: sorted.last ?? 0,
             bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,
             bytesOutPerSecond: Double(traffic.bytesSent - last.bytesSent) / seconds,

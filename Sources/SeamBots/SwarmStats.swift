@@ -110,8 +110,9 @@ public struct LongestGap: Sendable, Equatable {
     public var player: UInt32
     public var zone: String
     public var atSecond: Double
-    /// For a handoff gap: how much of it passed before the Owner that moved the bot arrived (the bot had no
-    /// snapshot from the old owner either), the rest being the move itself. Nil for a standby's attach.
+    /// For a handoff gap: how much of it passed before the Owner that moved the bot arrived. The old owner
+    /// stops sending at its commit; the new owner's Owner comes at once over a standby connection, but only
+    /// after the connect and Attach of a redirect. Nil for a standby's attach.
     public var beforeOwnerMs: UInt64?
 
     public init(ms: UInt64, player: UInt32, zone: String, atSecond: Double, beforeOwnerMs: UInt64? = nil) {

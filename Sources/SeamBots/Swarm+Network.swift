@@ -125,8 +125,10 @@ extension Swarm {
                 case .damaged, .respawned: break
                 }
             }
-        case .standby(let endpoint, let token), .redirect(let endpoint, let token):
-            openStandby(bot: i, to: endpoint, token: token)
+        case .standby(let endpoint, let token):
+            openStandby(bot: i, to: endpoint, token: token, data: Wire.standbyConnectData)
+        case .redirect(let endpoint, let token):
+            openStandby(bot: i, to: endpoint, token: token, data: 0)
         case .standbyDrop(let zone):
             if let standby = bots[i].standbys[zone], standby != bots[i].peer {
                 standby.disconnect()
@@ -197,12 +199,13 @@ extension Swarm {
     }
 
     /// Opens a connection to a neighbour zone and attaches with the token once connected.
-    private func openStandby(bot i: Int, to endpoint: ZoneEndpoint, token: AttachToken) {
+    /// `data` is the ENet connect data: `Wire.standbyConnectData` for a standby, 0 for a redirect.
+    private func openStandby(bot i: Int, to endpoint: ZoneEndpoint, token: AttachToken, data: UInt32) {
         guard bots[i].standbys[endpoint.zoneIndex] == nil, Int(endpoint.zoneIndex) != bots[i].zone.index else { return }
         let h = bots[i].hostIndex
         do {
             let peer = try hosts[h].connect(to: NetAddress(host: endpoint.host, port: endpoint.port),
-                                            channels: Wire.channelCount)
+                                            channels: Wire.channelCount, data: data)
             peer.setPingInterval(ms: Peer.standbyPingIntervalMs)
             botOfSlot[h][peer.slot] = i
             bots[i].attaching[peer.slot] = token

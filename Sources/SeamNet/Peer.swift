@@ -46,6 +46,9 @@ public struct Peer: Hashable, @unchecked Sendable {
     public func disconnectLater(data: UInt32 = 0) { enet_peer_disconnect_later(pointer, data) }
     /// Asks the remote to disconnect; a `disconnect` event follows once it acknowledges or times out.
     public func disconnect(data: UInt32 = 0) { enet_peer_disconnect(pointer, data) }
+    /// Disconnects at once: the remote is told (once, unreliably) with `data`, the slot is free again now,
+    /// and no `disconnect` event follows here.
+    public func disconnectNow(data: UInt32 = 0) { enet_peer_disconnect_now(pointer, data) }
     /// Drops the connection at once without telling the remote and without an event.
     public func reset() { enet_peer_reset(pointer) }
 

@@ -6,6 +6,10 @@ public enum Wire {
     public static let magic: [UInt8] = [0x53, 0x45, 0x41, 0x4D]
     /// ENet channel for reliable, ordered control messages (Hello, Welcome, Refuse, Events, Leave).
     public static let controlChannel: UInt8 = 0
+    /// ENet connect data of a client's connection opened for a standby Attach ("STBY" as little-endian bytes),
+    /// so that a zone short of peer slots can drop it at once (docs/PROTOCOL.md "Peer slots"). Other client
+    /// connections connect with 0.
+    public static let standbyConnectData: UInt32 = 0x5942_5453
     /// ENet channel for unreliable, sequenced state (Input, Snapshot).
     public static let stateChannel: UInt8 = 1
     public static let channelCount = 2

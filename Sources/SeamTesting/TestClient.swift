@@ -15,9 +15,11 @@ public final class TestClient {
         host = try NetHost(bind: nil, peerLimit: 1, channelLimit: Wire.channelCount)
     }
 
-    /// Connects to `127.0.0.1:port` and waits for the connection (at most `timeout` seconds).
-    public func connect(port: UInt16, timeout: Double = 5) throws {
-        peer = try host.connect(to: NetAddress(resolving: "127.0.0.1", port: port), channels: Wire.channelCount)
+    /// Connects to `127.0.0.1:port` with ENet connect data `data` and waits for the connection (at most
+    /// `timeout` seconds).
+    public func connect(port: UInt16, data: UInt32 = 0, timeout: Double = 5) throws {
+        peer = try host.connect(to: NetAddress(resolving: "127.0.0.1", port: port), channels: Wire.channelCount,
+                                data: data)
         guard pump(until: { self.connected }, timeout: timeout) else { throw TestSetupError("no connection to port \(port)") }
     }
 

@@ -20,6 +20,13 @@ extension ZoneServer {
                 return
             }
             counters.connects += 1
+            // A connection for a standby Attach when the zone keeps its last slots: dropped at once, its slot
+            // free again now rather than after the Attach, a Refuse and the disconnect's round trips.
+            if data == Wire.standbyConnectData, freeSlotsBelowReserve() != nil {
+                counters.refusedFull += 1
+                peer.disconnectNow(data: UInt32(RefuseCode.full.rawValue))
+                return
+            }
             resetSession(peer.slot)
             sessions[peer.slot].phase = data == ZoneServer.linkConnectData ? .link : .connected
             holdSlot()

@@ -283,6 +283,11 @@ import Glibc
         }
         #expect(idle.allSatisfy { $0.connected })
         #expect(walker.refusals == [.full], "east refused the standby connection")
+        // A connection that says it is for a standby is dropped at its connect, with the code for `full`.
+        let standby = try TestClient()
+        try standby.connect(port: cluster.port(7102), data: Wire.standbyConnectData)
+        #expect(standby.pump(until: { !standby.connected }), "dropped at once")
+        #expect(standby.disconnectData == UInt32(RefuseCode.full.rawValue))
         #expect(walker.owners.first?.zone == 1, "the east zone took the player, through the redirect")
         cluster.stop()
         let east = try cluster.journal("east")

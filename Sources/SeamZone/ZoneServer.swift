@@ -365,7 +365,8 @@ public final class ZoneServer {
         let d = simulation.digest
         return ZoneStatus(
             zone: config.zone.id, tick: simulation.tick, players: simulation.players.count,
-            connectedPeers: host.connectedPeers, slotsHeld: slotsHeld, slotsHeldPeak: slotsHeldPeak, counters: counters, tickP50Ms: pct(0.5), tickP99Ms: pct(0.99),
+            connectedPeers: host.connectedPeers, slotsHeld: slotsHeld, slotsHeldPeak: slotsHeldPeak,
+            counters: counters, tickP50Ms: pct(0.5), tickP99Ms: pct(0.99),
             tickMaxMs: sorted.last ?? 0,
             bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,
             bytesOutPerSecond: Double(traffic.bytesSent - last.bytesSent) / seconds,

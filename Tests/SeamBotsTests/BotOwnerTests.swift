@@ -28,7 +28,8 @@ import Testing
         #expect(b.takeOwner(epoch: 2, onOwnerConnection: false, now: 5_000) == .move)
         #expect(b.takeOwner(epoch: 3, onOwnerConnection: false, now: 5_000) == .move)
         #expect(b.epoch == 3)
-        #expect(b.takeOwner(epoch: 3, onOwnerConnection: true, now: 5_000) == .stale, "the same epoch again changes nothing")
+        #expect(b.takeOwner(epoch: 3, onOwnerConnection: true, now: 5_000) == .stale,
+                "the same epoch again changes nothing")
         #expect(b.takeOwner(epoch: 1, onOwnerConnection: false, now: 5_000) == .stale)
     }
 

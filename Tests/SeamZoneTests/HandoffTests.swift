@@ -33,7 +33,9 @@ import Glibc
             let client = try TestClient()
             try client.connect(port: port)
             try client.send(.hello(version: Wire.version, name: "walker"))
-            let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
+            let welcome = try #require(client.waitFor { m -> Welcome? in
+                if case .welcome(let w) = m { w } else { nil }
+            })
             client.clearReceived()
             let walker = WalkingClient(zone: welcome.zoneIndex, client: client)
             walker.playerId = welcome.playerId

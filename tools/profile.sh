@@ -18,7 +18,7 @@
 #
 # Environment (defaults): COUNT (1000), WARMUP (12 s), WINDOW (10 s), SEAM (.build/release/seam, built
 #   unless SKIP_BUILD=1 or SEAM is given), EVENTS (cycles:u,cycles:k,instructions:u,branch-misses:u),
-#   EVENT (cycles), OUT (out/profile/perf.data). Needs perf (linux-tools) and permission to attach to a
+#   EVENT (cycles), OUT (out/profile/perf.data), PROTOCOL (6: ghost snapshots; 5: delta snapshots). Needs perf (linux-tools) and permission to attach to a
 #   process (kernel.perf_event_paranoid at most 2, or root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +48,8 @@ port=$(free_port)
 zone=$!
 sleep 1
 "$SEAM" bots --map Maps/duel.map --zone west --address "west=127.0.0.1:$port" --count "$COUNT" \
-    --duration $((WARMUP + WINDOW + 5)) --no-dashboard --behavior wander --seed 7 > "$logs/bots.log" 2>&1 &
+    --duration $((WARMUP + WINDOW + 5)) --no-dashboard --behavior wander --seed 7 \
+    --protocol-version "${PROTOCOL:-6}" > "$logs/bots.log" 2>&1 &
 bots=$!
 sleep "$WARMUP"
 pid=$zone

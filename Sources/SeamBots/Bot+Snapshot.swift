@@ -29,6 +29,34 @@ extension Bot {
         return take(tick: s.tick, me: s.me, frame: frame, now: now)
     }
 
+    /// A ghost snapshot from the owner (v6), applied to the bot's table: the bot's truth until the next one.
+    /// Nil when the table did not take it (stale, or not the reset the bot waits for); throws, changing
+    /// nothing, when it is malformed.
+    mutating func takeGhost(_ bytes: UnsafeRawBufferPointer, now: UInt64) throws(DecodeError) -> Taken? {
+        let (h, outcome) = try table.apply(bytes)
+        guard outcome == .applied else { return nil }
+        var taken = Taken(entities: table.count)
+        if let from = switchFromNanos {
+            taken.handoffGapNanos = now &- from
+            taken.handoffGapBeforeOwnerNanos = switchAtNanos &- from
+            switchFromNanos = nil
+        }
+        lastSnapshotNanos = now
+        ackTick = h.tick
+        guard h.tick > newestTick || selfTrail.isEmpty else { return taken }
+        newestTick = h.tick
+        newestTickNanos = now
+        let me = h.me
+        position = Vec2(x: Quantize.position(me.x), y: Quantize.position(me.y))
+        let alive = me.flags & EntityFlags.alive != 0
+        if alive && !self.alive { aliveSinceTick = h.tick }
+        self.alive = alive
+        // Where the bot saw itself, for aiming from there at the render time (as the v5 view does).
+        if selfTrail.count == 4 { selfTrail.removeFirst() }
+        selfTrail.append((h.tick, me.x, me.y))
+        return taken
+    }
+
     /// A snapshot from the owner, already stored as a baseline (`frame`, by index in the ring's pool): the
     /// bot's truth until the next one.
     private mutating func take(tick: UInt32, me: SelfState, frame: Int, now: UInt64) -> Taken {
@@ -63,8 +91,9 @@ extension Bot {
 }
 
 extension Bot {
-    /// The coins of the newest snapshot taken, in id order (none before the first).
+    /// The coins of the newest snapshot taken (none before the first).
     var coins: [CoinView] {
+        if speaksGhosts { return table.coins }
         guard let coinFrame else { return [] }
         return baselines.frames[coinFrame].coins
     }
@@ -96,6 +125,8 @@ extension Bot {
         switchAtNanos = now
         ackTick = 0
         baselines.removeAll()
+        table.clear()
+        selfTrail.removeAll(keepingCapacity: true)
         return onOwnerConnection ? .stay : .move
     }
 }

@@ -61,6 +61,11 @@ struct Bot {
     /// Snapshots decoded from the current owner: the baselines of its deltas.
     var baselines = BaselineRing()
     var newestTickNanos: UInt64 = 0
+    /// v6: the table the owner's ghost snapshots keep, and the bot's own last few positions (tick, x, y).
+    var speaksGhosts = true
+    var table = GhostTable()
+    var selfTrail: [(tick: UInt32, x: UInt16, y: UInt16)] = []
+    /// v5: the view of the last few frames.
     var view = InterpolationBuffer()
     /// The frame (in `baselines.frames`) whose coins the bot goes by: the newest it took, held in the pool
     /// (see `coins`).

@@ -14,10 +14,10 @@ extension Swarm {
                 stats.standbyConnect.record(min((nowNanos &- opening.sinceNanos) / 1_000_000, stats.standbyConnect.highestTrackableValue))
             }
             if let token = bots[i].attaching.removeValue(forKey: peer.slot) {
-                ClientMessage.attach(version: Wire.version, token: token).encode(into: &writer)
+                ClientMessage.attach(version: config.protocolVersion, token: token).encode(into: &writer)
             } else {
                 bots[i].phase = .handshaking
-                ClientMessage.hello(version: Wire.version, name: "\(config.namePrefix)-\(i)").encode(into: &writer)
+                ClientMessage.hello(version: config.protocolVersion, name: "\(config.namePrefix)-\(i)").encode(into: &writer)
             }
             try? peer.send(writer.bytes, channel: Wire.controlChannel, delivery: .reliable)
         case .disconnect(let peer, let data):
@@ -61,7 +61,11 @@ extension Swarm {
     }
 
     private func receive(_ bytes: UnsafeRawBufferPointer, bot i: Int, from peer: Peer) {
-        // Deltas, nearly all the traffic, are decoded straight from the packet into the bot's frames.
+        // Snapshots, nearly all the traffic, are decoded straight from the packet into the bot's table or frames.
+        if bytes.first == MessageType.ghost.rawValue {
+            receiveGhost(bytes, bot: i, from: peer)
+            return
+        }
         if bytes.first == MessageType.delta.rawValue {
             receiveDelta(bytes, bot: i, from: peer)
             return
@@ -104,6 +108,8 @@ extension Swarm {
             count(bots[i].takeSnapshot(s, now: nowNanos), bytes: bytes.count, bot: i)
         case .delta:
             receiveDelta(bytes, bot: i, from: peer)
+        case .ghost:
+            receiveGhost(bytes, bot: i, from: peer)
         case .events(let events):
             guard fromOwner else { return }
             for e in events {
@@ -183,6 +189,24 @@ extension Swarm {
             return
         }
         stats.deltaSnapshots += 1
+        count(taken, bytes: bytes.count, bot: i)
+    }
+
+    /// A ghost snapshot from the owner: applied to the bot's table in place.
+    private func receiveGhost(_ bytes: UnsafeRawBufferPointer, bot i: Int, from peer: Peer) {
+        guard bots[i].peer == peer, bots[i].phase == .playing else { return }
+        let taken: Bot.Taken?
+        do {
+            taken = try bots[i].takeGhost(bytes, now: nowNanos)
+        } catch {
+            stats.malformedFromZone += 1
+            return
+        }
+        guard let taken else {
+            stats.ghostsSkipped += 1
+            return
+        }
+        stats.ghostSnapshots += 1
         count(taken, bytes: bytes.count, bot: i)
     }
 

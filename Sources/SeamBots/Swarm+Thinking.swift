@@ -149,7 +149,11 @@ extension Swarm {
     /// hits in that view: the client's hit, which the zone should confirm.
     private func fight(_ bot: inout Bot) -> InputCommand {
         let time = renderTick(bot)
-        bot.view.render(at: time, from: bot.baselines.frames, into: &rendered)
+        if bot.speaksGhosts {
+            bot.renderTable(at: time, into: &rendered)
+        } else {
+            bot.view.render(at: time, from: bot.baselines.frames, into: &rendered)
+        }
         var me = bot.position
         if let k = rendered.firstIndex(where: { $0.id == bot.playerId }) { me = rendered[k].position }
         var best: InterpolationBuffer.Rendered?

@@ -61,6 +61,7 @@ public final class Swarm {
             let target = config.targets[i % config.targets.count]
             bots.append(Bot(index: i, behavior: behaviors[i], zone: target.zone, hostIndex: i / config.botsPerHost,
                             seed: config.seed))
+            bots[i].speaksGhosts = config.protocolVersion != Wire.deltaSnapshotVersion
         }
         stats.target = config.count
         stats.zones = config.map.zones.map { ZoneLoad(id: $0.id, index: $0.index) }

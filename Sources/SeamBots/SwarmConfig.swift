@@ -1,3 +1,4 @@
+import SeamProtocol
 import SeamNet
 import SeamWorld
 
@@ -32,6 +33,8 @@ public struct SwarmConfig: Sendable {
     public var inputRedundancy = 4
     /// How far behind the newest snapshot bots render others, in ticks (100 ms at 20 Hz).
     public var interpolationDelayTicks = 2.0
+    /// The protocol version the bots speak: `Wire.version` (ghost snapshots) or `Wire.deltaSnapshotVersion`.
+    public var protocolVersion = Wire.version
     public var namePrefix = "bot"
 
     public init(map: GameMap, targets: [Target], count: Int, behaviors: BehaviorMix) {

@@ -40,6 +40,8 @@ public enum SwarmReport {
                 "entities_mean": round3(s.snapshots > 0 ? Double(s.snapshotEntities) / Double(s.snapshots) : 0),
                 "deltas": s.deltaSnapshots,
                 "delta_failures": s.deltaFailures,
+                "ghosts": s.ghostSnapshots,
+                "ghosts_skipped": s.ghostsSkipped,
                 "malformed": s.malformedFromZone,
             ],
             "shots": [

@@ -31,6 +31,11 @@ public struct SwarmStats: Sendable {
     public var deltaSnapshots = 0
     /// Deltas whose baseline the bot no longer had (or never had): skipped, never applied to a wrong frame.
     public var deltaFailures = 0
+    /// Ghost snapshots not applied: not newer than the newest applied, or not a reset while the bot waits for
+    /// one (after a change of owner).
+    public var ghostsSkipped = 0
+    /// Ghost snapshots applied (v6).
+    public var ghostSnapshots = 0
     public var malformedFromZone = 0
     /// Owner switches (handoffs) the bots followed.
     public var handoffs = 0

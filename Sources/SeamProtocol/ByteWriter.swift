@@ -85,7 +85,8 @@ public struct RawWriter {
     private let limit: Int
     public private(set) var count = 0
 
-    init(_ base: UnsafeMutableRawPointer, limit: Int) {
+    /// Writes at `base`, where `limit` bytes are writable.
+    public init(_ base: UnsafeMutableRawPointer, limit: Int) {
         self.base = base
         self.limit = limit
     }

@@ -175,7 +175,7 @@ public enum ClientMessage: Equatable, Sendable {
             guard magic == Wire.magic else { throw DecodeError("bad magic, expected 'SEAM'", at: 1) }
             let version = try r.u16("version")
             // A different version may have another layout after the version field: stop reading here.
-            if version != Wire.version { return .hello(version: version, name: "") }
+            if !Wire.supportedVersions.contains(version) { return .hello(version: version, name: "") }
             let name = try r.string("name", maximumBytes: Wire.maximumNameBytes)
             try r.expectEnd("hello")
             return .hello(version: version, name: name)

@@ -46,6 +46,8 @@ public enum ServerMessage: Equatable, Sendable {
     case record(json: String)
     /// Once a second on the state channel to every playing client: the zone's tick times and load.
     case zoneStatus(ZoneStatusReport)
+    /// A v6 client's snapshot: changes to its table of slots (`GhostTable` applies one in place).
+    case ghost(GhostSnapshot)
 
     public func encode(into w: inout ByteWriter) {
         switch self {
@@ -81,6 +83,8 @@ public enum ServerMessage: Equatable, Sendable {
             w.raw(bytes)
         case .zoneStatus(let report):
             w.u8(MessageType.zoneStatus.rawValue); report.encodeBody(into: &w)
+        case .ghost(let snapshot):
+            snapshot.encode(into: &w)
         }
     }
 
@@ -144,6 +148,8 @@ public enum ServerMessage: Equatable, Sendable {
             return .record(json: json)
         case .zoneStatus:
             return .zoneStatus(try ZoneStatusReport.decodeBody(&r))
+        case .ghost:
+            return .ghost(try GhostSnapshot.decodeBody(bytes))
         default:
             throw DecodeError("unknown zone message type 0x\(String(type, radix: 16))", at: 0)
         }

@@ -1,7 +1,12 @@
 /// Constants of the Seam wire protocol. See docs/PROTOCOL.md.
 public enum Wire {
-    /// The protocol version a peer speaks; a Hello with another version is refused.
-    public static let version: UInt16 = 5
+    /// The newest protocol version: its clients get ghost snapshots (docs/PROTOCOL.md "Ghost snapshot").
+    public static let version: UInt16 = 6
+    /// The previous version, still served: its clients get full and delta snapshots against acknowledged
+    /// frames. Everything else is the same in both.
+    public static let deltaSnapshotVersion: UInt16 = 5
+    /// The versions a zone accepts in Hello, Attach and Observe; others are refused with `wrongVersion`.
+    public static let supportedVersions: ClosedRange<UInt16> = 5...6
     /// "SEAM" as the four first bytes of a Hello.
     public static let magic: [UInt8] = [0x53, 0x45, 0x41, 0x4D]
     /// ENet channel for reliable, ordered control messages (Hello, Welcome, Refuse, Events, Leave).
@@ -45,6 +50,7 @@ public enum MessageType: UInt8, Sendable {
     case record = 0x8A
     case delta = 0x8B
     case zoneStatus = 0x8C
+    case ghost = 0x8D
 }
 
 /// Why a zone refused or dropped a peer: sent in a Refuse message before the disconnect.

@@ -22,6 +22,10 @@ struct Session {
 
     var phase: Phase = .idle
     var playerId: UInt32 = 0
+    /// The protocol version of the Hello or Attach (the snapshots differ: see `Wire.deltaSnapshotVersion`).
+    var version = Wire.version
+    /// A v6 client's table as the zone knows it.
+    var ghost = GhostView()
     var leaveReason = "disconnected"
     var ackTick: UInt32 = 0
     /// Events for this player's next Events message.

@@ -148,6 +148,7 @@ extension ZoneServer {
         // The client dropped its baselines when the owner changed: no delta until it acknowledges anew.
         sessions[slot].ackTick = 0
         frameStore.clear(slot: slot)
+        sessions[slot].ghost.startReset()
         send(.owner(player: id, epoch: record.epoch, tick: UInt32(truncatingIfNeeded: simulation.tick),
                     zoneIndex: UInt16(config.zone.index)), to: host.peer(slot: slot))
         sendSnapshot(slot: slot)

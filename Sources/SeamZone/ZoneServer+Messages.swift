@@ -75,10 +75,12 @@ extension ZoneServer {
         case .hello(let version, let name):
             guard opening("Hello", version: version, channel: channel, phase: phase, peer: peer,
                           again: "Hello sent twice") else { return }
+            sessions[peer.slot].version = version
             join(peer, name: name)
         case .attach(let version, let token):
             guard opening("Attach", version: version, channel: channel, phase: phase, peer: peer,
                           again: "Attach on a connection that is already attached") else { return }
+            sessions[peer.slot].version = version
             attach(peer, token: token)
         case .observe(let version, let zoneIndex, let proof):
             guard opening("Observe", version: version, channel: channel, phase: phase, peer: peer,
@@ -128,8 +130,9 @@ extension ZoneServer {
             refuse(peer, .wrongChannel, "\(name) must arrive on channel \(Wire.controlChannel)")
             return false
         }
-        guard version == Wire.version else {
-            refuse(peer, .wrongVersion, "protocol version \(version) is not supported; this zone speaks \(Wire.version)")
+        guard Wire.supportedVersions.contains(version) else {
+            let versions = "\(Wire.supportedVersions.lowerBound) to \(Wire.supportedVersions.upperBound)"
+            refuse(peer, .wrongVersion, "protocol version \(version) is not supported; this zone speaks \(versions)")
             return false
         }
         guard phase == .connected else {
@@ -145,6 +148,7 @@ extension ZoneServer {
         // The newest acknowledgement wins (the state channel drops older packets): a client that lost its
         // baselines, e.g. after a change of owner, acknowledges 0 to ask for a full snapshot.
         sessions[slot].ackTick = input.ackTick
+        if sessions[slot].version != Wire.deltaSnapshotVersion { sessions[slot].ghost.acknowledge(input.ackTick) }
         let id = sessions[slot].playerId
         // Changed in place through the dictionary's storage: a copy taken out and written back copied the
         // input queue's array at every input (an allocation per packet), and even reading a field through

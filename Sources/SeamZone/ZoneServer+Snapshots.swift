@@ -117,6 +117,7 @@ extension ZoneServer {
         // it no longer fits or one of its members is gone.
         let refresh = Session.viewRefreshTicks
         let chosen = sessions[slot].viewTick
+        var chose = false
         if !recent || Int(tick % UInt32(refresh)) == slot % refresh || tick &- chosen >= UInt32(refresh)
             || sessions[slot].view.count > room
             || !entityTable.members(of: &sessions[slot].view, viewer: id, from: p.position, into: &frameBuilder.members)
@@ -126,8 +127,53 @@ extension ZoneServer {
             }
             entityTable.members(of: visible, from: p.position, into: &frameBuilder.members, view: &sessions[slot].view)
             sessions[slot].viewTick = tick
+            chose = true
         }
+        if sessions[slot].version == Wire.deltaSnapshotVersion {
+            sendDeltaSnapshot(slot: slot, tick: tick, me: me, lastApplied: lastApplied, budget: budget)
+        } else {
+            sendGhostSnapshot(slot: slot, tick: tick, me: me, lastApplied: lastApplied, chose: chose)
+        }
+    }
 
+    /// A v6 client's snapshot: the changes to its table (`GhostView`), members chosen and in
+    /// `frameBuilder.members`, coins in view in `visibleCoins`.
+    private func sendGhostSnapshot(slot: Int, tick: UInt32, me: SelfState, lastApplied: UInt32, chose: Bool) {
+        let frame = GhostView.Frame(tick: tick, lastInputSequence: lastApplied, me: me, updateBudget: updateBudget,
+                                    threshold: updateThreshold)
+        let built = frameBuilder.members.withUnsafeBufferPointer { states in
+            visibleCoins.withUnsafeBufferPointer { coins in
+                ghostBuffer.withUnsafeMutableBytes { buffer in
+                    if chose { sessions[slot].ghost.choose(view: sessions[slot].view, states: states) }
+                    return sessions[slot].ghost.build(frame, states: states, visible: coins, into: buffer)
+                }
+            }
+        }
+        guard let built else { return }
+        counters.entitiesSent += UInt64(frameBuilder.members.count)
+        counters.entitiesStale += UInt64(built.stale)
+        sessions[slot].lastSentTick = tick
+        let peer = host.peer(slot: slot), packets = snapshotPackets, count = built.bytes
+        let delivered = ghostBuffer.withUnsafeBytes { bytes in
+            do {
+                try packets.sendUnreliable(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), slot: slot, to: peer,
+                                           channel: Wire.stateChannel)
+                return true
+            } catch {
+                return false
+            }
+        }
+        guard delivered else {
+            counters.sendFailures += 1
+            return
+        }
+        counters.snapshotsSent += 1
+        counters.snapshotBytes += UInt64(count)
+        counters.deltasSent += 1
+    }
+
+    /// A v5 client's snapshot: a delta against the frame it acknowledged, or a full one.
+    private func sendDeltaSnapshot(slot: Int, tick: UInt32, me: SelfState, lastApplied: UInt32, budget: Int) {
         // The baseline is the frame the client acknowledged, if still kept; with it, far members may be
         // carried instead of fresh (see `FrameBuilder`). The frames older than it are given up first: the
         // next frame is kept in the storage of one just given up (see `FrameStore`).

@@ -42,6 +42,8 @@ public final class ZoneServer {
     var simEvents: [SimEvent] = []
     var snapshotWriter = SnapshotWriter()
     var deltaWriter = ByteWriter(capacity: Wire.maximumSnapshotBytes + 64)
+    /// Where a ghost snapshot is written (v6 clients), reused.
+    var ghostBuffer = [UInt8](repeating: 0, count: Wire.maximumSnapshotBytes)
     /// Chooses each snapshot's fresh and carried entities (see `FrameBuilder`).
     var frameBuilder = FrameBuilder()
     /// Writes each client's delta snapshot (see `FrameBuilder.changes`).

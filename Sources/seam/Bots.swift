@@ -21,18 +21,23 @@ struct SwarmOptions: ParsableArguments {
     @Flag(help: "Print plain status lines instead of redrawing a dashboard in place.")
     var noDashboard = false
 
+    @Option(help: "Protocol version the bots speak: 6 (ghost snapshots) or 5 (delta snapshots), e.g. to compare the two.")
+    var protocolVersion: UInt16 = 6
+
     func validate() throws {
         if let behavior {
             do { _ = try BehaviorMix(parsing: behavior) } catch { throw ValidationError("--behavior: \(error.message)") }
         }
         guard (1...4000).contains(botsPerHost) else { throw ValidationError("--bots-per-host must be in 1...4000") }
         guard connectRate > 0 else { throw ValidationError("--connect-rate must be positive") }
+        guard protocolVersion == 5 || protocolVersion == 6 else { throw ValidationError("--protocol-version must be 5 or 6") }
     }
 
     func apply(to config: inout SwarmConfig) {
         config.seed = seed
         config.botsPerHost = botsPerHost
         config.connectRate = connectRate
+        config.protocolVersion = protocolVersion
     }
 
     /// The mix asked for, or `fallback` when none was; `validate()` has already checked the text.

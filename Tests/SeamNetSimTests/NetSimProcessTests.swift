@@ -16,7 +16,7 @@ import Testing
         let netsim = try NetSimUnderTest(targets: [zone.port], spec: "latency=20ms,seed=3")
         let client = try TestClient()
         try client.connect(port: netsim.ports[0])
-        try client.send(.hello(version: Wire.version, name: "relayed"))
+        try client.send(.hello(version: Wire.deltaSnapshotVersion, name: "relayed"))
         let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
         #expect(welcome.zoneIndex == 0)
         var snapshots = 0
@@ -70,7 +70,7 @@ import Testing
             targets: [zone.port], spec: "latency=5ms,jitter=5ms,loss=10%,dup=10%,reorder=10%/20ms,seed=5")
         let client = try TestClient()
         try client.connect(port: netsim.ports[0], timeout: 10)
-        try client.send(.hello(version: Wire.version, name: "lossy"))
+        try client.send(.hello(version: Wire.deltaSnapshotVersion, name: "lossy"))
         #expect(client.waitFor(timeout: 10) { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } } != nil)
         // 200 inputs up, about as many snapshots down: at 10% each, every impairment shows in both directions.
         var snapshots = 0
@@ -110,7 +110,7 @@ import Testing
         #expect(cluster.text.contains("--port-offset \(cluster.portOffset + 100)"))
         let owner = try TestClient()
         try owner.connect(port: cluster.port(7201))
-        try owner.send(.hello(version: Wire.version, name: "walker"))
+        try owner.send(.hello(version: Wire.deltaSnapshotVersion, name: "walker"))
         #expect(owner.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } } != nil)
         // Walk east until the west zone offers a standby connection to the east zone: at its relay.
         var standby: (ZoneEndpoint, AttachToken)?
@@ -130,7 +130,7 @@ import Testing
             "the east zone is advertised at its relay, not at \(cluster.port(7102))")
         let east = try TestClient()
         try east.connect(port: endpoint.port)
-        try east.send(.attach(version: Wire.version, token: token))
+        try east.send(.attach(version: Wire.deltaSnapshotVersion, token: token))
         #expect(east.waitFor { m -> UInt32? in if case .attached(let p, _) = m { p } else { nil } } != nil)
         // Keep walking: the east zone takes the player over the standby connection, through the relay.
         var newOwner: UInt16?

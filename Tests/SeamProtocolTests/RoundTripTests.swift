@@ -33,6 +33,7 @@ import Testing
             case .record: 0x8A
             case .delta: 0x8B
             case .zoneStatus: 0x8C
+            case .ghost: 0x8D
             }
             #expect(m.encoded()[0] == expected)
         }

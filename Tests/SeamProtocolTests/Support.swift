@@ -87,7 +87,26 @@ enum Samples {
                                      flags: 0)),
         .zoneStatus(ZoneStatusReport(zoneIndex: 15, tick: 0xFFFF_FFFF, tickMicros: (0..<20).map { 1234 + $0 * 2400 } + [0xFFFF_FFFF],
                                      players: 65535, ghosts: 300, entityLimit: 16, flags: ZoneStatusReport.degrading)),
-    ] + refusals + singleEvents
+    ] + refusals + singleEvents + ghosts
+
+    static var ghosts: [ServerMessage] {
+        let e = entities(3)
+        return [
+            .ghost(GhostSnapshot(tick: 5, lastInputSequence: 4, reset: true, me: me)),
+            .ghost(GhostSnapshot(
+                tick: 0xFFFF_FFFF, lastInputSequence: 9, reset: false, me: me, removed: [0, 7, 255],
+                records: [
+                    GhostSnapshot.Record(slot: 1, mask: GhostCodec.add, state: e[0]),
+                    GhostSnapshot.Record(slot: 2, mask: GhostCodec.motion,
+                                         state: EntityState(id: 0, x: 1, y: 2, vx: -3, vy: 4, health: 0, flags: 0)),
+                    GhostSnapshot.Record(slot: 3, mask: GhostCodec.healthFlags,
+                                         state: EntityState(id: 0, x: 0, y: 0, vx: 0, vy: 0, health: 50, flags: 3)),
+                    GhostSnapshot.Record(slot: 255, mask: GhostCodec.motion | GhostCodec.healthFlags, state: e[1]
+                                         .withId(0)),
+                ],
+                coinsRemoved: [9, 0xFFFF_FFFF], coinsAdded: coins(2))),
+        ]
+    }
 
     static var refusals: [ServerMessage] {
         RefuseCode.allCases.map { code -> ServerMessage in .refuse(code: code, message: "code \(code)") }

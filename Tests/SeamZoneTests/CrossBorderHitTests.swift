@@ -21,7 +21,7 @@ import Testing
         init(port: UInt16, name: String) throws {
             client = try TestClient()
             try client.connect(port: port)
-            try client.send(.hello(version: Wire.version, name: name))
+            try client.send(.hello(version: Wire.deltaSnapshotVersion, name: name))
             let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
             id = welcome.playerId
         }

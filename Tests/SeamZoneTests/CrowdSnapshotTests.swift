@@ -66,7 +66,7 @@ import Testing
         private func handle(_ event: NetEvent) {
             switch event {
             case .connect(let peer, _):
-                try? peer.send(ClientMessage.hello(version: Wire.version, name: "crowd").encoded(), channel: Wire.controlChannel,
+                try? peer.send(ClientMessage.hello(version: Wire.deltaSnapshotVersion, name: "crowd").encoded(), channel: Wire.controlChannel,
                                delivery: .reliable)
             case .disconnect:
                 break

@@ -32,7 +32,7 @@ import Glibc
         static func joined(port: UInt16) throws -> WalkingClient {
             let client = try TestClient()
             try client.connect(port: port)
-            try client.send(.hello(version: Wire.version, name: "walker"))
+            try client.send(.hello(version: Wire.deltaSnapshotVersion, name: "walker"))
             let welcome = try #require(client.waitFor { m -> Welcome? in
                 if case .welcome(let w) = m { w } else { nil }
             })
@@ -56,7 +56,7 @@ import Glibc
                         guard connections[endpoint.zoneIndex] == nil else { continue }
                         let standby = try TestClient()
                         try standby.connect(port: endpoint.port)
-                        try standby.send(.attach(version: Wire.version, token: token))
+                        try standby.send(.attach(version: Wire.deltaSnapshotVersion, token: token))
                         connections[endpoint.zoneIndex] = standby
                     case .redirect(let endpoint, let token):
                         // After a handoff the old owner names the new one's address: attach there unless
@@ -64,7 +64,7 @@ import Glibc
                         guard connections[endpoint.zoneIndex]?.connected != true else { continue }
                         let redirected = try TestClient()
                         try redirected.connect(port: endpoint.port)
-                        try redirected.send(.attach(version: Wire.version, token: token))
+                        try redirected.send(.attach(version: Wire.deltaSnapshotVersion, token: token))
                         connections[endpoint.zoneIndex] = redirected
                     case .refuse(let code, _):
                         refusals.append(code)
@@ -93,7 +93,7 @@ import Glibc
         defer { cluster.stop() }
         let client = try TestClient()
         try client.connect(port: cluster.port(zones[0].port))
-        try client.send(.hello(version: Wire.version, name: "cornerwalker"))
+        try client.send(.hello(version: Wire.deltaSnapshotVersion, name: "cornerwalker"))
         let welcome = try #require(client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } })
         #expect(welcome.zoneIndex == UInt16(zones[0].index))
         var position: Vec2?
@@ -250,7 +250,7 @@ import Glibc
         let zone = try ZoneUnderTest(extra: ["--neighbor", "east=127.0.0.1:\(nowhere)"])
         let client = try TestClient()
         try client.connect(port: zone.port)
-        try client.send(.hello(version: Wire.version, name: "walker"))
+        try client.send(.hello(version: Wire.deltaSnapshotVersion, name: "walker"))
         _ = client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } }
         let walker = WalkingClient(zone: 0, client: client)
         for _ in 0..<160 { try walker.step(moveX: 127) }
@@ -306,7 +306,7 @@ import Glibc
         ] {
             let client = try TestClient()
             try client.connect(port: zone.port)
-            try client.send(.attach(version: Wire.version, token: token))
+            try client.send(.attach(version: Wire.deltaSnapshotVersion, token: token))
             let code = client.waitFor { m -> RefuseCode? in if case .refuse(let c, _) = m { c } else { nil } }
             #expect(code == .badToken)
             #expect(client.pump(until: { !client.connected }))

@@ -46,7 +46,7 @@ import Testing
     func walkCoinsAcross(_ cluster: ClusterUnderTest, ticks: Int = 140, pickCoins: Bool = true) throws {
         let client = try TestClient()
         try client.connect(port: cluster.port(7101))
-        try client.send(.hello(version: Wire.version, name: "carrier"))
+        try client.send(.hello(version: Wire.deltaSnapshotVersion, name: "carrier"))
         _ = client.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } }
         var recent: [InputCommand] = []
         var y = 3.5

@@ -10,7 +10,7 @@ import Testing
         let zone = try ZoneUnderTest()
         let client = try TestClient()
         try client.connect(port: zone.port)
-        try client.send(.hello(version: Wire.version, name: "tester"))
+        try client.send(.hello(version: Wire.deltaSnapshotVersion, name: "tester"))
         let welcome = try #require(client.waitFor { if case .welcome(let w) = $0 { w } else { nil } })
         #expect(welcome.zoneId == "west")
         #expect(welcome.mapName == "duel")
@@ -52,7 +52,7 @@ import Testing
         let zone = try ZoneUnderTest(extra: ["--tick-phase", "0.5", "--epoch-ms", "\(epochMs)"])
         let client = try TestClient()
         try client.connect(port: zone.port)
-        try client.send(.hello(version: Wire.version, name: "phase"))
+        try client.send(.hello(version: Wire.deltaSnapshotVersion, name: "phase"))
         let welcome = try #require(client.waitFor { if case .welcome(let w) = $0 { w } else { nil } })
         // A minute after the epoch at 20 ticks a second: tick 1,200 and on (the phase moves no tick number).
         #expect(welcome.tick >= 1_200)
@@ -82,7 +82,7 @@ import Testing
 
         let good = try TestClient()
         try good.connect(port: zone.port)
-        try good.send(.hello(version: Wire.version, name: "after"))
+        try good.send(.hello(version: Wire.deltaSnapshotVersion, name: "after"))
         let welcomed = good.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } }
         #expect(welcomed != nil)
         let result = zone.stop()
@@ -110,7 +110,7 @@ import Testing
         // The zone still serves others.
         let other = try TestClient()
         try other.connect(port: zone.port)
-        try other.send(.hello(version: Wire.version, name: "other"))
+        try other.send(.hello(version: Wire.deltaSnapshotVersion, name: "other"))
         let welcomed = other.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } }
         #expect(welcomed != nil)
         zone.stop()
@@ -121,12 +121,12 @@ import Testing
         let zone = try ZoneUnderTest(extra: ["--capacity", "1"])
         let first = try TestClient()
         try first.connect(port: zone.port)
-        try first.send(.hello(version: Wire.version, name: "one"))
+        try first.send(.hello(version: Wire.deltaSnapshotVersion, name: "one"))
         let welcomed = first.waitFor { m -> Welcome? in if case .welcome(let w) = m { w } else { nil } }
         #expect(welcomed != nil)
         let second = try TestClient()
         try second.connect(port: zone.port)
-        try second.send(.hello(version: Wire.version, name: "two"))
+        try second.send(.hello(version: Wire.deltaSnapshotVersion, name: "two"))
         let code = second.waitFor { m -> RefuseCode? in if case .refuse(let c, _) = m { c } else { nil } }
         #expect(code == .full)
         zone.stop()

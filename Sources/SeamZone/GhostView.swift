@@ -1,0 +1,392 @@
+import SeamProtocol
+import SeamSimulation
+import SeamWorld
+
+/// What a zone knows of one v6 client's table (docs/PROTOCOL.md "Ghost snapshot"), and the snapshot that
+/// changes it each tick.
+///
+/// Every member of the connection's view has a slot in the client's table. The zone sends a member's add
+/// until a snapshot carrying it is acknowledged, then only its motion (when its turn comes: the nearest
+/// quarter every tick, the others by priority within the update budget) and its health and flags when they
+/// change (until acknowledged). A removed slot is named in every snapshot until acknowledged, and only then
+/// given to another member. Acknowledgement needs no per-snapshot record: whatever must reach the client is
+/// carried by *every* snapshot from a tick `since` on, so a client that acknowledges any tick ≥ `since` has
+/// it. Nothing here is proportional to the members each tick beyond one pass over them.
+struct GhostView {
+    struct Member {
+        var id: UInt32
+        /// The client's slot, -1 while none is free (the member is then not shown).
+        var slot: Int16
+        /// The client surely holds this member in `slot`.
+        var acked = false
+        /// First tick of the run of snapshots that each carried this member's add (0: none running).
+        var addSince: UInt32 = 0
+        /// Health and flags last sent, and whether the client may not have them yet (and since which tick
+        /// every snapshot carried them).
+        var health: UInt8 = 0
+        var flags: UInt8 = 0
+        var healthPending = false
+        var healthSince: UInt32 = 0
+        /// Tick of the last motion sent.
+        var lastSent: UInt32 = 0
+        /// Chosen with the view: among the nearest quarter (motion every tick), and `1 / (1 + d / 4)` for the
+        /// member's distance `d` in tiles (its priority is `(age + 1)` times this).
+        var near = false
+        var closeness: Float = 0
+    }
+
+    struct Coin {
+        var coin: CoinView
+        /// Where the coin lies (exactly, to notice a move).
+        var at: Vec2
+        var acked = false
+        var addSince: UInt32 = 0
+    }
+
+    /// In the order of the session's `view` (id order), one per view member.
+    private(set) var members: [Member] = []
+    /// Slots taken by members or by removals not yet acknowledged, a bit each.
+    private var used = InlineArray<4, UInt64>(repeating: 0)
+    /// Slots removed from the client's table, and since which tick every snapshot named them (0: not sent).
+    private var removals: [(slot: UInt8, since: UInt32)] = []
+    private var coins: [Coin] = []
+    private var coinRemovals: [(id: UInt32, since: UInt32)] = []
+    private var nextCoins: [Coin] = []
+    /// Until a reset snapshot is acknowledged every snapshot carries the reset flag (from `resetSince` on).
+    private(set) var resetting = true
+    private var resetSince: UInt32 = 0
+    private var newestAck: UInt32 = 0
+    private(set) var lastSentTick: UInt32 = 0
+    /// Whether a member may have something unacknowledged (an add or a health change): `acknowledge` has
+    /// nothing to look at otherwise.
+    private var pending = false
+    /// Scratch.
+    private var next: [Member] = []
+    /// The far members whose priority reached the threshold, as keys (`key`), and the best of the others.
+    private var candidates: [UInt64] = []
+    private var bestBelow: UInt64 = 0
+    private var distances: [Double] = []
+
+    /// The coins a snapshot shows: the nearest in view.
+    static let maximumCoins = 16
+
+    // MARK: Acknowledgement
+
+    /// The client acknowledged tick `tick` (its newest applied; 0 = it holds nothing and waits for a reset).
+    mutating func acknowledge(_ tick: UInt32) {
+        guard tick != 0 else {
+            if !resetting { startReset() }
+            return
+        }
+        guard tick > newestAck else { return }
+        newestAck = tick
+        if resetting {
+            // Acknowledgements of snapshots before the reset say nothing of the table the client has now.
+            guard resetSince != 0, tick >= resetSince else { return }
+            resetting = false
+        }
+        if pending {
+            pending = false
+            for k in members.indices {
+                if !members[k].acked && members[k].addSince != 0 && tick >= members[k].addSince { members[k].acked = true }
+                if members[k].healthPending && members[k].healthSince != 0 && tick >= members[k].healthSince {
+                    members[k].healthPending = false
+                }
+                if !members[k].acked || members[k].healthPending { pending = true }
+            }
+        }
+        if !removals.isEmpty {
+            var kept = 0
+            for r in removals {
+                if r.since != 0 && tick >= r.since {
+                    free(Int(r.slot))
+                } else {
+                    removals[kept] = r
+                    kept += 1
+                }
+            }
+            removals.removeLast(removals.count - kept)
+        }
+        for k in coins.indices where !coins[k].acked && coins[k].addSince != 0 && tick >= coins[k].addSince {
+            coins[k].acked = true
+        }
+        coinRemovals.removeAll { $0.since != 0 && tick >= $0.since }
+    }
+
+    /// The client's table is (or will be) empty: everything is sent again, under the reset flag.
+    mutating func startReset() {
+        resetting = true
+        resetSince = 0
+        newestAck = 0
+        pending = true
+        for k in members.indices {
+            members[k].acked = false
+            members[k].addSince = 0
+            members[k].healthPending = false
+        }
+        for k in coins.indices {
+            coins[k].acked = false
+            coins[k].addSince = 0
+        }
+    }
+
+    // MARK: Membership
+
+    /// The view was chosen again: `view` (id order) replaces the members. Members that stay keep their slots;
+    /// those that left have their slots removed; newcomers get free slots. `states` are the new members' states
+    /// and squared distances (for the nearest quarter).
+    mutating func choose(view: [EntityTable.Ref],
+                         states: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>) {
+        next.removeAll(keepingCapacity: true)
+        var i = 0
+        for ref in view {
+            while i < members.count && members[i].id < ref.id {
+                remove(members[i])
+                i += 1
+            }
+            if i < members.count && members[i].id == ref.id {
+                next.append(members[i])
+                i += 1
+            } else {
+                next.append(Member(id: ref.id, slot: takeSlot()))
+                pending = true
+            }
+        }
+        while i < members.count {
+            remove(members[i])
+            i += 1
+        }
+        swap(&members, &next)
+        distances.removeAll(keepingCapacity: true)
+        for m in states { distances.append(m.distanceSquared) }
+        let nearCut = distances.withUnsafeMutableBufferPointer { d in
+            PriorityAccumulator.nearestCut(always: FrameBuilder.alwaysFresh(of: d.count), in: d)
+        }
+        for k in members.indices {
+            let d2 = states[k].distanceSquared
+            members[k].near = d2 <= nearCut
+            members[k].closeness = Float(1 / (1 + d2.squareRoot() / 4))
+        }
+    }
+
+    private mutating func remove(_ m: Member) {
+        guard m.slot >= 0 else { return }
+        removals.append((UInt8(m.slot), 0))
+    }
+
+    private mutating func takeSlot() -> Int16 {
+        for w in 0..<4 where used[w] != ~0 {
+            let bit = (~used[w]).trailingZeroBitCount
+            used[w] |= 1 << UInt64(bit)
+            return Int16(w << 6 | bit)
+        }
+        return -1
+    }
+
+    private mutating func free(_ slot: Int) {
+        used[slot >> 6] &= ~(1 << UInt64(slot & 63))
+    }
+
+    // MARK: The snapshot
+
+    /// What `build` is given beside the members.
+    struct Frame {
+        var tick: UInt32
+        var lastInputSequence: UInt32
+        var me: SelfState
+        /// Bytes of motion records the priority may add beyond the nearest quarter, health changes and adds.
+        var updateBudget: Int
+        /// Priority a member needs to be refreshed by it (at least one is, whatever its priority).
+        var threshold: Double
+    }
+
+    /// Writes the snapshot of `frame.tick` into `buffer` (at least `Wire.maximumSnapshotBytes`), returning its
+    /// length and how many members it refreshed and did not; nil, writing nothing, when one of that tick
+    /// already went out. `states` are the members' states and squared distances, in member order; `visible`
+    /// the coins in view, nearest first.
+    mutating func build(
+        _ frame: Frame, states: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>,
+        visible: UnsafeBufferPointer<(id: UInt32, at: Vec2, distanceSquared: Double)>,
+        into buffer: UnsafeMutableRawBufferPointer
+    ) -> (bytes: Int, sent: Int, stale: Int)? {
+        precondition(states.count == members.count, "GhostView: states and members differ")
+        let tick = frame.tick
+        guard tick > lastSentTick else { return nil }
+        lastSentTick = tick
+        syncCoins(visible)
+        if resetting && resetSince == 0 { resetSince = tick }
+        var sent = 0
+        let threshold = Float(frame.threshold)
+        precondition(buffer.count >= Wire.maximumSnapshotBytes, "GhostView: buffer too small")
+        var w = RawWriter(buffer.baseAddress!, limit: Wire.maximumSnapshotBytes)
+        do {
+            w.u8(MessageType.ghost.rawValue)
+            w.u32(tick); w.u32(frame.lastInputSequence); w.u8(resetting ? GhostCodec.resetFlag : 0)
+            w.me(frame.me)
+            // Removals, then the coins' section, are always written whole: they are small, and everything
+            // after them is cut to the room left.
+            let removalCount = min(removals.count, 255)
+            w.u8(UInt8(removalCount))
+            for k in 0..<removalCount {
+                w.u8(removals[k].slot)
+                if removals[k].since == 0 { removals[k].since = tick }
+            }
+            let coinBytes = 2 + min(coinRemovals.count, 255) * 4 + coins.count * CoinView.wireSize
+            var room = Wire.maximumSnapshotBytes - w.count - 1 - coinBytes
+            let countAt = w.count
+            w.u8(0)
+            var records = 0, due = 0
+            // Adds and health changes, then the nearest quarter's motion; the others are candidates.
+            if candidates.count < members.count { candidates = Array(repeating: 0, count: members.count) }
+            let pass = candidates.withUnsafeMutableBufferPointer { keys in
+                members.withUnsafeMutableBufferPointer { members in
+                    GhostView.writeMembers(members, states: states, tick: tick, threshold: threshold, room: room,
+                                           candidates: keys, into: &w)
+                }
+            }
+            room = pass.room
+            records = pass.records
+            due = pass.due
+            bestBelow = pass.bestBelow
+            if pass.pending { pending = true }
+            // The far members by priority, highest first, while within the update budget.
+            let motionSize = GhostCodec.recordSize(mask: GhostCodec.motion)
+            let allowed = min(max(1, frame.updateBudget / motionSize), room / motionSize, 255 - records)
+            let chosen = chooseByPriority(due: due, allowed: allowed)
+            for c in chosen {
+                let k = GhostView.member(c)
+                GhostWriter.record(UInt8(members[k].slot), mask: GhostCodec.motion, states[k].state, into: &w)
+                members[k].lastSent = tick
+                records += 1
+            }
+            w.or(UInt8(records), at: countAt)
+            sent = records
+            let coinRemovalCount = min(coinRemovals.count, 255)
+            w.u8(UInt8(coinRemovalCount))
+            for k in 0..<coinRemovalCount {
+                w.u32(coinRemovals[k].id)
+                if coinRemovals[k].since == 0 { coinRemovals[k].since = tick }
+            }
+            var added = 0
+            for c in coins where !c.acked { added += 1 }
+            w.u8(UInt8(added))
+            for k in coins.indices where !coins[k].acked {
+                w.coin(coins[k].coin)
+                if coins[k].addSince == 0 { coins[k].addSince = tick }
+            }
+        }
+        return (w.count, sent, members.count - sent)
+    }
+
+    /// A far member's place in the priority order: its priority, then the lower member index first.
+    @inline(__always)
+    static func key(priority: Float, member: Int) -> UInt64 {
+        UInt64(priority.bitPattern) << 32 | UInt64(0xFFFF_FFFF - UInt32(member))
+    }
+
+    @inline(__always)
+    static func member(_ key: UInt64) -> Int { Int(0xFFFF_FFFF - UInt32(truncatingIfNeeded: key)) }
+
+    /// The keys of the far members to refresh: every due one when they fit in `allowed`, else the `allowed`
+    /// highest (found by selection, not sorting); the best of the others when none is due, so none waits
+    /// for ever.
+    private mutating func chooseByPriority(due: Int, allowed: Int) -> ArraySlice<UInt64> {
+        guard allowed > 0 else { return [] }
+        if due == 0 {
+            guard bestBelow != 0, !candidates.isEmpty else { return [] }
+            candidates[0] = bestBelow
+            return candidates[0..<1]
+        }
+        guard due > allowed else { return candidates[0..<due] }
+        // Keys are below 2^63, so they order as the doubles of the same bits: `select` puts the `due - allowed`
+        // lowest before the rest.
+        candidates.withUnsafeMutableBufferPointer { keys in
+            UnsafeMutableBufferPointer(rebasing: keys[0..<due]).withMemoryRebound(to: Double.self) {
+                _ = PriorityAccumulator.select(due - allowed, in: $0)
+            }
+        }
+        return candidates[(due - allowed)..<due]
+    }
+
+    /// One pass over the members in place (`build`'s inner loop): writes the adds, the health changes and the
+    /// nearest quarter's motion while `room` lasts, and lists the other members whose priority reached
+    /// `threshold` in `candidates` (keys, see `key`).
+    private static func writeMembers(
+        _ members: UnsafeMutableBufferPointer<Member>,
+        states: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>, tick: UInt32, threshold: Float,
+        room: Int, candidates: UnsafeMutableBufferPointer<UInt64>, into w: inout RawWriter
+    ) -> (room: Int, records: Int, due: Int, bestBelow: UInt64, pending: Bool) {
+        var room = room, records = 0, due = 0, bestBelow: UInt64 = 0, pending = false
+        for k in 0..<members.count {
+            let s = states[k].state
+            if !members[k].acked {
+                guard members[k].slot >= 0 else { continue }
+                if room >= GhostCodec.addSize {
+                    GhostWriter.record(UInt8(members[k].slot), mask: GhostCodec.add, s, into: &w)
+                    room -= GhostCodec.addSize
+                    records += 1
+                    // The run of adds proves the client has one of them: if the health or flags changed during
+                    // it, it starts again, so that the add acknowledged carries the present ones.
+                    if members[k].addSince == 0 || s.health != members[k].health || s.flags != members[k].flags {
+                        members[k].addSince = tick
+                    }
+                    members[k].health = s.health; members[k].flags = s.flags; members[k].lastSent = tick
+                } else {
+                    members[k].addSince = 0
+                }
+                continue
+            }
+            if s.health != members[k].health || s.flags != members[k].flags {
+                members[k].health = s.health; members[k].flags = s.flags
+                members[k].healthPending = true
+                members[k].healthSince = 0
+                pending = true
+            }
+            if members[k].healthPending || members[k].near {
+                let health = members[k].healthPending
+                let mask = GhostCodec.motion | (health ? GhostCodec.healthFlags : 0)
+                let size = GhostCodec.recordSize(mask: mask)
+                if room >= size {
+                    GhostWriter.record(UInt8(members[k].slot), mask: mask, s, into: &w)
+                    room -= size
+                    records += 1
+                    members[k].lastSent = tick
+                    if health && members[k].healthSince == 0 { members[k].healthSince = tick }
+                } else if health {
+                    members[k].healthSince = 0
+                }
+                continue
+            }
+            let priority = Float(tick &- members[k].lastSent &+ 1) * members[k].closeness
+            let key = GhostView.key(priority: priority, member: k)
+            if priority >= threshold {
+                candidates[due] = key
+                due += 1
+            } else {
+                bestBelow = max(bestBelow, key)
+            }
+        }
+        return (room, records, due, bestBelow, pending)
+    }
+
+    /// The coins the client should hold now: the nearest `maximumCoins` of `visible`, kept in that order
+    /// (so that a tick that changed nothing costs one comparison per coin). A coin that left is removed; one
+    /// that moved is sent again (an add replaces).
+    private mutating func syncCoins(_ visible: UnsafeBufferPointer<(id: UInt32, at: Vec2, distanceSquared: Double)>) {
+        let wanted = visible.prefix(GhostView.maximumCoins)
+        if wanted.count == coins.count && zip(wanted, coins).allSatisfy({ $0.id == $1.coin.id && $0.at == $1.at }) {
+            return
+        }
+        nextCoins.removeAll(keepingCapacity: true)
+        for v in wanted {
+            if let k = coins.firstIndex(where: { $0.coin.id == v.id }), coins[k].at == v.at {
+                nextCoins.append(coins[k])
+                continue
+            }
+            nextCoins.append(Coin(coin: CoinView(id: v.id, x: Quantize.position(v.at.x), y: Quantize.position(v.at.y)),
+                                  at: v.at))
+        }
+        for c in coins where !wanted.contains(where: { $0.id == c.coin.id }) { coinRemovals.append((c.coin.id, 0)) }
+        swap(&coins, &nextCoins)
+    }
+}

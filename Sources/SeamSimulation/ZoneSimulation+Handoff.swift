@@ -58,6 +58,7 @@ extension ZoneSimulation {
         for c in coins.indices where coins[c].place == .carried(by: id) {
             coins[c].place = .ground(at)
         }
+        groundRevision &+= 1
         players[i].coinCount = 0
     }
 

@@ -15,6 +15,8 @@ public struct ZoneSimulation: Sendable {
     public private(set) var tick: UInt64
     public internal(set) var players: [PlayerState] = []
     public internal(set) var coins: [CoinState] = []
+    /// Changes whenever a coin is picked up or dropped (the coins on the ground changed).
+    public internal(set) var groundRevision: UInt64 = 0
     /// Events of the last `step()` (and of joins/leaves since), cleared by `takeEvents`.
     public private(set) var events: [SimEvent] = []
     public private(set) var grid: SpatialGrid
@@ -325,6 +327,7 @@ public struct ZoneSimulation: Sendable {
             coins[c].place = .ground(at)
             events.append(.drop(player: id, coin: coins[c].id, at: at, cause: cause))
         }
+        groundRevision &+= 1
         players[i].coinCount = 0
     }
 
@@ -343,6 +346,7 @@ public struct ZoneSimulation: Sendable {
             }
             if let j = best?.index {
                 coins[c].place = .carried(by: players[j].id)
+                groundRevision &+= 1
                 players[j].coinCount += 1
                 events.append(.pickup(player: players[j].id, coin: coins[c].id, at: at))
             }

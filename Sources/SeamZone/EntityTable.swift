@@ -239,6 +239,33 @@ struct EntityTable {
         }
     }
 
+    /// Checks a view chosen at an earlier tick against this tick's table, without reading its states: a member
+    /// found at another index than the view recorded is looked up by id and its reference updated. False when
+    /// one of them left or is the `viewer` itself (the caller chooses the view again).
+    mutating func check(view: inout [Ref], viewer: UInt32) -> Bool {
+        guard !view.isEmpty else { return true }
+        return lend { t in
+            view.withUnsafeMutableBufferPointer { view in
+                let states = t.states
+                for k in 0..<view.count {
+                    let id = view[k].id
+                    guard id != viewer else { return false }
+                    let j = Int(view[k].index)
+                    if j >= states.count || states[j].id != id {
+                        guard let moved = Self.index(of: id, in: t) else { return false }
+                        view[k].index = Int32(moved)
+                    }
+                }
+                return true
+            }
+        }
+    }
+
+    /// Lends this tick's wire states by grid index (what a checked view's references index), for `body` only.
+    mutating func withStates<R>(_ body: (UnsafeBufferPointer<EntityState>) -> R) -> R {
+        states.withUnsafeMutableBufferPointer { body(UnsafeBufferPointer($0)) }
+    }
+
     /// The grid index of entity `id` this tick (its owned state when it is also ghosted), by binary search.
     private static func index(of id: UInt32, in t: Lent) -> Int? {
         let ids = t.idAt

@@ -62,9 +62,8 @@ struct GhostView {
     private var pending = false
     /// Scratch.
     private var next: [Member] = []
-    /// The far members whose priority reached the threshold, as keys (`key`), and the best of the others.
-    private var candidates: [UInt64] = []
-    private var bestBelow: UInt64 = 0
+    /// Scratch of `writeMembers`: the far members whose priority reached the threshold.
+    private var candidates: [UInt32] = []
     private var distances: [Double] = []
 
     /// The coins a snapshot shows: the nearest in view.
@@ -202,18 +201,19 @@ struct GhostView {
 
     /// Writes the snapshot of `frame.tick` into `buffer` (at least `Wire.maximumSnapshotBytes`), returning its
     /// length and how many members it refreshed and did not; nil, writing nothing, when one of that tick
-    /// already went out. `states` are the members' states and squared distances, in member order; `visible`
-    /// the coins in view, nearest first.
+    /// already went out. `view` is the session's view (one reference per member, checked this tick), `states`
+    /// the entity table's states its references index, `coins` the coins in view nearest first when they were
+    /// found again (nil: the same as before).
     mutating func build(
-        _ frame: Frame, states: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>,
-        visible: UnsafeBufferPointer<(id: UInt32, at: Vec2, distanceSquared: Double)>,
+        _ frame: Frame, view: UnsafeBufferPointer<EntityTable.Ref>, states: UnsafeBufferPointer<EntityState>,
+        coins visible: UnsafeBufferPointer<(id: UInt32, at: Vec2, distanceSquared: Double)>?,
         into buffer: UnsafeMutableRawBufferPointer
     ) -> (bytes: Int, sent: Int, stale: Int)? {
-        precondition(states.count == members.count, "GhostView: states and members differ")
+        precondition(view.count == members.count, "GhostView: view and members differ")
         let tick = frame.tick
         guard tick > lastSentTick else { return nil }
         lastSentTick = tick
-        syncCoins(visible)
+        if let visible { syncCoins(visible) }
         if resetting && resetSince == 0 { resetSince = tick }
         var sent = 0
         let threshold = Float(frame.threshold)
@@ -232,35 +232,22 @@ struct GhostView {
                 if removals[k].since == 0 { removals[k].since = tick }
             }
             let coinBytes = 2 + min(coinRemovals.count, 255) * 4 + coins.count * CoinView.wireSize
-            var room = Wire.maximumSnapshotBytes - w.count - 1 - coinBytes
+            let room = Wire.maximumSnapshotBytes - w.count - 1 - coinBytes
             let countAt = w.count
             w.u8(0)
-            var records = 0, due = 0
-            // Adds and health changes, then the nearest quarter's motion; the others are candidates.
+            // Adds and health changes, the nearest quarter's motion, then the far members by priority.
             if candidates.count < members.count { candidates = Array(repeating: 0, count: members.count) }
-            let pass = candidates.withUnsafeMutableBufferPointer { keys in
+            let motionSize = GhostCodec.recordSize(mask: GhostCodec.motion)
+            let pass = candidates.withUnsafeMutableBufferPointer { scratch in
                 members.withUnsafeMutableBufferPointer { members in
-                    GhostView.writeMembers(members, states: states, tick: tick, threshold: threshold, room: room,
-                                           candidates: keys, into: &w)
+                    GhostView.writeMembers(members, view: view, states: states, tick: tick, threshold: threshold,
+                                           room: room, farRecords: max(1, frame.updateBudget / motionSize),
+                                           scratch: scratch, into: &w)
                 }
             }
-            room = pass.room
-            records = pass.records
-            due = pass.due
-            bestBelow = pass.bestBelow
             if pass.pending { pending = true }
-            // The far members by priority, highest first, while within the update budget.
-            let motionSize = GhostCodec.recordSize(mask: GhostCodec.motion)
-            let allowed = min(max(1, frame.updateBudget / motionSize), room / motionSize, 255 - records)
-            let chosen = chooseByPriority(due: due, allowed: allowed)
-            for c in chosen {
-                let k = GhostView.member(c)
-                GhostWriter.record(UInt8(members[k].slot), mask: GhostCodec.motion, states[k].state, into: &w)
-                members[k].lastSent = tick
-                records += 1
-            }
-            w.or(UInt8(records), at: countAt)
-            sent = records
+            w.or(UInt8(pass.records), at: countAt)
+            sent = pass.records
             let coinRemovalCount = min(coinRemovals.count, 255)
             w.u8(UInt8(coinRemovalCount))
             for k in 0..<coinRemovalCount {
@@ -278,47 +265,21 @@ struct GhostView {
         return (w.count, sent, members.count - sent)
     }
 
-    /// A far member's place in the priority order: its priority, then the lower member index first.
-    @inline(__always)
-    static func key(priority: Float, member: Int) -> UInt64 {
-        UInt64(priority.bitPattern) << 32 | UInt64(0xFFFF_FFFF - UInt32(member))
-    }
-
-    @inline(__always)
-    static func member(_ key: UInt64) -> Int { Int(0xFFFF_FFFF - UInt32(truncatingIfNeeded: key)) }
-
-    /// The keys of the far members to refresh: every due one when they fit in `allowed`, else the `allowed`
-    /// highest (found by selection, not sorting); the best of the others when none is due, so none waits
-    /// for ever.
-    private mutating func chooseByPriority(due: Int, allowed: Int) -> ArraySlice<UInt64> {
-        guard allowed > 0 else { return [] }
-        if due == 0 {
-            guard bestBelow != 0, !candidates.isEmpty else { return [] }
-            candidates[0] = bestBelow
-            return candidates[0..<1]
-        }
-        guard due > allowed else { return candidates[0..<due] }
-        // Keys are below 2^63, so they order as the doubles of the same bits: `select` puts the `due - allowed`
-        // lowest before the rest.
-        candidates.withUnsafeMutableBufferPointer { keys in
-            UnsafeMutableBufferPointer(rebasing: keys[0..<due]).withMemoryRebound(to: Double.self) {
-                _ = PriorityAccumulator.select(due - allowed, in: $0)
-            }
-        }
-        return candidates[(due - allowed)..<due]
-    }
-
     /// One pass over the members in place (`build`'s inner loop): writes the adds, the health changes and the
-    /// nearest quarter's motion while `room` lasts, and lists the other members whose priority reached
-    /// `threshold` in `candidates` (keys, see `key`).
+    /// nearest quarter's motion while `room` lasts, then the motion of up to `farRecords` of the others whose
+    /// priority reached `threshold`, the highest first (priorities compared in quarters, ties to the earlier
+    /// member), or of the highest one when none did. `scratch` holds a word per member.
     private static func writeMembers(
-        _ members: UnsafeMutableBufferPointer<Member>,
-        states: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>, tick: UInt32, threshold: Float,
-        room: Int, candidates: UnsafeMutableBufferPointer<UInt64>, into w: inout RawWriter
-    ) -> (room: Int, records: Int, due: Int, bestBelow: UInt64, pending: Bool) {
-        var room = room, records = 0, due = 0, bestBelow: UInt64 = 0, pending = false
+        _ members: UnsafeMutableBufferPointer<Member>, view: UnsafeBufferPointer<EntityTable.Ref>,
+        states: UnsafeBufferPointer<EntityState>, tick: UInt32, threshold: Float, room: Int, farRecords: Int,
+        scratch: UnsafeMutableBufferPointer<UInt32>, into w: inout RawWriter
+    ) -> (records: Int, pending: Bool) {
+        var room = room, records = 0, due = 0, pending = false
+        var best = -1, bestPriority: Float = -1, topBucket = 0
+        // Due members by priority bucket (a quarter each, the last one open-ended).
+        var buckets = InlineArray<64, UInt16>(repeating: 0)
         for k in 0..<members.count {
-            let s = states[k].state
+            let s = states[Int(view[k].index)]
             if !members[k].acked {
                 guard members[k].slot >= 0 else { continue }
                 if room >= GhostCodec.addSize {
@@ -358,15 +319,48 @@ struct GhostView {
                 continue
             }
             let priority = Float(tick &- members[k].lastSent &+ 1) * members[k].closeness
-            let key = GhostView.key(priority: priority, member: k)
             if priority >= threshold {
-                candidates[due] = key
+                let bucket = Int(min(priority * 4, 63))
+                buckets[bucket] &+= 1
+                topBucket = max(topBucket, bucket)
+                scratch[due] = UInt32(bucket) << 24 | UInt32(k)
                 due += 1
-            } else {
-                bestBelow = max(bestBelow, key)
+            } else if priority > bestPriority {
+                best = k
+                bestPriority = priority
             }
         }
-        return (room, records, due, bestBelow, pending)
+        let motionSize = GhostCodec.recordSize(mask: GhostCodec.motion)
+        let allowed = min(farRecords, room / motionSize)
+        guard allowed > 0 else { return (records, pending) }
+        if due == 0 {
+            guard best >= 0 else { return (records, pending) }
+            scratch[0] = UInt32(best)
+            due = 1
+        }
+        // The lowest bucket taken, and how many of it fit after the higher ones.
+        var cut = 0, ofCut = Int.max
+        if due > allowed {
+            var above = 0
+            cut = topBucket
+            while above + Int(buckets[cut]) < allowed {
+                above += Int(buckets[cut])
+                cut -= 1
+            }
+            ofCut = allowed - above
+        }
+        for i in 0..<due {
+            let bucket = Int(scratch[i] >> 24), k = Int(scratch[i] & 0xFF_FFFF)
+            guard bucket >= cut else { continue }
+            if bucket == cut {
+                guard ofCut > 0 else { continue }
+                ofCut -= 1
+            }
+            GhostWriter.record(UInt8(members[k].slot), mask: GhostCodec.motion, states[Int(view[k].index)], into: &w)
+            members[k].lastSent = tick
+            records += 1
+        }
+        return (records, pending)
     }
 
     /// The coins the client should hold now: the nearest `maximumCoins` of `visible`, kept in that order

@@ -24,8 +24,10 @@ struct Session {
     var playerId: UInt32 = 0
     /// The protocol version of the Hello or Attach (the snapshots differ: see `Wire.deltaSnapshotVersion`).
     var version = Wire.version
-    /// A v6 client's table as the zone knows it.
+    /// A v6 client's table as the zone knows it, and the simulation's `groundRevision` when its coins in view
+    /// were last found.
     var ghost = GhostView()
+    var groundRevision = UInt64.max
     var leaveReason = "disconnected"
     var ackTick: UInt32 = 0
     /// Events for this player's next Events message.

@@ -106,51 +106,80 @@ extension ZoneServer {
             health: UInt8(clamping: p.health), flags: p.alive ? EntityFlags.alive : 0,
             coins: UInt16(clamping: p.coinCount), kills: UInt16(clamping: p.kills),
             deaths: UInt16(clamping: p.deaths))
-        sim.visibleCoins(from: p.position, into: &visibleCoins)
-        // Keep room for the coin count and a few nearby coins; players fill the rest, counted at the full
-        // encoding's size so that a full snapshot fits too.
-        let coinReserve = 2 + min(visibleCoins.count, 16) * CoinView.wireSize
-        // Under load the zone shrinks how many others each snapshot carries (the nearest stay) before its
-        // ticks overrun; `entityLimit` is restored as the load falls (see `adaptLoad`).
-        let room = min((budget - Snapshot.headerSize - coinReserve) / EntityState.wireSize, entityLimit)
-        // The last view is kept (with current states) until its connection's turn to choose again, unless
-        // it no longer fits or one of its members is gone.
-        let refresh = Session.viewRefreshTicks
-        let chosen = sessions[slot].viewTick
-        var chose = false
-        if !recent || Int(tick % UInt32(refresh)) == slot % refresh || tick &- chosen >= UInt32(refresh)
-            || sessions[slot].view.count > room
-            || !entityTable.members(of: &sessions[slot].view, viewer: id, from: p.position, into: &frameBuilder.members)
-        {
-            entityTable.favouring(sessions[slot].view) { favoured in
-                sim.visiblePlayers(from: index, limit: max(0, room), favouring: favoured, into: &visible)
-            }
-            entityTable.members(of: visible, from: p.position, into: &frameBuilder.members, view: &sessions[slot].view)
-            sessions[slot].viewTick = tick
-            chose = true
-        }
         if sessions[slot].version == Wire.deltaSnapshotVersion {
+            sim.visibleCoins(from: p.position, into: &visibleCoins)
+            let room = viewRoom(coins: visibleCoins.count, budget: budget)
+            // The last view is kept (with current states) until its connection's turn to choose again, unless
+            // it no longer fits or one of its members is gone.
+            if mustChooseView(slot: slot, tick: tick, recent: recent) || sessions[slot].view.count > room
+                || !entityTable.members(of: &sessions[slot].view, viewer: id, from: p.position, into: &frameBuilder.members)
+            {
+                chooseView(slot: slot, index: index, position: p.position, room: room, tick: tick, in: sim)
+            }
             sendDeltaSnapshot(slot: slot, tick: tick, me: me, lastApplied: lastApplied, budget: budget)
-        } else {
-            sendGhostSnapshot(slot: slot, tick: tick, me: me, lastApplied: lastApplied, chose: chose)
+            return
         }
+        // v6: the view and the coins in view are chosen every 8th tick (the coins also when one was picked up or
+        // dropped); in between the members' states are read from the entity table as they are sent.
+        let choose = mustChooseView(slot: slot, tick: tick, recent: recent)
+            || sessions[slot].view.count > entityLimit || !entityTable.check(view: &sessions[slot].view, viewer: id)
+        let coins = choose || sessions[slot].groundRevision != sim.groundRevision
+        if coins {
+            sim.visibleCoins(from: p.position, into: &visibleCoins)
+            sessions[slot].groundRevision = sim.groundRevision
+        }
+        if choose {
+            chooseView(slot: slot, index: index, position: p.position,
+                       room: viewRoom(coins: visibleCoins.count, budget: budget), tick: tick, in: sim)
+            frameBuilder.members.withUnsafeBufferPointer { members in
+                sessions[slot].ghost.choose(view: sessions[slot].view, states: members)
+            }
+        }
+        sendGhostSnapshot(slot: slot, tick: tick, me: me, lastApplied: lastApplied, coins: coins)
     }
 
-    /// A v6 client's snapshot: the changes to its table (`GhostView`), members chosen and in
-    /// `frameBuilder.members`, coins in view in `visibleCoins`.
-    private func sendGhostSnapshot(slot: Int, tick: UInt32, me: SelfState, lastApplied: UInt32, chose: Bool) {
+    /// How many others a snapshot may carry: the byte budget less the header and room for the coin count and
+    /// up to 16 coins, counted at the full encoding's size (so that a full snapshot fits too), and at most
+    /// the entity limit (lower under load: see `adaptLoad`).
+    private func viewRoom(coins: Int, budget: Int) -> Int {
+        let coinReserve = 2 + min(coins, 16) * CoinView.wireSize
+        return max(0, min((budget - Snapshot.headerSize - coinReserve) / EntityState.wireSize, entityLimit))
+    }
+
+    /// Whether `slot`'s view is chosen again this tick: its turn (slot mod 8 = tick mod 8), 8 ticks since the
+    /// last choice, or a snapshot sent between ticks (`recent` false).
+    private func mustChooseView(slot: Int, tick: UInt32, recent: Bool) -> Bool {
+        let refresh = Session.viewRefreshTicks
+        return !recent || Int(tick % UInt32(refresh)) == slot % refresh || tick &- sessions[slot].viewTick >= UInt32(refresh)
+    }
+
+    /// Chooses `slot`'s view again: the nearest `room` others of the player at `index` (its members favoured),
+    /// into `sessions[slot].view` and, with their states and squared distances, `frameBuilder.members`.
+    private func chooseView(slot: Int, index: Int, position: Vec2, room: Int, tick: UInt32, in sim: ZoneSimulation) {
+        entityTable.favouring(sessions[slot].view) { favoured in
+            sim.visiblePlayers(from: index, limit: room, favouring: favoured, into: &visible)
+        }
+        entityTable.members(of: visible, from: position, into: &frameBuilder.members, view: &sessions[slot].view)
+        sessions[slot].viewTick = tick
+    }
+
+    /// A v6 client's snapshot: the changes to its table (`GhostView`), with `visibleCoins` the coins in view
+    /// when `coins` (else the ones it has).
+    private func sendGhostSnapshot(slot: Int, tick: UInt32, me: SelfState, lastApplied: UInt32, coins: Bool) {
         let frame = GhostView.Frame(tick: tick, lastInputSequence: lastApplied, me: me, updateBudget: updateBudget,
                                     threshold: updateThreshold)
-        let built = frameBuilder.members.withUnsafeBufferPointer { states in
-            visibleCoins.withUnsafeBufferPointer { coins in
-                ghostBuffer.withUnsafeMutableBytes { buffer in
-                    if chose { sessions[slot].ghost.choose(view: sessions[slot].view, states: states) }
-                    return sessions[slot].ghost.build(frame, states: states, visible: coins, into: buffer)
+        let built = entityTable.withStates { states in
+            sessions[slot].view.withUnsafeBufferPointer { view in
+                visibleCoins.withUnsafeBufferPointer { visible in
+                    ghostBuffer.withUnsafeMutableBytes { buffer in
+                        sessions[slot].ghost.build(frame, view: view, states: states, coins: coins ? visible : nil,
+                                                   into: buffer)
+                    }
                 }
             }
         }
         guard let built else { return }
-        counters.entitiesSent += UInt64(frameBuilder.members.count)
+        counters.entitiesSent += UInt64(built.sent + built.stale)
         counters.entitiesStale += UInt64(built.stale)
         sessions[slot].lastSentTick = tick
         let peer = host.peer(slot: slot), packets = snapshotPackets, count = built.bytes

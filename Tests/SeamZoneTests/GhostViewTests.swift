@@ -111,9 +111,16 @@ import Testing
             let frame = GhostView.Frame(tick: tick, lastInputSequence: tick, me: SelfState(
                 x: 0, y: 0, vx: 0, vy: 0, health: 100, flags: 1, coins: 0, kills: 0, deaths: 0),
                 updateBudget: 160, threshold: 1)
-            let built = states.withUnsafeBufferPointer { states in
-                visible.withUnsafeBufferPointer { coins in
-                    buffer.withUnsafeMutableBytes { view.build(frame, states: states, visible: coins, into: $0) }
+            // The entity table the view's references index: the members' states in order.
+            let entityStates = states.map(\.state)
+            let refs = members.enumerated().map { EntityTable.Ref(index: Int32($0.offset), id: $0.element.id) }
+            let built = entityStates.withUnsafeBufferPointer { entityStates in
+                refs.withUnsafeBufferPointer { refs in
+                    visible.withUnsafeBufferPointer { coins in
+                        buffer.withUnsafeMutableBytes {
+                            view.build(frame, view: refs, states: entityStates, coins: coins, into: $0)
+                        }
+                    }
                 }
             }
             let sent = try #require(built, "one snapshot per tick")

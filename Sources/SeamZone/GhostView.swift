@@ -27,13 +27,23 @@ struct GhostView {
         var flags: UInt8 = 0
         var healthPending = false
         var healthSince: UInt32 = 0
-        /// Tick of the last motion sent.
+        /// Tick of the last motion sent, and that motion: what the client predicts the member from.
         var lastSent: UInt32 = 0
-        /// Chosen with the view: among the nearest quarter (motion every tick), and `1 / (1 + d / 4)` for the
-        /// member's distance `d` in tiles (its priority is `(age + 1)` times this).
+        var sentX: UInt16 = 0
+        var sentY: UInt16 = 0
+        var sentVX: Int16 = 0
+        var sentVY: Int16 = 0
+        /// Chosen with the view: among the nearest quarter (motion as soon as it is off the client's
+        /// prediction, whatever the budget), and the ticks between two refreshes of a member on its
+        /// prediction, `4 + d` for its distance `d` in tiles (so that a client that lost a motion has it again).
         var near = false
-        var closeness: Float = 0
+        var refreshTicks: UInt16 = 4
     }
+
+    /// How far (position units, either axis) a member may be from where the client predicts it before its
+    /// motion is sent: 2/64 of a tile. Rounding of the quantized velocity alone moves a prediction about a
+    /// unit per 40 ticks.
+    static let predictionTolerance = 2
 
     struct Coin {
         var coin: CoinView
@@ -164,7 +174,7 @@ struct GhostView {
         for k in members.indices {
             let d2 = states[k].distanceSquared
             members[k].near = d2 <= nearCut
-            members[k].closeness = Float(1 / (1 + d2.squareRoot() / 4))
+            members[k].refreshTicks = UInt16(4 + min(d2.squareRoot(), 1000).rounded())
         }
     }
 
@@ -216,7 +226,7 @@ struct GhostView {
         if let visible { syncCoins(visible) }
         if resetting && resetSince == 0 { resetSince = tick }
         var sent = 0
-        let threshold = Float(frame.threshold)
+        let threshold = max(1, Int(frame.threshold.rounded(.up)))
         precondition(buffer.count >= Wire.maximumSnapshotBytes, "GhostView: buffer too small")
         var w = RawWriter(buffer.baseAddress!, limit: Wire.maximumSnapshotBytes)
         do {
@@ -266,18 +276,20 @@ struct GhostView {
     }
 
     /// One pass over the members in place (`build`'s inner loop): writes the adds, the health changes and the
-    /// nearest quarter's motion while `room` lasts, then the motion of up to `farRecords` of the others whose
-    /// priority reached `threshold`, the highest first (priorities compared in quarters, ties to the earlier
-    /// member), or of the highest one when none did. `scratch` holds a word per member.
+    /// motion of the nearest quarter that moved off the client's prediction while `room` lasts, then the
+    /// motion of up to `farRecords` of the others that moved off it or are due a refresh (`refreshTicks`
+    /// times `threshold` since the last): those off their prediction first, the longest unsent first, then
+    /// the longest overdue (ties to the earlier member). `scratch` holds a word per member.
     private static func writeMembers(
         _ members: UnsafeMutableBufferPointer<Member>, view: UnsafeBufferPointer<EntityTable.Ref>,
-        states: UnsafeBufferPointer<EntityState>, tick: UInt32, threshold: Float, room: Int, farRecords: Int,
+        states: UnsafeBufferPointer<EntityState>, tick: UInt32, threshold: Int, room: Int, farRecords: Int,
         scratch: UnsafeMutableBufferPointer<UInt32>, into w: inout RawWriter
     ) -> (records: Int, pending: Bool) {
         var room = room, records = 0, due = 0, pending = false
-        var best = -1, bestPriority: Float = -1, topBucket = 0
-        // Due members by priority bucket (a quarter each, the last one open-ended).
-        var buckets = InlineArray<64, UInt16>(repeating: 0)
+        // Due members by bucket: 9 and up for those off their prediction (8 + ticks since their last motion, so
+        // that none waits for ever behind others), 0 to 7 for a refresh (how many ticks overdue).
+        var buckets = InlineArray<32, UInt16>(repeating: 0)
+        var topBucket = 0
         for k in 0..<members.count {
             let s = states[Int(view[k].index)]
             if !members[k].acked {
@@ -291,7 +303,8 @@ struct GhostView {
                     if members[k].addSince == 0 || s.health != members[k].health || s.flags != members[k].flags {
                         members[k].addSince = tick
                     }
-                    members[k].health = s.health; members[k].flags = s.flags; members[k].lastSent = tick
+                    members[k].health = s.health; members[k].flags = s.flags
+                    members[k].sent(s, at: tick)
                 } else {
                     members[k].addSince = 0
                 }
@@ -303,7 +316,8 @@ struct GhostView {
                 members[k].healthSince = 0
                 pending = true
             }
-            if members[k].healthPending || members[k].near {
+            let moved = members[k].isOffPrediction(s, at: tick)
+            if members[k].healthPending || (moved && members[k].near) {
                 let health = members[k].healthPending
                 let mask = GhostCodec.motion | (health ? GhostCodec.healthFlags : 0)
                 let size = GhostCodec.recordSize(mask: mask)
@@ -311,33 +325,25 @@ struct GhostView {
                     GhostWriter.record(UInt8(members[k].slot), mask: mask, s, into: &w)
                     room -= size
                     records += 1
-                    members[k].lastSent = tick
+                    members[k].sent(s, at: tick)
                     if health && members[k].healthSince == 0 { members[k].healthSince = tick }
                 } else if health {
                     members[k].healthSince = 0
                 }
                 continue
             }
-            let priority = Float(tick &- members[k].lastSent &+ 1) * members[k].closeness
-            if priority >= threshold {
-                let bucket = Int(min(priority * 4, 63))
-                buckets[bucket] &+= 1
-                topBucket = max(topBucket, bucket)
-                scratch[due] = UInt32(bucket) << 24 | UInt32(k)
-                due += 1
-            } else if priority > bestPriority {
-                best = k
-                bestPriority = priority
-            }
+            let age = Int(tick &- members[k].lastSent)
+            let overdue = age + 1 - Int(members[k].refreshTicks) * threshold
+            guard moved || overdue >= 0 else { continue }
+            let bucket = moved ? min(8 + age, 31) : min(overdue, 7)
+            buckets[bucket] &+= 1
+            topBucket = max(topBucket, bucket)
+            scratch[due] = UInt32(bucket) << 24 | UInt32(k)
+            due += 1
         }
         let motionSize = GhostCodec.recordSize(mask: GhostCodec.motion)
         let allowed = min(farRecords, room / motionSize)
-        guard allowed > 0 else { return (records, pending) }
-        if due == 0 {
-            guard best >= 0 else { return (records, pending) }
-            scratch[0] = UInt32(best)
-            due = 1
-        }
+        guard allowed > 0, due > 0 else { return (records, pending) }
         // The lowest bucket taken, and how many of it fit after the higher ones.
         var cut = 0, ofCut = Int.max
         if due > allowed {
@@ -356,8 +362,9 @@ struct GhostView {
                 guard ofCut > 0 else { continue }
                 ofCut -= 1
             }
-            GhostWriter.record(UInt8(members[k].slot), mask: GhostCodec.motion, states[Int(view[k].index)], into: &w)
-            members[k].lastSent = tick
+            let state = states[Int(view[k].index)]
+            GhostWriter.record(UInt8(members[k].slot), mask: GhostCodec.motion, state, into: &w)
+            members[k].sent(state, at: tick)
             records += 1
         }
         return (records, pending)
@@ -382,5 +389,25 @@ struct GhostView {
         }
         for c in coins where !wanted.contains(where: { $0.id == c.coin.id }) { coinRemovals.append((c.coin.id, 0)) }
         swap(&coins, &nextCoins)
+    }
+}
+
+extension GhostView.Member {
+    /// Records that `s`'s motion went out at `tick`.
+    @inline(__always)
+    mutating func sent(_ s: EntityState, at tick: UInt32) {
+        lastSent = tick
+        sentX = s.x; sentY = s.y; sentVX = s.vx; sentVY = s.vy
+    }
+
+    /// Whether `s` is more than `GhostView.predictionTolerance` away from where a client holding the last
+    /// motion sent predicts it at `tick` (that motion moved on at its velocity, `v / 80` position units per
+    /// tick). A changed velocity alone does not count until it moved the member that far.
+    @inline(__always)
+    func isOffPrediction(_ s: EntityState, at tick: UInt32) -> Bool {
+        let age = Int(tick &- lastSent)
+        let dx = Int(sentX) + Int(sentVX) * age / 80 - Int(s.x)
+        let dy = Int(sentY) + Int(sentVY) * age / 80 - Int(s.y)
+        return max(abs(dx), abs(dy)) > GhostView.predictionTolerance
     }
 }

@@ -105,8 +105,10 @@ struct GhostView {
             }
         }
         if !removals.isEmpty {
+            // By index: a `for` over the array while writing it copied the array each time.
             var kept = 0
-            for r in removals {
+            for i in removals.indices {
+                let r = removals[i]
                 if r.since != 0 && tick >= r.since {
                     free(Int(r.slot))
                 } else {

@@ -168,12 +168,14 @@ extension ZoneServer {
     private func sendGhostSnapshot(slot: Int, tick: UInt32, me: SelfState, lastApplied: UInt32, coins: Bool) {
         let frame = GhostView.Frame(tick: tick, lastInputSequence: lastApplied, me: me, updateBudget: updateBudget,
                                     threshold: updateThreshold)
+        // Every array lent in place (the mutable forms): the others retained and released each array held in
+        // this class, per snapshot.
         let built = entityTable.withStates { states in
-            sessions[slot].view.withUnsafeBufferPointer { view in
-                visibleCoins.withUnsafeBufferPointer { visible in
+            sessions[slot].view.withUnsafeMutableBufferPointer { view in
+                visibleCoins.withUnsafeMutableBufferPointer { visible in
                     ghostBuffer.withUnsafeMutableBytes { buffer in
-                        sessions[slot].ghost.build(frame, view: view, states: states, coins: coins ? visible : nil,
-                                                   into: buffer)
+                        sessions[slot].ghost.build(frame, view: UnsafeBufferPointer(view), states: states,
+                                                   coins: coins ? UnsafeBufferPointer(visible) : nil, into: buffer)
                     }
                 }
             }
@@ -183,7 +185,7 @@ extension ZoneServer {
         counters.entitiesStale += UInt64(built.stale)
         sessions[slot].lastSentTick = tick
         let peer = host.peer(slot: slot), packets = snapshotPackets, count = built.bytes
-        let delivered = ghostBuffer.withUnsafeBytes { bytes in
+        let delivered = ghostBuffer.withUnsafeMutableBytes { bytes in
             do {
                 try packets.sendUnreliable(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), slot: slot, to: peer,
                                            channel: Wire.stateChannel)

@@ -33,8 +33,14 @@ struct EntityTable {
     /// Scratch for `favouring`: the members of one view, by grid index.
     private var viewMarks: [UInt64] = []
 
+    /// Changes whenever a rebuild finds another entity than the last one at some grid index (or another
+    /// count): while it is the same, a view whose references were right at it is still right.
+    private(set) var layout: UInt64 = 0
+    private var layoutIds: [UInt32] = []
+
     /// Takes this tick's players and ghosts.
     mutating func rebuild(players: [PlayerState], ghosts: [GhostState]) {
+        defer { noteLayout() }
         states.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
         for p in players { positions.append(p.position) }
@@ -83,6 +89,25 @@ struct EntityTable {
         let words = (count + 63) / 64
         if marks.count < words { marks = Array(repeating: 0, count: words) }
         if viewMarks.count < words { viewMarks = Array(repeating: 0, count: words) }
+    }
+
+    /// Bumps `layout` if an index holds another id than at the last rebuild.
+    private mutating func noteLayout() {
+        var same = layoutIds.count == states.count
+        if same {
+            layoutIds.withUnsafeMutableBufferPointer { ids in
+                states.withUnsafeMutableBufferPointer { states in
+                    for j in 0..<states.count where ids[j] != states[j].id {
+                        same = false
+                        break
+                    }
+                }
+            }
+        }
+        guard !same else { return }
+        layout &+= 1
+        layoutIds.removeAll(keepingCapacity: true)
+        for s in states { layoutIds.append(s.id) }
     }
 
     /// Sorts `keys` by their upper 32 bits, keeping the order of keys whose upper halves are equal: a radix

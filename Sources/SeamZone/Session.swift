@@ -1,4 +1,5 @@
 import SeamProtocol
+import SeamWorld
 
 /// A connection slot's state in a zone, stored in an array indexed by ENet peer slot.
 struct Session {
@@ -28,6 +29,8 @@ struct Session {
     /// were last found.
     var ghost = GhostView()
     var groundRevision = UInt64.max
+    /// The entity table's `layout` at which `view`'s references were last right (v6).
+    var viewLayout = UInt64.max
     var leaveReason = "disconnected"
     var ackTick: UInt32 = 0
     /// Events for this player's next Events message.
@@ -49,6 +52,17 @@ struct Session {
 
     /// A delta's baseline must be at most this many ticks old (1.6 s at 20 Hz); older means a full snapshot.
     static let frameHistory = 32
+
+    /// The v6 snapshot of this tick (`GhostView.build`) of the view as it is: one access to the session, so
+    /// that the view is lent in place while the ghost view changes.
+    mutating func buildGhost(
+        _ frame: GhostView.Frame, states: UnsafeBufferPointer<EntityState>,
+        coins: UnsafeBufferPointer<(id: UInt32, at: Vec2, distanceSquared: Double)>?, into buffer: UnsafeMutableRawBufferPointer
+    ) -> (bytes: Int, sent: Int, stale: Int)? {
+        view.withUnsafeMutableBufferPointer { view in
+            ghost.build(frame, view: UnsafeBufferPointer(view), states: states, coins: coins, into: buffer)
+        }
+    }
 
     /// Back to idle. The zone gives back the slot's frames too (`ZoneServer.resetSession`).
     mutating func reset() {

@@ -121,8 +121,11 @@ extension ZoneServer {
         }
         // v6: the view and the coins in view are chosen every 8th tick (the coins also when one was picked up or
         // dropped); in between the members' states are read from the entity table as they are sent.
-        let choose = mustChooseView(slot: slot, tick: tick, recent: recent)
-            || sessions[slot].view.count > entityLimit || !entityTable.check(view: &sessions[slot].view, viewer: id)
+        // The view's references need checking only when the table's layout changed since they were right.
+        let checked = sessions[slot].viewLayout == entityTable.layout
+            || entityTable.check(view: &sessions[slot].view, viewer: id)
+        let choose = mustChooseView(slot: slot, tick: tick, recent: recent) || sessions[slot].view.count > entityLimit
+            || !checked
         let coins = choose || sessions[slot].groundRevision != sim.groundRevision
         if coins {
             sim.visibleCoins(from: p.position, into: &visibleCoins)
@@ -135,6 +138,7 @@ extension ZoneServer {
                 sessions[slot].ghost.choose(view: sessions[slot].view, states: members)
             }
         }
+        sessions[slot].viewLayout = entityTable.layout
         sendGhostSnapshot(slot: slot, tick: tick, me: me, lastApplied: lastApplied, coins: coins)
     }
 
@@ -171,12 +175,10 @@ extension ZoneServer {
         // Every array lent in place (the mutable forms): the others retained and released each array held in
         // this class, per snapshot.
         let built = entityTable.withStates { states in
-            sessions[slot].view.withUnsafeMutableBufferPointer { view in
-                visibleCoins.withUnsafeMutableBufferPointer { visible in
-                    ghostBuffer.withUnsafeMutableBytes { buffer in
-                        sessions[slot].ghost.build(frame, view: UnsafeBufferPointer(view), states: states,
-                                                   coins: coins ? UnsafeBufferPointer(visible) : nil, into: buffer)
-                    }
+            visibleCoins.withUnsafeMutableBufferPointer { visible in
+                ghostBuffer.withUnsafeMutableBytes { buffer in
+                    sessions[slot].buildGhost(frame, states: states, coins: coins ? UnsafeBufferPointer(visible) : nil,
+                                              into: buffer)
                 }
             }
         }

@@ -130,6 +130,9 @@ struct OwnedPlayer {
     /// through does not.
     mutating func sending() -> (slot: Int?, lastApplied: UInt32) { (slot, inputs.lastApplied) }
 
+    /// No handoff under way, an owner connection, no standby connection: `mutating` for the same reason.
+    mutating func isSettled() -> Bool { handoff == .none && slot != nil && standbys.isEmpty }
+
     /// Queues a client's inputs if they came on the owner connection `slot` (kept for forwarding while the
     /// player is offered to a neighbour); false, queueing nothing, if not.
     mutating func receiveInputs(newestSequence: UInt32, commands: InputCommands, on slot: Int) -> Bool {

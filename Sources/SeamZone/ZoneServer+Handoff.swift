@@ -12,10 +12,21 @@ extension ZoneServer {
         let now = config.clock.nowNanos()
         var gone: [UInt32] = []
         defer { for id in gone { leave(player: id, reason: "disconnected") } }
+        // Deeper inside this zone than this, a player is in no neighbour's standby band (a neighbour's territory
+        // lies beyond this zone's edges) and triggers no offer.
+        var reach = 0.0
+        for (_, link) in links { reach = max(reach, link.standbyReach) }
+        let home = config.zone.rect
         for i in simulation.players.indices {
             let player = simulation.players[i]
             let id = player.id
-            guard var record = owned[id] else { continue }
+            guard let k = owned.index(forKey: id) else { continue }
+            // Most players have nothing to do: found without copying the record (a copy retains and releases
+            // its input queue and standby set, per player per tick).
+            let p = player.position
+            let inside = min(p.x - home.minX, home.maxX - p.x, p.y - home.minY, home.maxY - p.y)
+            if inside > reach && owned.values[k].isSettled() { continue }
+            var record = owned.values[k]
             switch record.handoff {
             case .offered:
                 continue

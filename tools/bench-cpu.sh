@@ -30,7 +30,8 @@
 # Environment (defaults): COUNTS ("500 1000 2000"), REPEAT (1), DURATION (20), RATE (20),
 #   WARMUP (5), TAIL (2), OUT (out/bench), SEAM (.build/release/seam),
 #   SKIP_BUILD (0), BASELINE_ONLY (0), SIDE_BY_SIDE (0), SNAPSHOT_BYTES/INPUT_BYTES (300/20,
-#   only used with BASELINE_ONLY=1), ENET_OVERHEAD (10 bytes per packet
+#   only used with BASELINE_ONLY=1), PROTOCOL (6: the version the bots speak, `seam bots --protocol-version`),
+#   ENET_OVERHEAD (10 bytes per packet
 #   subtracted from the bots' per-packet wire bytes).
 # Output: a Markdown table on stdout, progress on stderr, all figures in
 #   $OUT/bench-cpu.json, process logs and bots reports in $OUT/.
@@ -51,6 +52,7 @@ SIDE_BY_SIDE=${SIDE_BY_SIDE:-0}
 SNAPSHOT_BYTES=${SNAPSHOT_BYTES:-300}
 INPUT_BYTES=${INPUT_BYTES:-20}
 ENET_OVERHEAD=${ENET_OVERHEAD:-10}
+PROTOCOL=${PROTOCOL:-6}
 MAP=Maps/duel.map
 ZONE=west
 BASELINE=tools/bin/enet-baseline
@@ -133,7 +135,7 @@ start_seam() {
     wait_udp_port "$port" "$zone_pid"
     log "N=$1: $1 seam bots for $DURATION s"
     "$SEAM" bots --map "$MAP" --zone "$ZONE" --address "$ZONE=127.0.0.1:$port" --count "$1" \
-        --duration "$DURATION" --no-dashboard --report "$2" --behavior wander \
+        --duration "$DURATION" --no-dashboard --report "$2" --behavior wander --protocol-version "$PROTOCOL" \
         > "$OUT/$3.bots.log" 2>&1 &
     bots_pid=$!
 }

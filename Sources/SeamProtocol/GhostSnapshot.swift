@@ -105,11 +105,6 @@ public enum GhostCodec {
                       recordCount: recordCount, coinsRemoved: coinsRemoved, coinsRemovedCount: coinsRemovedCount,
                       coinsAdded: coinsAdded, coinsAddedCount: coinsAddedCount)
     }
-
-    /// The header of a well-formed ghost snapshot; throws if any part of it is malformed.
-    public static func header(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> Header {
-        try layout(bytes).header
-    }
 }
 
 extension SelfState {

@@ -6,9 +6,9 @@ import SeamWorld
 /// changes it each tick.
 ///
 /// Every member of the connection's view has a slot in the client's table. The zone sends a member's add
-/// until a snapshot carrying it is acknowledged, then only its motion (when its turn comes: the nearest
-/// quarter every tick, the others by priority within the update budget) and its health and flags when they
-/// change (until acknowledged). A removed slot is named in every snapshot until acknowledged, and only then
+/// until a snapshot carrying it is acknowledged, then only its motion (by dead reckoning: when it is off where
+/// the client predicts it from the last motion sent, the nearest quarter at once, the others within the update
+/// budget; and a refresh every `4 + d` ticks) and its health and flags when they change (until acknowledged). A removed slot is named in every snapshot until acknowledged, and only then
 /// given to another member. Acknowledgement needs no per-snapshot record: whatever must reach the client is
 /// carried by *every* snapshot from a tick `since` on, so a client that acknowledges any tick ≥ `since` has
 /// it. Nothing here is proportional to the members each tick beyond one pass over them.
@@ -72,7 +72,7 @@ struct GhostView {
     private var pending = false
     /// Scratch.
     private var next: [Member] = []
-    /// Scratch of `writeMembers`: the far members whose priority reached the threshold.
+    /// Scratch of `writeMembers`: the members beyond the nearest quarter due a motion this tick.
     private var candidates: [UInt32] = []
     private var distances: [Double] = []
 
@@ -205,9 +205,9 @@ struct GhostView {
         var tick: UInt32
         var lastInputSequence: UInt32
         var me: SelfState
-        /// Bytes of motion records the priority may add beyond the nearest quarter, health changes and adds.
+        /// Bytes of motion records for members beyond the nearest quarter (adds and health changes aside).
         var updateBudget: Int
-        /// Priority a member needs to be refreshed by it (at least one is, whatever its priority).
+        /// The zone's load level for far updates (0 or 1: normal; 2 and up: refreshes that many times rarer).
         var threshold: Double
     }
 

@@ -21,8 +21,8 @@ struct SwarmOptions: ParsableArguments {
     @Flag(help: "Print plain status lines instead of redrawing a dashboard in place.")
     var noDashboard = false
 
-    @Option(help: "Protocol version the bots speak: 6 (ghost snapshots) or 5 (delta snapshots), e.g. to compare the two.")
-    var protocolVersion: UInt16 = 6
+    @Option(help: "Protocol version the bots speak: 5 (delta snapshots) or 6 (ghost snapshots: less CPU on both sides, not yet the default).")
+    var protocolVersion: UInt16 = 5
 
     func validate() throws {
         if let behavior {

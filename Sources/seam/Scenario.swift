@@ -39,6 +39,9 @@ extension Seam {
         @Option(help: "Bots per ENet client host.")
         var botsPerHost: Int = 500
 
+        @Option(help: "Protocol version the bots speak: 5 (delta snapshots) or 6 (ghost snapshots).")
+        var protocolVersion: UInt16 = 5
+
         @Flag(help: "Print plain status lines instead of redrawing a dashboard in place.")
         var noDashboard = false
 
@@ -49,6 +52,7 @@ extension Seam {
                 throw ValidationError("--duration-scale must be a positive number, got \(durationScale)")
             }
             guard (1...4000).contains(botsPerHost) else { throw ValidationError("--bots-per-host must be in 1...4000") }
+            guard protocolVersion == 5 || protocolVersion == 6 else { throw ValidationError("--protocol-version must be 5 or 6") }
         }
 
         func run() throws {
@@ -109,6 +113,7 @@ extension Seam {
             config.seed = scenario.seed
             config.connectRate = scenario.ramp
             config.botsPerHost = botsPerHost
+            config.protocolVersion = protocolVersion
             let stats = try runSwarm(config, dashboard: !noDashboard && Dashboard.stdoutIsTerminal, logger: logger)
             let liveVerdict = live?.stop()
             zones.stop()

@@ -11,7 +11,7 @@ import Testing
             "bots", "--map", SeamProcess.mapPath("duel"), "--zone", "west",
             "--address", "west=127.0.0.1:\(zone.port)", "--count", "120", "--duration", "4",
             "--behavior", "wander=40,coin-rush=30,fight=30", "--no-dashboard", "--report", reportPath,
-            "--bots-per-host", "50",
+            "--bots-per-host", "50", "--protocol-version", "6",
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try #require(

@@ -35,46 +35,45 @@ extension Bot {
     mutating func takeGhost(_ bytes: UnsafeRawBufferPointer, now: UInt64) throws(DecodeError) -> Taken? {
         let (h, outcome) = try table.apply(bytes)
         guard outcome == .applied else { return nil }
-        var taken = Taken(entities: table.count)
-        if let from = switchFromNanos {
-            taken.handoffGapNanos = now &- from
-            taken.handoffGapBeforeOwnerNanos = switchAtNanos &- from
-            switchFromNanos = nil
-        }
-        lastSnapshotNanos = now
+        let taken = arrived(entities: table.count, now: now)
         ackTick = h.tick
         guard h.tick > newestTick || selfTrail.isEmpty else { return taken }
-        newestTick = h.tick
-        newestTickNanos = now
-        let me = h.me
-        position = Vec2(x: Quantize.position(me.x), y: Quantize.position(me.y))
-        let alive = me.flags & EntityFlags.alive != 0
-        if alive && !self.alive { aliveSinceTick = h.tick }
-        self.alive = alive
+        see(h.me, tick: h.tick, now: now)
         // Where the bot saw itself, for aiming from there at the render time (as the v5 view does).
         if selfTrail.count == 4 { selfTrail.removeFirst() }
-        selfTrail.append((h.tick, me.x, me.y))
+        selfTrail.append((h.tick, h.me.x, h.me.y))
         return taken
     }
 
-    /// A snapshot from the owner, already stored as a baseline (`frame`, by index in the ring's pool): the
-    /// bot's truth until the next one.
-    private mutating func take(tick: UInt32, me: SelfState, frame: Int, now: UInt64) -> Taken {
-        var taken = Taken(entities: baselines.frames[frame].entities.count)
+    /// A snapshot of `entities` others arrived from the owner at `now`: the handoff gap it ends, if any.
+    private mutating func arrived(entities: Int, now: UInt64) -> Taken {
+        var taken = Taken(entities: entities)
         if let from = switchFromNanos {
             taken.handoffGapNanos = now &- from
             taken.handoffGapBeforeOwnerNanos = switchAtNanos &- from
             switchFromNanos = nil
         }
         lastSnapshotNanos = now
-        if tick > ackTick || ackTick == 0 { ackTick = tick }
-        guard tick > newestTick || view.newestTick == nil else { return taken }
+        return taken
+    }
+
+    /// The newest snapshot's own state, of `tick`: where the bot is and whether it is alive.
+    private mutating func see(_ me: SelfState, tick: UInt32, now: UInt64) {
         newestTick = tick
         newestTickNanos = now
         position = Vec2(x: Quantize.position(me.x), y: Quantize.position(me.y))
         let alive = me.flags & EntityFlags.alive != 0
         if alive && !self.alive { aliveSinceTick = tick }
         self.alive = alive
+    }
+
+    /// A snapshot from the owner, already stored as a baseline (`frame`, by index in the ring's pool): the
+    /// bot's truth until the next one.
+    private mutating func take(tick: UInt32, me: SelfState, frame: Int, now: UInt64) -> Taken {
+        let taken = arrived(entities: baselines.frames[frame].entities.count, now: now)
+        if tick > ackTick || ackTick == 0 { ackTick = tick }
+        guard tick > newestTick || view.newestTick == nil else { return taken }
+        see(me, tick: tick, now: now)
         // The bot itself joins its view, so it aims from where it saw itself at the render time.
         baselines.hold(frame)
         let letGo = view.add(tick: tick, frame: frame,

@@ -232,36 +232,28 @@ struct EntityTable {
     }
 
     /// Replaces `members` with the entities of a view chosen at an earlier tick, with their states and
-    /// squared distances from `center` now, in the view's (id) order. A member found at another index than
-    /// the view recorded (the zone's players came or went, which moves every ghost's index) is looked up
-    /// by id and its reference updated. False, with `members` undefined, when one of them left or is the
-    /// `viewer` itself: the caller chooses the view again.
+    /// squared distances from `center` now, in the view's (id) order, after `check`ing the view (which updates
+    /// the references of members found at another index). False, with `members` undefined, when one of them
+    /// left or is the `viewer` itself: the caller chooses the view again.
     mutating func members(
         of view: inout [Ref], viewer: UInt32, from center: Vec2,
         into members: inout [(state: EntityState, distanceSquared: Double)]
     ) -> Bool {
+        guard check(view: &view, viewer: viewer) else { return false }
         // Every element is overwritten below.
         members.resize(to: view.count, fill: (state: Self.blank, distanceSquared: 0.0))
         guard !view.isEmpty else { return true }
-        return lend { t in
+        lend { t in
             members.withUnsafeMutableBufferPointer { out in
                 view.withUnsafeMutableBufferPointer { view in
-                    let states = t.states
                     for k in 0..<view.count {
-                        let id = view[k].id
-                        var j = Int(view[k].index)
-                        if j >= states.count || states[j].id != id {
-                            guard let moved = Self.index(of: id, in: t) else { return false }
-                            j = moved
-                            view[k].index = Int32(j)
-                        }
-                        guard id != viewer else { return false }
-                        out[k] = (states[j], (t.positions[j] - center).lengthSquared)
+                        let j = Int(view[k].index)
+                        out[k] = (t.states[j], (t.positions[j] - center).lengthSquared)
                     }
-                    return true
                 }
             }
         }
+        return true
     }
 
     /// Checks a view chosen at an earlier tick against this tick's table, without reading its states: a member

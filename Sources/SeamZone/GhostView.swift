@@ -101,7 +101,8 @@ struct GhostView {
                 if members[k].healthPending && members[k].healthSince != 0 && tick >= members[k].healthSince {
                     members[k].healthPending = false
                 }
-                if !members[k].acked || members[k].healthPending { pending = true }
+                // A member without a slot is never sent: nothing of it is awaited.
+                if (!members[k].acked && members[k].slot >= 0) || members[k].healthPending { pending = true }
             }
         }
         if !removals.isEmpty {
@@ -227,54 +228,51 @@ struct GhostView {
         lastSentTick = tick
         if let visible { syncCoins(visible) }
         if resetting && resetSince == 0 { resetSince = tick }
-        var sent = 0
         let threshold = max(1, Int(frame.threshold.rounded(.up)))
         precondition(buffer.count >= Wire.maximumSnapshotBytes, "GhostView: buffer too small")
         var w = RawWriter(buffer.baseAddress!, limit: Wire.maximumSnapshotBytes)
-        do {
-            w.u8(MessageType.ghost.rawValue)
-            w.u32(tick); w.u32(frame.lastInputSequence); w.u8(resetting ? GhostCodec.resetFlag : 0)
-            w.me(frame.me)
-            // Removals, then the coins' section, are always written whole: they are small, and everything
-            // after them is cut to the room left.
-            let removalCount = min(removals.count, 255)
-            w.u8(UInt8(removalCount))
-            for k in 0..<removalCount {
-                w.u8(removals[k].slot)
-                if removals[k].since == 0 { removals[k].since = tick }
-            }
-            let coinBytes = 2 + min(coinRemovals.count, 255) * 4 + coins.count * CoinView.wireSize
-            let room = Wire.maximumSnapshotBytes - w.count - 1 - coinBytes
-            let countAt = w.count
-            w.u8(0)
-            // Adds and health changes, the nearest quarter's motion, then the far members by priority.
-            if candidates.count < members.count { candidates = Array(repeating: 0, count: members.count) }
-            let motionSize = GhostCodec.recordSize(mask: GhostCodec.motion)
-            let pass = candidates.withUnsafeMutableBufferPointer { scratch in
-                members.withUnsafeMutableBufferPointer { members in
-                    GhostView.writeMembers(members, view: view, states: states, tick: tick, threshold: threshold,
-                                           room: room, farRecords: max(1, frame.updateBudget / motionSize),
-                                           scratch: scratch, into: &w)
-                }
-            }
-            if pass.pending { pending = true }
-            w.or(UInt8(pass.records), at: countAt)
-            sent = pass.records
-            let coinRemovalCount = min(coinRemovals.count, 255)
-            w.u8(UInt8(coinRemovalCount))
-            for k in 0..<coinRemovalCount {
-                w.u32(coinRemovals[k].id)
-                if coinRemovals[k].since == 0 { coinRemovals[k].since = tick }
-            }
-            var added = 0
-            for c in coins where !c.acked { added += 1 }
-            w.u8(UInt8(added))
-            for k in coins.indices where !coins[k].acked {
-                w.coin(coins[k].coin)
-                if coins[k].addSince == 0 { coins[k].addSince = tick }
+        w.u8(MessageType.ghost.rawValue)
+        w.u32(tick); w.u32(frame.lastInputSequence); w.u8(resetting ? GhostCodec.resetFlag : 0)
+        w.me(frame.me)
+        // Removals, then the coins' section, are always written whole: they are small, and everything
+        // after them is cut to the room left.
+        let removalCount = min(removals.count, 255)
+        w.u8(UInt8(removalCount))
+        for k in 0..<removalCount {
+            w.u8(removals[k].slot)
+            if removals[k].since == 0 { removals[k].since = tick }
+        }
+        let coinBytes = 2 + min(coinRemovals.count, 255) * 4 + coins.count * CoinView.wireSize
+        let room = Wire.maximumSnapshotBytes - w.count - 1 - coinBytes
+        let countAt = w.count
+        w.u8(0)
+        // Adds and health changes, the nearest quarter's motion, then the far members by priority.
+        if candidates.count < members.count { candidates = Array(repeating: 0, count: members.count) }
+        let motionSize = GhostCodec.recordSize(mask: GhostCodec.motion)
+        let pass = candidates.withUnsafeMutableBufferPointer { scratch in
+            members.withUnsafeMutableBufferPointer { members in
+                GhostView.writeMembers(members, view: view, states: states, tick: tick, threshold: threshold,
+                                       room: room, farRecords: max(1, frame.updateBudget / motionSize),
+                                       scratch: scratch, into: &w)
             }
         }
-        return (w.count, sent, members.count - sent)
+        if pass.pending { pending = true }
+        let records = pass.records
+        w.or(UInt8(records), at: countAt)
+        let coinRemovalCount = min(coinRemovals.count, 255)
+        w.u8(UInt8(coinRemovalCount))
+        for k in 0..<coinRemovalCount {
+            w.u32(coinRemovals[k].id)
+            if coinRemovals[k].since == 0 { coinRemovals[k].since = tick }
+        }
+        var added = 0
+        for c in coins where !c.acked { added += 1 }
+        w.u8(UInt8(added))
+        for k in coins.indices where !coins[k].acked {
+            w.coin(coins[k].coin)
+            if coins[k].addSince == 0 { coins[k].addSince = tick }
+        }
+        return (w.count, records, members.count - records)
     }
 
     /// One pass over the members in place (`build`'s inner loop): writes the adds, the health changes and the

@@ -25,8 +25,9 @@ public struct ZoneCounters: Sendable, Equatable {
     public var snapshotBytes: UInt64 = 0
     /// Times the zone shrank its snapshots' entity limit under load.
     public var degradations = 0
-    /// Snapshots sent as deltas (the rest were full).
+    /// Snapshots sent as deltas to v5 clients, and ghost snapshots to v6 clients (the rest were full).
     public var deltasSent: UInt64 = 0
+    public var ghostsSent: UInt64 = 0
     /// Entities put in snapshots, and how many of them were carried or repeated rather than fresh.
     public var entitiesSent: UInt64 = 0
     public var entitiesStale: UInt64 = 0

@@ -202,7 +202,7 @@ extension ZoneServer {
         }
         counters.snapshotsSent += 1
         counters.snapshotBytes += UInt64(count)
-        counters.deltasSent += 1
+        counters.ghostsSent += 1
     }
 
     /// A v5 client's snapshot: a delta against the frame it acknowledged, or a full one.

@@ -210,7 +210,7 @@ extension Seam {
             print("zone \(spec.id) stopped: ticks \(c.ticks) joins \(c.joins) leaves \(c.leaves) overruns \(c.overruns) "
                   + "refused \(c.refused) (version \(c.refusedWrongVersion), malformed \(c.refusedMalformed), "
                   + "oversized \(c.refusedOversized), full \(c.refusedFull), unexpected \(c.refusedUnexpected), "
-                  + "channel \(c.refusedWrongChannel)) snapshots \(c.snapshotsSent) (deltas \(c.deltasSent)) "
+                  + "channel \(c.refusedWrongChannel)) snapshots \(c.snapshotsSent) (deltas \(c.deltasSent), ghost \(c.ghostsSent)) "
                   + "entities \(c.entitiesSent) (carried \(c.entitiesSent == 0 ? 0 : c.entitiesStale * 100 / c.entitiesSent)%)")
         }
     }

@@ -20,6 +20,18 @@ extension ZoneSimulation {
         from index: Int, limit: Int, favouring favoured: (Int) -> Bool = { _ in false },
         into out: inout [(index: Int, distanceSquared: Double)]
     ) {
+        var scratch: [(index: Int, distanceSquared: Double)] = []
+        visiblePlayers(from: index, limit: limit, favouring: favoured, scratch: &scratch, into: &out)
+    }
+
+    /// `visiblePlayers(from:limit:favouring:into:)` gathering in `scratch`, which keeps its size from call to
+    /// call: sized afresh for every item of the grid each time, it was written whole (16 KB in a zone of a
+    /// thousand) for each view chosen, 1.4% of a busy zone's instructions.
+    public func visiblePlayers(
+        from index: Int, limit: Int, favouring favoured: (Int) -> Bool = { _ in false },
+        scratch: inout [(index: Int, distanceSquared: Double)],
+        into out: inout [(index: Int, distanceSquared: Double)]
+    ) {
         out.removeAll(keepingCapacity: true)
         guard limit > 0 else { return }
         let me = players[index].position
@@ -31,10 +43,12 @@ extension ZoneSimulation {
         let maxRing = Int((config.viewRadius / Self.viewHysteresis / size).rounded(.up)) + 1
         // Positions come from the grid (as of its rebuild at the last step, which is also when snapshots are
         // built); between steps (a snapshot sent at once after a handoff) players may have come or gone
-        // since: skip indices that no longer exist. `out` is sized for every item first and written through
-        // a pointer: an append per candidate checked the array's uniqueness each time.
-        out.append(contentsOf: repeatElement((index: 0, distanceSquared: 0.0), count: grid.itemCount))
-        let found = out.withUnsafeMutableBufferPointer { buffer -> Int in
+        // since: skip indices that no longer exist. `scratch` holds every item and is written through a
+        // pointer: an append per candidate checked the array's uniqueness each time.
+        if scratch.count < grid.itemCount {
+            scratch = Array(repeating: (index: 0, distanceSquared: 0.0), count: grid.itemCount)
+        }
+        scratch.withUnsafeMutableBufferPointer { buffer in
             var found = 0
             var bound = r2
             func gather(column: Int, row: Int) {
@@ -76,9 +90,8 @@ extension ZoneSimulation {
                 }
                 if edge2 > r2 { break }
             }
-            return found
+            out.append(contentsOf: buffer[0..<found])
         }
-        out.removeLast(out.count - found)
     }
 
     /// The factor on the distance of a player already in a view (see `visiblePlayers`).

@@ -203,29 +203,45 @@ struct EntityTable {
         into members: inout [(state: EntityState, distanceSquared: Double)],
         view: inout [Ref]
     ) {
-        members.removeAll(keepingCapacity: true)
-        view.removeAll(keepingCapacity: true)
-        guard !visible.isEmpty else { return }
-        lend { t in
-            let states = t.states, marks = t.marks, distances = t.distanceAt
-            var low = Int.max, high = -1
-            for v in visible where v.index < states.count && t.rankOf[v.index] >= 0 {
+        guard !visible.isEmpty else {
+            members.removeAll(keepingCapacity: true)
+            view.removeAll(keepingCapacity: true)
+            return
+        }
+        let count = lend { t -> Int in
+            let marks = t.marks, distances = t.distanceAt
+            var count = 0
+            for v in visible where v.index < t.states.count && t.rankOf[v.index] >= 0 {
                 let rank = Int(t.rankOf[v.index])
                 marks[rank >> 6] |= 1 << UInt64(rank & 63)
                 distances[rank] = (t.positions[v.index] - center).lengthSquared
-                low = min(low, rank >> 6); high = max(high, rank >> 6)
+                count += 1
             }
-            guard high >= 0 else { return }
-            // Every mark read is cleared, so the bitmap is all zero again for the next view.
-            for word in low...high {
-                var bits = marks[word]
-                marks[word] = 0
-                while bits != 0 {
-                    let rank = word << 6 | bits.trailingZeroBitCount
-                    bits &= bits &- 1
-                    let j = t.indexAt[rank]
-                    members.append((states[Int(j)], distances[rank]))
-                    view.append(Ref(index: j, id: states[Int(j)].id))
+            return count
+        }
+        // Sized once and written through pointers: an append per member checked capacity and uniqueness.
+        members.resize(to: count, fill: (state: Self.blank, distanceSquared: 0.0))
+        view.resize(to: count, fill: Ref(index: 0, id: 0))
+        guard count > 0 else { return }
+        lend { t in
+            members.withUnsafeMutableBufferPointer { members in
+                view.withUnsafeMutableBufferPointer { view in
+                    let states = t.states, marks = t.marks, distances = t.distanceAt
+                    // Every mark read is cleared, so the bitmap is all zero again for the next view.
+                    var k = 0, word = 0
+                    while k < count {
+                        var bits = marks[word]
+                        marks[word] = 0
+                        while bits != 0 {
+                            let rank = word << 6 | bits.trailingZeroBitCount
+                            bits &= bits &- 1
+                            let j = Int(t.indexAt[rank])
+                            members[k] = (states[j], distances[rank])
+                            view[k] = Ref(index: Int32(j), id: states[j].id)
+                            k += 1
+                        }
+                        word += 1
+                    }
                 }
             }
         }

@@ -70,6 +70,10 @@ struct GhostView {
     /// Whether a member may have something unacknowledged (an add or a health change): `acknowledge` has
     /// nothing to look at otherwise.
     private var pending = false
+    /// At most the earliest tick from which a pending add or health change went out in every snapshot
+    /// (`UInt32.max`: none went out yet): an acknowledgement of an earlier tick acknowledges none of them, and
+    /// `acknowledge` does not look (with an input per tick and a round trip of a few ticks, most do not).
+    private var pendingSince = UInt32.max
     /// Scratch.
     private var next: [Member] = []
     /// Scratch of `writeMembers`: the members beyond the nearest quarter due a motion this tick.
@@ -94,15 +98,23 @@ struct GhostView {
             guard resetSince != 0, tick >= resetSince else { return }
             resetting = false
         }
-        if pending {
+        if pending && tick >= pendingSince {
             pending = false
+            pendingSince = .max
             for k in members.indices {
                 if !members[k].acked && members[k].addSince != 0 && tick >= members[k].addSince { members[k].acked = true }
                 if members[k].healthPending && members[k].healthSince != 0 && tick >= members[k].healthSince {
                     members[k].healthPending = false
                 }
                 // A member without a slot is never sent: nothing of it is awaited.
-                if (!members[k].acked && members[k].slot >= 0) || members[k].healthPending { pending = true }
+                if !members[k].acked && members[k].slot >= 0 {
+                    pending = true
+                    if members[k].addSince != 0 { pendingSince = min(pendingSince, members[k].addSince) }
+                }
+                if members[k].healthPending {
+                    pending = true
+                    if members[k].healthSince != 0 { pendingSince = min(pendingSince, members[k].healthSince) }
+                }
             }
         }
         if !removals.isEmpty {
@@ -131,6 +143,7 @@ struct GhostView {
         resetSince = 0
         newestAck = 0
         pending = true
+        pendingSince = .max
         for k in members.indices {
             members[k].acked = false
             members[k].addSince = 0
@@ -149,42 +162,58 @@ struct GhostView {
     /// and squared distances (for the nearest quarter).
     mutating func choose(view: [EntityTable.Ref],
                          states: UnsafeBufferPointer<(state: EntityState, distanceSquared: Double)>) {
-        next.removeAll(keepingCapacity: true)
-        var i = 0
-        for ref in view {
-            while i < members.count && members[i].id < ref.id {
-                remove(members[i])
-                i += 1
+        precondition(states.count == view.count, "GhostView: view and states differ")
+        let n = view.count
+        // Written through pointers into storage sized once: appending a member at a time (a capacity and a
+        // uniqueness check each) cost more than the merge itself.
+        next.resize(to: n, fill: Member(id: 0, slot: -1))
+        if distances.count < n { distances = Array(repeating: 0, count: n) }
+        var newcomers = false
+        members.withUnsafeMutableBufferPointer { old in
+            next.withUnsafeMutableBufferPointer { out in
+                var i = 0
+                for k in 0..<n {
+                    let id = view[k].id
+                    while i < old.count && old[i].id < id {
+                        if old[i].slot >= 0 { removals.append((UInt8(old[i].slot), 0)) }
+                        i += 1
+                    }
+                    if i < old.count && old[i].id == id {
+                        out[k] = old[i]
+                        i += 1
+                    } else {
+                        // Its slot is taken below, once these buffers are given back.
+                        out[k] = Member(id: id, slot: GhostView.newcomer)
+                        newcomers = true
+                    }
+                }
+                while i < old.count {
+                    if old[i].slot >= 0 { removals.append((UInt8(old[i].slot), 0)) }
+                    i += 1
+                }
             }
-            if i < members.count && members[i].id == ref.id {
-                next.append(members[i])
-                i += 1
-            } else {
-                next.append(Member(id: ref.id, slot: takeSlot()))
-                pending = true
-            }
-        }
-        while i < members.count {
-            remove(members[i])
-            i += 1
         }
         swap(&members, &next)
-        distances.removeAll(keepingCapacity: true)
-        for m in states { distances.append(m.distanceSquared) }
-        let nearCut = distances.withUnsafeMutableBufferPointer { d in
-            PriorityAccumulator.nearestCut(always: FrameBuilder.alwaysFresh(of: d.count), in: d)
+        if newcomers {
+            pending = true
+            for k in 0..<n where members[k].slot == GhostView.newcomer { members[k].slot = takeSlot() }
         }
-        for k in members.indices {
-            let d2 = states[k].distanceSquared
-            members[k].near = d2 <= nearCut
-            members[k].refreshTicks = UInt16(4 + Int(min(d2.squareRoot(), 1000) + 0.5))
+        let nearCut = distances.withUnsafeMutableBufferPointer { d in
+            for k in 0..<n { d[k] = states[k].distanceSquared }
+            return PriorityAccumulator.nearestCut(always: FrameBuilder.alwaysFresh(of: n),
+                                                  in: UnsafeMutableBufferPointer(rebasing: d[0..<n]))
+        }
+        members.withUnsafeMutableBufferPointer { members in
+            for k in 0..<n {
+                let d2 = states[k].distanceSquared
+                members[k].near = d2 <= nearCut
+                members[k].refreshTicks = UInt16(4 + Int(min(d2.squareRoot(), 1000) + 0.5))
+            }
         }
     }
 
-    private mutating func remove(_ m: Member) {
-        guard m.slot >= 0 else { return }
-        removals.append((UInt8(m.slot), 0))
-    }
+    /// The slot of a member `choose` has just added, until it takes a free one.
+    private static let newcomer: Int16 = -2
 
     private mutating func takeSlot() -> Int16 {
         for w in 0..<4 where used[w] != ~0 {
@@ -257,6 +286,7 @@ struct GhostView {
             }
         }
         if pass.pending { pending = true }
+        if pass.started { pendingSince = min(pendingSince, tick) }
         let records = pass.records
         w.or(UInt8(records), at: countAt)
         let coinRemovalCount = min(coinRemovals.count, 255)
@@ -284,8 +314,8 @@ struct GhostView {
         _ members: UnsafeMutableBufferPointer<Member>, view: UnsafeBufferPointer<EntityTable.Ref>,
         states: UnsafeBufferPointer<EntityState>, tick: UInt32, threshold: Int, room: Int, farRecords: Int,
         scratch: UnsafeMutableBufferPointer<UInt32>, into w: inout RawWriter
-    ) -> (records: Int, pending: Bool) {
-        var room = room, records = 0, due = 0, pending = false
+    ) -> (records: Int, pending: Bool, started: Bool) {
+        var room = room, records = 0, due = 0, pending = false, started = false
         // Due members by bucket: 9 and up for those off their prediction (8 + ticks since their last motion, so
         // that none waits for ever behind others), 0 to 7 for a refresh (how many ticks overdue).
         var buckets = InlineArray<32, UInt16>(repeating: 0)
@@ -307,6 +337,7 @@ struct GhostView {
                     // it, it starts again, so that the add acknowledged carries the present ones.
                     if members[k].addSince == 0 || s.health != members[k].health || s.flags != members[k].flags {
                         members[k].addSince = tick
+                        started = true
                     }
                     members[k].health = s.health; members[k].flags = s.flags
                     members[k].sent(s, at: tick)
@@ -331,7 +362,10 @@ struct GhostView {
                     room -= size
                     records += 1
                     members[k].sent(s, at: tick)
-                    if health && members[k].healthSince == 0 { members[k].healthSince = tick }
+                    if health && members[k].healthSince == 0 {
+                        members[k].healthSince = tick
+                        started = true
+                    }
                 } else if health {
                     members[k].healthSince = 0
                 }
@@ -348,7 +382,7 @@ struct GhostView {
         }
         let motionSize = GhostCodec.recordSize(mask: GhostCodec.motion)
         let allowed = min(farRecords, room / motionSize)
-        guard allowed > 0, due > 0 else { return (records, pending) }
+        guard allowed > 0, due > 0 else { return (records, pending, started) }
         // The lowest bucket taken, and how many of it fit after the higher ones.
         var cut = 0, ofCut = Int.max
         if due > allowed {
@@ -372,7 +406,7 @@ struct GhostView {
             members[k].sent(state, at: tick)
             records += 1
         }
-        return (records, pending)
+        return (records, pending, started)
     }
 
     /// The coins the client should hold now: the nearest `maximumCoins` of `visible`, kept in that order

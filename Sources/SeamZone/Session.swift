@@ -130,6 +130,14 @@ struct OwnedPlayer {
     /// through does not.
     mutating func sending() -> (slot: Int?, lastApplied: UInt32) { (slot, inputs.lastApplied) }
 
+    /// What the handoff pass reads of the record: `mutating` for the same reason.
+    mutating func handoffState() -> (slot: Int?, handoff: Handoff, epoch: UInt32, lastApplied: UInt32, acceptedNanos: UInt64) {
+        (slot, handoff, epoch, inputs.lastApplied, acceptedNanos)
+    }
+
+    /// Whether the client was told to keep a standby connection to neighbour `zone`: `mutating` likewise.
+    mutating func hasStandby(_ zone: Int) -> Bool { standbys.contains(zone) }
+
     /// No handoff under way, an owner connection, no standby connection: `mutating` for the same reason.
     mutating func isSettled() -> Bool { handoff == .none && slot != nil && standbys.isEmpty }
 

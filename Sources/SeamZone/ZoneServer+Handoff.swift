@@ -26,14 +26,16 @@ extension ZoneServer {
             let p = player.position
             let inside = min(p.x - home.minX, home.maxX - p.x, p.y - home.minY, home.maxY - p.y)
             if inside > reach && owned.values[k].isSettled() { continue }
-            var record = owned.values[k]
-            switch record.handoff {
+            // The rest reads and writes the record in place too: only a resume copies it.
+            let (slot, handoff, epoch, lastApplied, acceptedNanos) = owned.values[k].handoffState()
+            switch handoff {
             case .offered:
                 continue
             case .inDoubt(let to, let epoch, let since):
                 let dead = links[to].map { !$0.up && now - ($0.downSinceNanos ?? since) >= deadNanos } ?? true
                 guard dead, now - since >= deadNanos else { continue }
                 // The neighbour is gone: resume, skipping an epoch so any copy it still holds is fenced.
+                var record = owned.values[k]
                 record.epoch = epoch + 1
                 record.handoff = .none
                 record.acceptedNanos = now
@@ -47,39 +49,31 @@ extension ZoneServer {
                 break
             }
             // A player whose client never attached (it vanished mid-handoff) leaves after a grace period.
-            if record.slot == nil {
-                if now - record.acceptedNanos > 5_000_000_000 { gone.append(id) }
+            guard slot != nil else {
+                if now - acceptedNanos > 5_000_000_000 { gone.append(id) }
                 continue
             }
             let position = player.position
             // Standby connections: open in the band, drop with a margin past it (no churn along a border).
-            if record.slot != nil {
-                var changed = false
-                for (index, link) in links {
-                    let d = link.zone.rect.distance(to: position), reach = link.standbyReach
-                    if d <= reach, link.up, !record.standbys.contains(index) {
-                        record.standbys.insert(index)
-                        changed = true
-                        send(.standby(endpoint(of: index), token: token(for: id, zone: index, purpose: .standby)), toPlayer: id)
-                        journalHandoff("standby", player: id, epoch: record.epoch, to: index, reason: nil)
-                    } else if d > reach + 2, record.standbys.contains(index) {
-                        record.standbys.remove(index)
-                        changed = true
-                        send(.standbyDrop(zoneIndex: UInt16(index)), toPlayer: id)
-                    }
+            for (index, link) in links {
+                let d = link.zone.rect.distance(to: position), reach = link.standbyReach
+                if d <= reach, link.up, !owned.values[k].hasStandby(index) {
+                    owned.values[k].standbys.insert(index)
+                    send(.standby(endpoint(of: index), token: token(for: id, zone: index, purpose: .standby)), toPlayer: id)
+                    journalHandoff("standby", player: id, epoch: epoch, to: index, reason: nil)
+                } else if d > reach + 2, owned.values[k].hasStandby(index) {
+                    owned.values[k].standbys.remove(index)
+                    send(.standbyDrop(zoneIndex: UInt16(index)), toPlayer: id)
                 }
-                // Written back only when it changed: a write per player per tick hashed and checked for nothing.
-                if changed { owned[id] = record }
             }
             // Trigger: inside a neighbour's territory by more than the hysteresis.
             guard player.alive, !faultResumed.contains(id), let target = config.map.zone(containing: position),
                 target.index != config.zone.index,
                 config.zone.rect.distance(to: position) > config.hysteresis, links[target.index]?.up == true,
-                let transfer = simulation.transfer(of: id, epoch: record.epoch + 1, lastInputSequence: record.inputs.lastApplied)
+                let transfer = simulation.transfer(of: id, epoch: epoch + 1, lastInputSequence: lastApplied)
             else { continue }
             simulation.setFrozen(true, player: id)
-            record.handoff = .offered(to: target.index, epoch: transfer.epoch)
-            owned[id] = record
+            owned.values[k].handoff = .offered(to: target.index, epoch: transfer.epoch)
             knownEpoch[id] = transfer.epoch
             let digest = transfer.digest
             sendLink(.offer(transfer, digest: digest, sentMs: now / 1_000_000), to: target.index)
@@ -87,8 +81,7 @@ extension ZoneServer {
             if config.faults.contains(.resumeEarly) {
                 // Fault: carry on without waiting for the answer (and never offer it again); the neighbour
                 // will own the player too.
-                record.handoff = .none
-                owned[id] = record
+                owned.values[k].handoff = .none
                 faultResumed.insert(id)
                 simulation.setFrozen(false, player: id)
             }

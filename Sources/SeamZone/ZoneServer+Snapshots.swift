@@ -153,7 +153,7 @@ extension ZoneServer {
     /// Whether `slot`'s view is chosen again this tick: its turn (slot mod 8 = tick mod 8), 8 ticks since the
     /// last choice, or a snapshot sent between ticks (`recent` false).
     private func mustChooseView(slot: Int, tick: UInt32, recent: Bool) -> Bool {
-        let refresh = Session.viewRefreshTicks
+        let refresh = sessions[slot].version == Wire.deltaSnapshotVersion ? Session.viewRefreshTicks : 16
         return !recent || Int(tick % UInt32(refresh)) == slot % refresh || tick &- sessions[slot].viewTick >= UInt32(refresh)
     }
 
@@ -161,7 +161,7 @@ extension ZoneServer {
     /// into `sessions[slot].view` and, with their states and squared distances, `frameBuilder.members`.
     private func chooseView(slot: Int, index: Int, position: Vec2, room: Int, tick: UInt32, in sim: ZoneSimulation) {
         entityTable.favouring(sessions[slot].view) { favoured in
-            sim.visiblePlayers(from: index, limit: room, favouring: favoured, into: &visible)
+            sim.visiblePlayers(from: index, limit: room, favouring: favoured, scratch: &visibleScratch, into: &visible)
         }
         entityTable.members(of: visible, from: position, into: &frameBuilder.members, view: &sessions[slot].view)
         sessions[slot].viewTick = tick

@@ -58,6 +58,7 @@ public final class ZoneServer {
     let snapshotPackets = ReusablePackets(capacity: Wire.maximumSnapshotBytes)
     var eventWriter = ByteWriter(capacity: 512)
     var visible: [(index: Int, distanceSquared: Double)] = []
+    var visibleScratch: [(index: Int, distanceSquared: Double)] = []
     var visibleCoins: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []
     var tickTimes: [Double] = []
     /// Tick work in microseconds since the last ZoneStatus message (see `sendZoneStatus`).

@@ -78,6 +78,8 @@ struct GhostView {
     private var next: [Member] = []
     /// Scratch of `writeMembers`: the members beyond the nearest quarter due a motion this tick.
     private var candidates: [UInt32] = []
+    /// Members beyond the nearest quarter, as of the last choice.
+    private var farCount = 0
     private var distances: [Double] = []
 
     /// The coins a snapshot shows: the nearest in view.
@@ -203,13 +205,16 @@ struct GhostView {
             return PriorityAccumulator.nearestCut(always: FrameBuilder.alwaysFresh(of: n),
                                                   in: UnsafeMutableBufferPointer(rebasing: d[0..<n]))
         }
+        var near = 0
         members.withUnsafeMutableBufferPointer { members in
             for k in 0..<n {
                 let d2 = states[k].distanceSquared
                 members[k].near = d2 <= nearCut
+                if members[k].near { near += 1 }
                 members[k].refreshTicks = UInt16(4 + Int(min(d2.squareRoot(), 1000) + 0.5))
             }
         }
+        farCount = n - near
     }
 
     /// The slot of a member `choose` has just added, until it takes a free one.
@@ -278,10 +283,11 @@ struct GhostView {
         // Adds and health changes, the nearest quarter's motion, then the far members by priority.
         if candidates.count < members.count { candidates = Array(repeating: 0, count: members.count) }
         let motionSize = GhostCodec.recordSize(mask: GhostCodec.motion)
+        let farRecords = max(1, frame.updateBudget / motionSize)
         let pass = candidates.withUnsafeMutableBufferPointer { scratch in
             members.withUnsafeMutableBufferPointer { members in
                 GhostView.writeMembers(members, view: view, states: states, tick: tick, threshold: threshold,
-                                       room: room, farRecords: max(1, frame.updateBudget / motionSize),
+                                       room: room, farRecords: farRecords, period: GhostView.period(far: farCount, records: farRecords),
                                        scratch: scratch, into: &w)
             }
         }
@@ -309,10 +315,11 @@ struct GhostView {
     /// motion of the nearest quarter that moved off the client's prediction while `room` lasts, then the
     /// motion of up to `farRecords` of the others that moved off it or are due a refresh (`refreshTicks`
     /// times `threshold` since the last): those off their prediction first, the longest unsent first, then
-    /// the longest overdue (ties to the earlier member). `scratch` holds a word per member.
+    /// the longest overdue (ties to the earlier member); those others the client holds are looked at every
+    /// `period` ticks (a power of two, see `period(far:records:)`). `scratch` holds a word per member.
     private static func writeMembers(
         _ members: UnsafeMutableBufferPointer<Member>, view: UnsafeBufferPointer<EntityTable.Ref>,
-        states: UnsafeBufferPointer<EntityState>, tick: UInt32, threshold: Int, room: Int, farRecords: Int,
+        states: UnsafeBufferPointer<EntityState>, tick: UInt32, threshold: Int, room: Int, farRecords: Int, period: Int,
         scratch: UnsafeMutableBufferPointer<UInt32>, into w: inout RawWriter
     ) -> (records: Int, pending: Bool, started: Bool) {
         var room = room, records = 0, due = 0, pending = false, started = false
@@ -321,9 +328,10 @@ struct GhostView {
         var buckets = InlineArray<32, UInt16>(repeating: 0)
         var topBucket = 0
         for k in 0..<members.count {
-            // Members beyond the nearest quarter that the client holds are looked at every other tick (those
-            // at even places on even ticks): half the work, their corrections and refreshes at most a tick late.
-            if (k ^ Int(tick)) & 1 != 0 && members[k].acked && !members[k].near && !members[k].healthPending {
+            // Members beyond the nearest quarter that the client holds are looked at every `period` ticks (those
+            // at places k with k = tick modulo the period): their corrections and refreshes at most period - 1
+            // ticks late, when the budget could not have sent them all sooner anyway.
+            if (k ^ Int(tick)) & (period - 1) != 0 && members[k].acked && !members[k].near && !members[k].healthPending {
                 continue
             }
             let s = states[Int(view[k].index)]
@@ -407,6 +415,15 @@ struct GhostView {
             records += 1
         }
         return (records, pending, started)
+    }
+
+    /// How often (in ticks: 1, 2 or 4) the members beyond the nearest quarter are looked at: as often as the
+    /// update budget could send them all, `far` members at `records` a tick. In a crowd most of them are due
+    /// a correction at any time and the budget, not the looking, sets how soon each gets one; where few are in
+    /// view, every one is looked at every tick.
+    static func period(far: Int, records: Int) -> Int {
+        if far <= records { return 1 }
+        return far <= 2 * records ? 2 : 4
     }
 
     /// The coins the client should hold now: the nearest `maximumCoins` of `visible`, kept in that order

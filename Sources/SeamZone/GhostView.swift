@@ -1,3 +1,4 @@
+import CSeamBlocks
 import SeamProtocol
 import SeamSimulation
 import SeamWorld
@@ -13,32 +14,45 @@ import SeamWorld
 /// carried by *every* snapshot from a tick `since` on, so a client that acknowledges any tick ≥ `since` has
 /// it. Nothing here is proportional to the members each tick beyond one pass over them.
 struct GhostView {
+    /// 28 bytes: the per-tick pass reads every member's record (and only it: the grid index of its state is
+    /// copied here from the view), so the record is kept small (it was 36 bytes, with the view's 8 read beside
+    /// it, when the pass waited on memory for a fifth of a busy zone's cycles).
     struct Member {
-        var id: UInt32
-        /// The client's slot, -1 while none is free (the member is then not shown).
-        var slot: Int16
-        /// The client surely holds this member in `slot`.
-        var acked = false
-        /// First tick of the run of snapshots that each carried this member's add (0: none running).
-        var addSince: UInt32 = 0
-        /// Health and flags last sent, and whether the client may not have them yet (and since which tick
-        /// every snapshot carried them).
-        var health: UInt8 = 0
-        var flags: UInt8 = 0
-        var healthPending = false
-        var healthSince: UInt32 = 0
-        /// Tick of the last motion sent, and that motion: what the client predicts the member from.
+        /// Where its state is in the entity table this tick (the view's reference, copied by `build`).
+        var index: Int32
+        /// Tick of the last motion sent: what the client predicts the member from, with the motion below.
         var lastSent: UInt32 = 0
+        /// First tick of the run of snapshots that each carried this member's add (while not `acked`) or its
+        /// health and flags (while `healthPending`); 0: none running. An add acknowledged carries the health,
+        /// so the two runs never overlap.
+        var since: UInt32 = 0
         var sentX: UInt16 = 0
         var sentY: UInt16 = 0
         var sentVX: Int16 = 0
         var sentVY: Int16 = 0
+        /// The client's slot; `GhostView.noSlot` while none is free (the member is then not shown).
+        var slot: UInt8
+        /// The client surely holds this member in `slot`.
+        var acked = false
+        /// Health and flags last sent, and whether the client may not have them yet.
+        var healthPending = false
+        var health: UInt8 = 0
+        var flags: UInt8 = 0
         /// Chosen with the view: among the nearest quarter (motion as soon as it is off the client's
         /// prediction, whatever the budget), and the ticks between two refreshes of a member on its
         /// prediction, `4 + d` for its distance `d` in tiles (so that a client that lost a motion has it again).
         var near = false
-        var refreshTicks: UInt16 = 4
+        var refreshTicks: UInt8 = 4
+
+        init(index: Int32, slot: UInt8) {
+            self.index = index
+            self.slot = slot
+        }
     }
+
+    /// The slot a member has while the client's table has none free. The zone never gives slot 255 (a view
+    /// holds at most 128 others, and removed slots wait for an acknowledgement before they are reused).
+    static let noSlot: UInt8 = 255
 
     /// How far (position units, either axis) a member may be from where the client predicts it before its
     /// motion is sent: 2/64 of a tile. Rounding of the quantized velocity alone moves a prediction about a
@@ -53,8 +67,11 @@ struct GhostView {
         var addSince: UInt32 = 0
     }
 
-    /// In the order of the session's `view` (id order), one per view member.
+    /// In the order of the session's `view` (id order), one per view member, and their ids (read only when
+    /// the view is chosen again).
     private(set) var members: [Member] = []
+    private var ids: [UInt32] = []
+    private var nextIds: [UInt32] = []
     /// Slots taken by members or by removals not yet acknowledged, a bit each.
     private var used = InlineArray<4, UInt64>(repeating: 0)
     /// Slots removed from the client's table, and since which tick every snapshot named them (0: not sent).
@@ -85,6 +102,15 @@ struct GhostView {
     /// The coins a snapshot shows: the nearest in view.
     static let maximumCoins = 16
 
+    /// Asks the processor to bring the members' records into its caches: the zone calls it for the next
+    /// connection while it sends the present one's snapshot, so that `build`'s pass over them does not wait on
+    /// memory (the records of a thousand connections, 2 MB, do not stay in a core's caches from tick to tick).
+    mutating func prefetch() {
+        members.withUnsafeMutableBytes { bytes in
+            if let start = bytes.baseAddress { seam_prefetch(start, bytes.count) }
+        }
+    }
+
     // MARK: Acknowledgement
 
     /// The client acknowledged tick `tick` (its newest applied; 0 = it holds nothing and waits for a reset).
@@ -103,20 +129,17 @@ struct GhostView {
         if pending && tick >= pendingSince {
             pending = false
             pendingSince = .max
-            for k in members.indices {
-                if !members[k].acked && members[k].addSince != 0 && tick >= members[k].addSince { members[k].acked = true }
-                if members[k].healthPending && members[k].healthSince != 0 && tick >= members[k].healthSince {
-                    members[k].healthPending = false
+            for k in members.indices where !members[k].acked || members[k].healthPending {
+                let since = members[k].since
+                if since != 0 && tick >= since {
+                    if members[k].acked { members[k].healthPending = false } else { members[k].acked = true }
+                    members[k].since = 0
+                    continue
                 }
                 // A member without a slot is never sent: nothing of it is awaited.
-                if !members[k].acked && members[k].slot >= 0 {
-                    pending = true
-                    if members[k].addSince != 0 { pendingSince = min(pendingSince, members[k].addSince) }
-                }
-                if members[k].healthPending {
-                    pending = true
-                    if members[k].healthSince != 0 { pendingSince = min(pendingSince, members[k].healthSince) }
-                }
+                guard members[k].slot != GhostView.noSlot else { continue }
+                pending = true
+                if since != 0 { pendingSince = min(pendingSince, since) }
             }
         }
         if !removals.isEmpty {
@@ -148,7 +171,7 @@ struct GhostView {
         pendingSince = .max
         for k in members.indices {
             members[k].acked = false
-            members[k].addSince = 0
+            members[k].since = 0
             members[k].healthPending = false
         }
         for k in coins.indices {
@@ -168,37 +191,49 @@ struct GhostView {
         let n = view.count
         // Written through pointers into storage sized once: appending a member at a time (a capacity and a
         // uniqueness check each) cost more than the merge itself.
-        next.resize(to: n, fill: Member(id: 0, slot: -1))
+        next.resize(to: n, fill: Member(index: 0, slot: GhostView.noSlot))
+        nextIds.resize(to: n, fill: 0)
         if distances.count < n { distances = Array(repeating: 0, count: n) }
         var newcomers = false
         members.withUnsafeMutableBufferPointer { old in
             next.withUnsafeMutableBufferPointer { out in
-                var i = 0
-                for k in 0..<n {
-                    let id = view[k].id
-                    while i < old.count && old[i].id < id {
-                        if old[i].slot >= 0 { removals.append((UInt8(old[i].slot), 0)) }
-                        i += 1
+                ids.withUnsafeMutableBufferPointer { oldIds in
+                    nextIds.withUnsafeMutableBufferPointer { outIds in
+                        var i = 0
+                        for k in 0..<n {
+                            let id = view[k].id
+                            while i < old.count && oldIds[i] < id {
+                                if old[i].slot != GhostView.noSlot { removals.append((old[i].slot, 0)) }
+                                i += 1
+                            }
+                            if i < old.count && oldIds[i] == id {
+                                out[k] = old[i]
+                                i += 1
+                            } else {
+                                // Its slot is taken below, once these buffers are given back.
+                                out[k] = Member(index: view[k].index, slot: GhostView.noSlot)
+                                out[k].since = GhostView.newcomer
+                                newcomers = true
+                            }
+                            out[k].index = view[k].index
+                            outIds[k] = id
+                        }
+                        while i < old.count {
+                            if old[i].slot != GhostView.noSlot { removals.append((old[i].slot, 0)) }
+                            i += 1
+                        }
                     }
-                    if i < old.count && old[i].id == id {
-                        out[k] = old[i]
-                        i += 1
-                    } else {
-                        // Its slot is taken below, once these buffers are given back.
-                        out[k] = Member(id: id, slot: GhostView.newcomer)
-                        newcomers = true
-                    }
-                }
-                while i < old.count {
-                    if old[i].slot >= 0 { removals.append((UInt8(old[i].slot), 0)) }
-                    i += 1
                 }
             }
         }
         swap(&members, &next)
+        swap(&ids, &nextIds)
         if newcomers {
             pending = true
-            for k in 0..<n where members[k].slot == GhostView.newcomer { members[k].slot = takeSlot() }
+            for k in 0..<n where !members[k].acked && members[k].since == GhostView.newcomer {
+                members[k].since = 0
+                members[k].slot = takeSlot()
+            }
         }
         let nearCut = distances.withUnsafeMutableBufferPointer { d in
             for k in 0..<n { d[k] = states[k].distanceSquared }
@@ -211,22 +246,23 @@ struct GhostView {
                 let d2 = states[k].distanceSquared
                 members[k].near = d2 <= nearCut
                 if members[k].near { near += 1 }
-                members[k].refreshTicks = UInt16(4 + Int(min(d2.squareRoot(), 1000) + 0.5))
+                members[k].refreshTicks = UInt8(4 + Int(min(d2.squareRoot(), 250) + 0.5))
             }
         }
         farCount = n - near
     }
 
-    /// The slot of a member `choose` has just added, until it takes a free one.
-    private static let newcomer: Int16 = -2
+    /// The `since` of a member `choose` has just added, until it takes a free slot (no tick is this late).
+    private static let newcomer = UInt32.max
 
-    private mutating func takeSlot() -> Int16 {
+    private mutating func takeSlot() -> UInt8 {
         for w in 0..<4 where used[w] != ~0 {
             let bit = (~used[w]).trailingZeroBitCount
+            guard w << 6 | bit != Int(GhostView.noSlot) else { break }
             used[w] |= 1 << UInt64(bit)
-            return Int16(w << 6 | bit)
+            return UInt8(w << 6 | bit)
         }
-        return -1
+        return GhostView.noSlot
     }
 
     private mutating func free(_ slot: Int) {
@@ -252,13 +288,18 @@ struct GhostView {
     /// the entity table's states its references index, `coins` the coins in view nearest first when they were
     /// found again (nil: the same as before).
     mutating func build(
-        _ frame: Frame, view: UnsafeBufferPointer<EntityTable.Ref>, states: UnsafeBufferPointer<EntityState>,
+        _ frame: Frame, view: UnsafeBufferPointer<EntityTable.Ref>, moved: Bool, states: UnsafeBufferPointer<EntityState>,
         coins visible: UnsafeBufferPointer<(id: UInt32, at: Vec2, distanceSquared: Double)>?,
         into buffer: UnsafeMutableRawBufferPointer
     ) -> (bytes: Int, sent: Int, stale: Int)? {
         precondition(view.count == members.count, "GhostView: view and members differ")
         let tick = frame.tick
         guard tick > lastSentTick else { return nil }
+        if moved {
+            members.withUnsafeMutableBufferPointer { members in
+                for k in 0..<members.count { members[k].index = view[k].index }
+            }
+        }
         lastSentTick = tick
         if let visible { syncCoins(visible) }
         if resetting && resetSince == 0 { resetSince = tick }
@@ -286,7 +327,7 @@ struct GhostView {
         let farRecords = max(1, frame.updateBudget / motionSize)
         let pass = candidates.withUnsafeMutableBufferPointer { scratch in
             members.withUnsafeMutableBufferPointer { members in
-                GhostView.writeMembers(members, view: view, states: states, tick: tick, threshold: threshold,
+                GhostView.writeMembers(members, states: states, tick: tick, threshold: threshold,
                                        room: room, farRecords: farRecords, period: GhostView.period(far: farCount, records: farRecords),
                                        scratch: scratch, into: &w)
             }
@@ -318,8 +359,7 @@ struct GhostView {
     /// the longest overdue (ties to the earlier member); those others the client holds are looked at every
     /// `period` ticks (a power of two, see `period(far:records:)`). `scratch` holds a word per member.
     private static func writeMembers(
-        _ members: UnsafeMutableBufferPointer<Member>, view: UnsafeBufferPointer<EntityTable.Ref>,
-        states: UnsafeBufferPointer<EntityState>, tick: UInt32, threshold: Int, room: Int, farRecords: Int, period: Int,
+        _ members: UnsafeMutableBufferPointer<Member>, states: UnsafeBufferPointer<EntityState>, tick: UInt32, threshold: Int, room: Int, farRecords: Int, period: Int,
         scratch: UnsafeMutableBufferPointer<UInt32>, into w: inout RawWriter
     ) -> (records: Int, pending: Bool, started: Bool) {
         var room = room, records = 0, due = 0, pending = false, started = false
@@ -334,30 +374,30 @@ struct GhostView {
             if (k ^ Int(tick)) & (period - 1) != 0 && members[k].acked && !members[k].near && !members[k].healthPending {
                 continue
             }
-            let s = states[Int(view[k].index)]
+            let s = states[Int(members[k].index)]
             if !members[k].acked {
-                guard members[k].slot >= 0 else { continue }
+                guard members[k].slot != GhostView.noSlot else { continue }
                 if room >= GhostCodec.addSize {
-                    GhostWriter.record(UInt8(members[k].slot), mask: GhostCodec.add, s, into: &w)
+                    GhostWriter.record(members[k].slot, mask: GhostCodec.add, s, into: &w)
                     room -= GhostCodec.addSize
                     records += 1
                     // The run of adds proves the client has one of them: if the health or flags changed during
                     // it, it starts again, so that the add acknowledged carries the present ones.
-                    if members[k].addSince == 0 || s.health != members[k].health || s.flags != members[k].flags {
-                        members[k].addSince = tick
+                    if members[k].since == 0 || s.health != members[k].health || s.flags != members[k].flags {
+                        members[k].since = tick
                         started = true
                     }
                     members[k].health = s.health; members[k].flags = s.flags
                     members[k].sent(s, at: tick)
                 } else {
-                    members[k].addSince = 0
+                    members[k].since = 0
                 }
                 continue
             }
             if s.health != members[k].health || s.flags != members[k].flags {
                 members[k].health = s.health; members[k].flags = s.flags
                 members[k].healthPending = true
-                members[k].healthSince = 0
+                members[k].since = 0
                 pending = true
             }
             let moved = members[k].isOffPrediction(s, at: tick)
@@ -366,16 +406,16 @@ struct GhostView {
                 let mask = GhostCodec.motion | (health ? GhostCodec.healthFlags : 0)
                 let size = GhostCodec.recordSize(mask: mask)
                 if room >= size {
-                    GhostWriter.record(UInt8(members[k].slot), mask: mask, s, into: &w)
+                    GhostWriter.record(members[k].slot, mask: mask, s, into: &w)
                     room -= size
                     records += 1
                     members[k].sent(s, at: tick)
-                    if health && members[k].healthSince == 0 {
-                        members[k].healthSince = tick
+                    if health && members[k].since == 0 {
+                        members[k].since = tick
                         started = true
                     }
                 } else if health {
-                    members[k].healthSince = 0
+                    members[k].since = 0
                 }
                 continue
             }
@@ -409,8 +449,8 @@ struct GhostView {
                 guard ofCut > 0 else { continue }
                 ofCut -= 1
             }
-            let state = states[Int(view[k].index)]
-            GhostWriter.record(UInt8(members[k].slot), mask: GhostCodec.motion, state, into: &w)
+            let state = states[Int(members[k].index)]
+            GhostWriter.record(members[k].slot, mask: GhostCodec.motion, state, into: &w)
             members[k].sent(state, at: tick)
             records += 1
         }

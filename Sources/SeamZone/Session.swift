@@ -56,11 +56,11 @@ struct Session {
     /// The v6 snapshot of this tick (`GhostView.build`) of the view as it is: one access to the session, so
     /// that the view is lent in place while the ghost view changes.
     mutating func buildGhost(
-        _ frame: GhostView.Frame, states: UnsafeBufferPointer<EntityState>,
+        _ frame: GhostView.Frame, moved: Bool, states: UnsafeBufferPointer<EntityState>,
         coins: UnsafeBufferPointer<(id: UInt32, at: Vec2, distanceSquared: Double)>?, into buffer: UnsafeMutableRawBufferPointer
     ) -> (bytes: Int, sent: Int, stale: Int)? {
         view.withUnsafeMutableBufferPointer { view in
-            ghost.build(frame, view: UnsafeBufferPointer(view), states: states, coins: coins, into: buffer)
+            ghost.build(frame, view: UnsafeBufferPointer(view), moved: moved, states: states, coins: coins, into: buffer)
         }
     }
 

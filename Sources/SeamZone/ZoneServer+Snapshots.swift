@@ -77,9 +77,14 @@ extension ZoneServer {
         entityTable.rebuild(players: sim.players, ghosts: sim.ghosts)
         // At half rate (heavy load, see `adaptLoad`) even slots get theirs on even ticks, odd on odd.
         let interval = snapshotInterval, turn = Int(sim.tick % UInt64(interval))
+        // Each connection's snapshot is sent while the next one's ghost view is prefetched (v6).
+        var previous: Int?
         for slot in sessions.indices where sessions[slot].phase == .playing && slot % interval == turn {
-            sendSnapshot(slot: slot, in: sim)
+            if sessions[slot].version != Wire.deltaSnapshotVersion { sessions[slot].ghost.prefetch() }
+            if let previous { sendSnapshot(slot: previous, in: sim) }
+            previous = slot
         }
+        if let previous { sendSnapshot(slot: previous, in: sim) }
     }
 
     /// The snapshot of the player whose owner connection is `slot`, sent at once when a handoff binds a
@@ -122,8 +127,8 @@ extension ZoneServer {
         // v6: the view and the coins in view are chosen every 8th tick (the coins also when one was picked up or
         // dropped); in between the members' states are read from the entity table as they are sent.
         // The view's references need checking only when the table's layout changed since they were right.
-        let checked = sessions[slot].viewLayout == entityTable.layout
-            || entityTable.check(view: &sessions[slot].view, viewer: id)
+        let moved = sessions[slot].viewLayout != entityTable.layout
+        let checked = !moved || entityTable.check(view: &sessions[slot].view, viewer: id)
         let choose = mustChooseView(slot: slot, tick: tick, recent: recent) || sessions[slot].view.count > entityLimit
             || !checked
         let coins = choose || sessions[slot].groundRevision != sim.groundRevision
@@ -139,7 +144,7 @@ extension ZoneServer {
             }
         }
         sessions[slot].viewLayout = entityTable.layout
-        sendGhostSnapshot(slot: slot, tick: tick, me: me, lastApplied: lastApplied, coins: coins)
+        sendGhostSnapshot(slot: slot, tick: tick, me: me, lastApplied: lastApplied, coins: coins, moved: moved && !choose)
     }
 
     /// How many others a snapshot may carry: the byte budget less the header and room for the coin count and
@@ -169,7 +174,7 @@ extension ZoneServer {
 
     /// A v6 client's snapshot: the changes to its table (`GhostView`), with `visibleCoins` the coins in view
     /// when `coins` (else the ones it has).
-    private func sendGhostSnapshot(slot: Int, tick: UInt32, me: SelfState, lastApplied: UInt32, coins: Bool) {
+    private func sendGhostSnapshot(slot: Int, tick: UInt32, me: SelfState, lastApplied: UInt32, coins: Bool, moved: Bool) {
         let frame = GhostView.Frame(tick: tick, lastInputSequence: lastApplied, me: me, updateBudget: updateBudget,
                                     threshold: updateThreshold)
         // Every array lent in place (the mutable forms): the others retained and released each array held in
@@ -177,7 +182,7 @@ extension ZoneServer {
         let built = entityTable.withStates { states in
             visibleCoins.withUnsafeMutableBufferPointer { visible in
                 ghostBuffer.withUnsafeMutableBytes { buffer in
-                    sessions[slot].buildGhost(frame, states: states, coins: coins ? UnsafeBufferPointer(visible) : nil,
+                    sessions[slot].buildGhost(frame, moved: moved, states: states, coins: coins ? UnsafeBufferPointer(visible) : nil,
                                               into: buffer)
                 }
             }

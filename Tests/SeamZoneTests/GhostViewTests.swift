@@ -118,7 +118,7 @@ import Testing
                 refs.withUnsafeBufferPointer { refs in
                     visible.withUnsafeBufferPointer { coins in
                         buffer.withUnsafeMutableBytes {
-                            view.build(frame, view: refs, states: entityStates, coins: coins, into: $0)
+                            view.build(frame, view: refs, moved: true, states: entityStates, coins: coins, into: $0)
                         }
                     }
                 }

@@ -143,7 +143,9 @@ struct OwnedPlayer {
 
     /// Queues a client's inputs if they came on the owner connection `slot` (kept for forwarding while the
     /// player is offered to a neighbour); false, queueing nothing, if not.
-    mutating func receiveInputs(newestSequence: UInt32, commands: InputCommands, on slot: Int) -> Bool {
+    mutating func receiveInputs<Commands: RandomAccessCollection<InputCommand>>(
+        newestSequence: UInt32, commands: Commands, on slot: Int
+    ) -> Bool where Commands.Index == Int {
         guard self.slot == slot else { return false }
         inputs.receive(newestSequence: newestSequence, commands: commands, frozen: handoff != .none)
         return true

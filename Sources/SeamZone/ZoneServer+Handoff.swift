@@ -15,7 +15,13 @@ extension ZoneServer {
         // Deeper inside this zone than this, a player is in no neighbour's standby band (a neighbour's territory
         // lies beyond this zone's edges) and triggers no offer.
         var reach = 0.0
-        for (_, link) in links { reach = max(reach, link.standbyReach) }
+        // What the standby pass needs of each link, read once: iterating `links` per player copied each link
+        // (a retain and release of its ghost table) for every player in the band, every tick.
+        var bands: [(index: Int, rect: Rect, reach: Double, up: Bool)] = []
+        for (index, link) in links {
+            reach = max(reach, link.standbyReach)
+            bands.append((index, link.zone.rect, link.standbyReach, link.up))
+        }
         let home = config.zone.rect
         for i in simulation.players.indices {
             let player = simulation.players[i]
@@ -55,9 +61,9 @@ extension ZoneServer {
             }
             let position = player.position
             // Standby connections: open in the band, drop with a margin past it (no churn along a border).
-            for (index, link) in links {
-                let d = link.zone.rect.distance(to: position), reach = link.standbyReach
-                if d <= reach, link.up, !owned.values[k].hasStandby(index) {
+            for (index, rect, reach, up) in bands {
+                let d = rect.distance(to: position)
+                if d <= reach, up, !owned.values[k].hasStandby(index) {
                     owned.values[k].standbys.insert(index)
                     send(.standby(endpoint(of: index), token: token(for: id, zone: index, purpose: .standby)), toPlayer: id)
                     journalHandoff("standby", player: id, epoch: epoch, to: index, reason: nil)

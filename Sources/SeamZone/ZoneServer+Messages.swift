@@ -64,6 +64,26 @@ extension ZoneServer {
             refuse(peer, .oversized, "message of \(bytes.count) bytes exceeds the limit of \(Wire.maximumClientMessage)")
             return
         }
+        // Inputs, nearly every message a zone gets, are read in place.
+        if bytes.first == MessageType.input.rawValue {
+            let input: InputView
+            do {
+                input = try InputView(bytes)
+            } catch {
+                refuse(peer, .malformed, "malformed message: \(error)")
+                return
+            }
+            guard channel == Wire.stateChannel else {
+                refuse(peer, .wrongChannel, "Input must arrive on channel \(Wire.stateChannel)")
+                return
+            }
+            guard phase != .connected else {
+                refuse(peer, .unexpected, "Input before Hello; send Hello first")
+                return
+            }
+            receiveInput(input, slot: peer.slot)
+            return
+        }
         let message: ClientMessage
         do {
             message = try ClientMessage.decode(bytes)
@@ -98,16 +118,9 @@ extension ZoneServer {
                 send(.record(json: start.jsonLine), to: peer)
             }
             logger.notice("observer \(peer.address) attached")
-        case .input(let input):
-            guard channel == Wire.stateChannel else {
-                refuse(peer, .wrongChannel, "Input must arrive on channel \(Wire.stateChannel)")
-                return
-            }
-            guard phase != .connected else {
-                refuse(peer, .unexpected, "Input before Hello; send Hello first")
-                return
-            }
-            receiveInput(input, slot: peer.slot)
+        case .input:
+            // Taken above, in place: not decoded into a message.
+            return
         case .leave:
             guard channel == Wire.controlChannel else {
                 refuse(peer, .wrongChannel, "Leave must arrive on channel \(Wire.controlChannel)")
@@ -144,7 +157,7 @@ extension ZoneServer {
 
     /// Inputs on an owner connection are queued; on the old owner's connection after a handoff they are
     /// forwarded to the new owner; on a standby connection before the switch they are ignored.
-    private func receiveInput(_ input: InputMessage, slot: Int) {
+    private func receiveInput(_ input: InputView, slot: Int) {
         // The newest acknowledgement wins (the state channel drops older packets): a client that lost its
         // baselines, e.g. after a change of owner, acknowledges 0 to ask for a full snapshot.
         sessions[slot].ackTick = input.ackTick
@@ -154,9 +167,9 @@ extension ZoneServer {
         // input queue's array at every input (an allocation per packet), and even reading a field through
         // the values' getter copied the whole record.
         if let k = owned.index(forKey: id) {
-            _ = owned.values[k].receiveInputs(newestSequence: input.newestSequence, commands: input.commands, on: slot)
+            _ = owned.values[k].receiveInputs(newestSequence: input.newestSequence, commands: input, on: slot)
         } else if let to = handedOff[id] {
-            sendLink(.inputs(player: id, newestSequence: input.newestSequence, commands: Array(input.commands)), to: to)
+            sendLink(.inputs(player: id, newestSequence: input.newestSequence, commands: Array(input)), to: to)
         }
     }
 

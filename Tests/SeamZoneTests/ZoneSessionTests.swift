@@ -97,6 +97,13 @@ import Testing
         ("oversized", [UInt8](repeating: 0x01, count: 300), RefuseCode.oversized),
         ("input before hello", ClientMessage.input(InputMessage(ackTick: 0, newestSequence: 1, commands: [InputCommand()])).encoded(), RefuseCode.unexpected),
         ("truncated hello", Array(ClientMessage.hello(version: 1, name: "x").encoded().prefix(5)), RefuseCode.malformed),
+        // Inputs are read in place (InputView), not through ClientMessage.decode: the same refusals.
+        ("truncated input", Array(ClientMessage.input(InputMessage(ackTick: 0, newestSequence: 5,
+            commands: [InputCommand(), InputCommand()])).encoded().prefix(25)), RefuseCode.malformed),
+        ("input with more commands than its sequence", [0x02, 0, 0, 0, 0, 1, 0, 0, 0, 3] + [UInt8](repeating: 0, count: 30),
+            RefuseCode.malformed),
+        ("input on the control channel", ClientMessage.input(InputMessage(ackTick: 0, newestSequence: 1,
+            commands: [InputCommand()])).encoded(), RefuseCode.wrongChannel),
     ])
     func badInputIsRefusedAndCounted(label: String, bytes: [UInt8], expected: RefuseCode) throws {
         let zone = try ZoneUnderTest()

@@ -50,6 +50,12 @@ struct Session {
     /// than it could; connections are staggered by slot (slot mod 8 = tick mod 8).
     static let viewRefreshTicks = 8
 
+    /// The same for v6 (ghost) clients: every 16th tick (0.8 s at 20 Hz; slot mod 16 = tick mod 16). Their
+    /// snapshots cost so little between choices that choosing every 8th tick was a third of a busy zone's
+    /// instructions; a player coming into view (at the 16-tile edge) shows up to 15 ticks later than it
+    /// could, one leaving goes as late. Members' states are current at every tick either way.
+    static let ghostViewRefreshTicks = 16
+
     /// A delta's baseline must be at most this many ticks old (1.6 s at 20 Hz); older means a full snapshot.
     static let frameHistory = 32
 

@@ -124,7 +124,7 @@ extension ZoneServer {
             sendDeltaSnapshot(slot: slot, tick: tick, me: me, lastApplied: lastApplied, budget: budget)
             return
         }
-        // v6: the view and the coins in view are chosen every 8th tick (the coins also when one was picked up or
+        // v6: the view and the coins in view are chosen every 16th tick (the coins also when one was picked up or
         // dropped); in between the members' states are read from the entity table as they are sent.
         // The view's references need checking only when the table's layout changed since they were right.
         let moved = sessions[slot].viewLayout != entityTable.layout
@@ -155,10 +155,11 @@ extension ZoneServer {
         return max(0, min((budget - Snapshot.headerSize - coinReserve) / EntityState.wireSize, entityLimit))
     }
 
-    /// Whether `slot`'s view is chosen again this tick: its turn (slot mod 8 = tick mod 8), 8 ticks since the
-    /// last choice, or a snapshot sent between ticks (`recent` false).
+    /// Whether `slot`'s view is chosen again this tick: its turn (slot mod 8 = tick mod 8; 16 for v6 clients),
+    /// that many ticks since the last choice, or a snapshot sent between ticks (`recent` false).
     private func mustChooseView(slot: Int, tick: UInt32, recent: Bool) -> Bool {
-        let refresh = sessions[slot].version == Wire.deltaSnapshotVersion ? Session.viewRefreshTicks : 16
+        let refresh = sessions[slot].version == Wire.deltaSnapshotVersion
+            ? Session.viewRefreshTicks : Session.ghostViewRefreshTicks
         return !recent || Int(tick % UInt32(refresh)) == slot % refresh || tick &- sessions[slot].viewTick >= UInt32(refresh)
     }
 

@@ -14,7 +14,7 @@ import SeamWorld
 /// carried by *every* snapshot from a tick `since` on, so a client that acknowledges any tick ≥ `since` has
 /// it. Nothing here is proportional to the members each tick beyond one pass over them.
 struct GhostView {
-    /// 28 bytes: the per-tick pass reads every member's record (and only it: the grid index of its state is
+    /// 24 bytes: the per-tick pass reads every member's record (and only it: the grid index of its state is
     /// copied here from the view), so the record is kept small (it was 36 bytes, with the view's 8 read beside
     /// it, when the pass waited on memory for a fifth of a busy zone's cycles).
     struct Member {
@@ -32,21 +32,45 @@ struct GhostView {
         var sentVY: Int16 = 0
         /// The client's slot; `GhostView.noSlot` while none is free (the member is then not shown).
         var slot: UInt8
-        /// The client surely holds this member in `slot`.
-        var acked = false
-        /// Health and flags last sent, and whether the client may not have them yet.
-        var healthPending = false
+        /// `acked`, `healthPending` and `near` in the low three bits, so that the pass tells a member it may
+        /// pass over (`bits & Member.flagBits == Member.ackedOnly`) with one comparison; `refreshTicks` - 4 in
+        /// the upper five.
+        var bits: UInt8 = 0
+        /// Health and flags last sent.
         var health: UInt8 = 0
         var flags: UInt8 = 0
-        /// Chosen with the view: among the nearest quarter (motion as soon as it is off the client's
-        /// prediction, whatever the budget), and the ticks between two refreshes of a member on its
-        /// prediction, `4 + d` for its distance `d` in tiles (so that a client that lost a motion has it again).
-        var near = false
-        var refreshTicks: UInt8 = 4
+
+        static let ackedOnly: UInt8 = 1
+        static let healthBit: UInt8 = 2
+        static let nearBit: UInt8 = 4
+        static let flagBits: UInt8 = 7
 
         init(index: Int32, slot: UInt8) {
             self.index = index
             self.slot = slot
+        }
+
+        /// The client surely holds this member in `slot`.
+        var acked: Bool {
+            get { bits & Member.ackedOnly != 0 }
+            set { bits = newValue ? bits | Member.ackedOnly : bits & ~Member.ackedOnly }
+        }
+        /// The client may not have the health and flags last sent.
+        var healthPending: Bool {
+            get { bits & Member.healthBit != 0 }
+            set { bits = newValue ? bits | Member.healthBit : bits & ~Member.healthBit }
+        }
+        /// Among the nearest quarter, chosen with the view: motion as soon as it is off the client's
+        /// prediction, whatever the budget.
+        var near: Bool {
+            get { bits & Member.nearBit != 0 }
+            set { bits = newValue ? bits | Member.nearBit : bits & ~Member.nearBit }
+        }
+        /// Chosen with the view: the ticks between two refreshes of a member on its prediction, `4 + d` for
+        /// its distance `d` in tiles, at most 31 (so that a client that lost a motion has it again).
+        var refreshTicks: Int {
+            get { 4 + Int(bits >> 3) }
+            set { bits = bits & Member.flagBits | UInt8(min(max(newValue - 4, 0), 31)) << 3 }
         }
     }
 
@@ -78,6 +102,8 @@ struct GhostView {
     private var removals: [(slot: UInt8, since: UInt32)] = []
     private var coins: [Coin] = []
     private var coinRemovals: [(id: UInt32, since: UInt32)] = []
+    /// Whether a coin may not be acknowledged yet (`acknowledge` has none to look at otherwise).
+    private var coinsPending = false
     private var nextCoins: [Coin] = []
     /// Until a reset snapshot is acknowledged every snapshot carries the reset flag (from `resetSince` on).
     private(set) var resetting = true
@@ -156,10 +182,13 @@ struct GhostView {
             }
             removals.removeLast(removals.count - kept)
         }
-        for k in coins.indices where !coins[k].acked && coins[k].addSince != 0 && tick >= coins[k].addSince {
-            coins[k].acked = true
+        if coinsPending {
+            coinsPending = false
+            for k in coins.indices where !coins[k].acked {
+                if coins[k].addSince != 0 && tick >= coins[k].addSince { coins[k].acked = true } else { coinsPending = true }
+            }
         }
-        coinRemovals.removeAll { $0.since != 0 && tick >= $0.since }
+        if !coinRemovals.isEmpty { coinRemovals.removeAll { $0.since != 0 && tick >= $0.since } }
     }
 
     /// The client's table is (or will be) empty: everything is sent again, under the reset flag.
@@ -176,6 +205,7 @@ struct GhostView {
         }
         for k in coins.indices {
             coins[k].acked = false
+            coinsPending = true
             coins[k].addSince = 0
         }
     }
@@ -246,7 +276,7 @@ struct GhostView {
                 let d2 = states[k].distanceSquared
                 members[k].near = d2 <= nearCut
                 if members[k].near { near += 1 }
-                members[k].refreshTicks = UInt8(4 + Int(min(d2.squareRoot(), 250) + 0.5))
+                members[k].refreshTicks = 4 + Int(min(d2.squareRoot(), 31) + 0.5)
             }
         }
         farCount = n - near
@@ -371,7 +401,7 @@ struct GhostView {
             // Members beyond the nearest quarter that the client holds are looked at every `period` ticks (those
             // at places k with k = tick modulo the period): their corrections and refreshes at most period - 1
             // ticks late, when the budget could not have sent them all sooner anyway.
-            if (k ^ Int(tick)) & (period - 1) != 0 && members[k].acked && !members[k].near && !members[k].healthPending {
+            if (k ^ Int(tick)) & (period - 1) != 0 && members[k].bits & Member.flagBits == Member.ackedOnly {
                 continue
             }
             let s = states[Int(members[k].index)]
@@ -484,6 +514,7 @@ struct GhostView {
                                   at: v.at))
         }
         for c in coins where !wanted.contains(where: { $0.id == c.coin.id }) { coinRemovals.append((c.coin.id, 0)) }
+        if nextCoins.contains(where: { !$0.acked }) { coinsPending = true }
         swap(&coins, &nextCoins)
     }
 }

@@ -23,6 +23,9 @@ struct Session {
 
     var phase: Phase = .idle
     var playerId: UInt32 = 0
+    /// Where `playerId` was in the simulation's players at this connection's last snapshot (checked by id
+    /// before use).
+    var playerIndex = 0
     /// The protocol version of the Hello or Attach (the snapshots differ: see `Wire.deltaSnapshotVersion`).
     var version = Wire.version
     /// A v6 client's table as the zone knows it, and the simulation's `groundRevision` when its coins in view

@@ -101,7 +101,14 @@ extension ZoneServer {
         let budget = min(config.snapshotBudget, Wire.maximumSnapshotBytes)
         let tick = UInt32(truncatingIfNeeded: sim.tick)
         let id = sessions[slot].playerId
-        guard let index = sim.index(of: id), let k = owned.index(forKey: id) else { return }
+        // Where the player was at the last snapshot, if it is still there: a hash lookup per snapshot less.
+        var index = sessions[slot].playerIndex
+        if index >= sim.players.count || sim.players[index].id != id {
+            guard let found = sim.index(of: id) else { return }
+            index = found
+            sessions[slot].playerIndex = found
+        }
+        guard let k = owned.index(forKey: id) else { return }
         let (owner, lastApplied) = owned.values[k].sending()
         guard owner == slot else { return }
         let p = sim.players[index]

@@ -166,3 +166,28 @@ import Testing
         }
     }
 }
+
+@Suite struct GhostMemberLayoutTests {
+    /// The per-tick pass reads every member's record of every view: its size is what the pass costs in
+    /// memory traffic (docs/BENCHMARKS.md, sixteenth session).
+    @Test func aMemberRecordIs24Bytes() {
+        #expect(MemoryLayout<GhostView.Member>.stride == 24)
+    }
+
+    @Test func aMembersFlagsAndRefreshShareOneByte() {
+        var m = GhostView.Member(index: 3, slot: 7)
+        m.refreshTicks = 23
+        m.acked = true
+        m.near = true
+        #expect(m.refreshTicks == 23 && m.acked && m.near && !m.healthPending)
+        m.near = false
+        m.healthPending = true
+        #expect(m.refreshTicks == 23 && m.acked && !m.near && m.healthPending)
+        m.refreshTicks = 400
+        #expect(m.refreshTicks == 35, "at most 4 + 31")
+        m.refreshTicks = 0
+        #expect(m.refreshTicks == 4 && m.acked && m.healthPending)
+        m.healthPending = false
+        #expect(m.bits & GhostView.Member.flagBits == GhostView.Member.ackedOnly, "a member the pass may pass over")
+    }
+}

@@ -73,14 +73,8 @@ extension ZoneServer {
                 refuse(peer, .malformed, "malformed message: \(error)")
                 return
             }
-            guard channel == Wire.stateChannel else {
-                refuse(peer, .wrongChannel, "Input must arrive on channel \(Wire.stateChannel)")
-                return
-            }
-            guard phase != .connected else {
-                refuse(peer, .unexpected, "Input before Hello; send Hello first")
-                return
-            }
+            guard opened("Input", on: Wire.stateChannel, channel: channel, phase: phase, peer: peer,
+                         early: "Input before Hello; send Hello first") else { return }
             receiveInput(input, slot: peer.slot)
             return
         }
@@ -122,17 +116,26 @@ extension ZoneServer {
             // Taken above, in place: not decoded into a message.
             return
         case .leave:
-            guard channel == Wire.controlChannel else {
-                refuse(peer, .wrongChannel, "Leave must arrive on channel \(Wire.controlChannel)")
-                return
-            }
-            guard phase != .connected else {
-                refuse(peer, .unexpected, "Leave before Hello")
-                return
-            }
+            guard opened("Leave", on: Wire.controlChannel, channel: channel, phase: phase, peer: peer,
+                         early: "Leave before Hello") else { return }
             if phase == .playing { sessions[peer.slot].leaveReason = "left" }
             peer.disconnectLater()
         }
+    }
+
+    /// The checks a message of an opened connection (Input, Leave) passes: its channel `expected`, and a
+    /// Hello or Attach before it (`early` says what is wrong otherwise). Refuses and returns false otherwise.
+    private func opened(_ name: String, on expected: UInt8, channel: UInt8, phase: Session.Phase, peer: Peer,
+                        early: String) -> Bool {
+        guard channel == expected else {
+            refuse(peer, .wrongChannel, "\(name) must arrive on channel \(expected)")
+            return false
+        }
+        guard phase != .connected else {
+            refuse(peer, .unexpected, early)
+            return false
+        }
+        return true
     }
 
     /// The checks every opening message (Hello, Attach, Observe) passes: control channel, protocol version,

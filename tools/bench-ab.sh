@@ -17,7 +17,8 @@
 #
 # Environment (defaults): RUNS (3), COUNT (300), SIDE (zone), SWARM (A_SEAM: the swarm binary with
 #   SIDE=zone; it must speak the wire version of both zones), WARMUP (8 s after the swarms start), WINDOW
-#   (12 s), OUT (out/bench-ab).
+#   (12 s), OUT (out/bench-ab), PROTOCOL (6: the version the swarms speak, `seam bots --protocol-version`;
+#   5 for delta snapshots).
 # Both zones must speak the swarm's wire version. Needs 2 cores; nothing else should run meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ cd "$(dirname "$0")/.."
 A=$1 B=$2
 RUNS=${RUNS:-3}
 COUNT=${COUNT:-300}
+PROTOCOL=${PROTOCOL:-6}
 SWARM=${SWARM:-$A}
 SIDE=${SIDE:-zone}
 [[ $SIDE == zone || $SIDE == swarm ]] || { echo "$0: SIDE must be zone or swarm, not $SIDE" >&2; exit 2; }
@@ -47,9 +49,11 @@ for (( run = 1; run <= RUNS; run++ )); do
     sleep 1
     duration=$(( WARMUP + WINDOW + 4 ))
     "$swarm_a" bots --map Maps/duel.map --zone west --address "west=127.0.0.1:$pa" --count "$COUNT" \
-        --duration "$duration" --no-dashboard --behavior wander --seed 7 > "$OUT/bots-a.log" 2>&1 & sa=$!
+        --duration "$duration" --no-dashboard --behavior wander --seed 7 --protocol-version "$PROTOCOL" \
+        > "$OUT/bots-a.log" 2>&1 & sa=$!
     "$swarm_b" bots --map Maps/duel.map --zone west --address "west=127.0.0.1:$pb" --count "$COUNT" \
-        --duration "$duration" --no-dashboard --behavior wander --seed 7 > "$OUT/bots-b.log" 2>&1 & sb=$!
+        --duration "$duration" --no-dashboard --behavior wander --seed 7 --protocol-version "$PROTOCOL" \
+        > "$OUT/bots-b.log" 2>&1 & sb=$!
     measure_a=$za measure_b=$zb
     [[ $SIDE == swarm ]] && measure_a=$sa measure_b=$sb
     sleep "$WARMUP"

@@ -79,13 +79,13 @@ public struct ByteReader {
         self.offset = offset
     }
 
-    /// Refuses trailing bytes: a message must be exactly as long as its fields.
     /// Steps over `n` bytes, which must be there.
     public mutating func skip(_ n: Int, _ what: StaticString) throws(DecodeError) {
         try need(n, what)
         offset += n
     }
 
+    /// Refuses trailing bytes: a message must be exactly as long as its fields.
     public func expectEnd(_ what: StaticString) throws(DecodeError) {
         guard isAtEnd else { throw DecodeError("\(remaining) unexpected trailing bytes after \(what)", at: offset) }
     }

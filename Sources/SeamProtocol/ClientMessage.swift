@@ -55,12 +55,10 @@ public struct InputCommand: Equatable, Sendable {
 public struct InputCommands: RandomAccessCollection, MutableCollection, Equatable, Sendable,
     ExpressibleByArrayLiteral {
     public static let capacity = Wire.maximumInputsPerMessage
-    /// 8: `capacity` (checked by a test). Inlinable with the subscript: the zone reads every Input's
-    /// commands, and the call into this module per command (its 96 bytes of storage behind it) was 3% of a
-    /// busy zone's cycles.
-    @usableFromInline var storage = InlineArray<8, InputCommand>(repeating: InputCommand())
+    /// 8: `capacity` (checked by a test).
+    private var storage = InlineArray<8, InputCommand>(repeating: InputCommand())
     public private(set) var endIndex = 0
-    @inlinable public var startIndex: Int { 0 }
+    public var startIndex: Int { 0 }
 
     public init() {}
 
@@ -71,7 +69,7 @@ public struct InputCommands: RandomAccessCollection, MutableCollection, Equatabl
 
     public init(arrayLiteral commands: InputCommand...) { self.init(commands) }
 
-    @inlinable public subscript(i: Int) -> InputCommand {
+    public subscript(i: Int) -> InputCommand {
         get {
             precondition(i >= 0 && i < endIndex, "input command \(i) of \(endIndex)")
             return storage[i]
@@ -100,7 +98,7 @@ public struct InputMessage: Equatable, Sendable {
     public var commands: InputCommands
 
     /// Bytes before the commands: type, ack tick, sequence, command count.
-    @usableFromInline static let headerSize = 1 + 4 + 4 + 1
+    static let headerSize = 1 + 4 + 4 + 1
 
     public init(ackTick: UInt32, newestSequence: UInt32, commands: InputCommands) {
         self.ackTick = ackTick
@@ -182,19 +180,8 @@ public enum ClientMessage: Equatable, Sendable {
             try r.expectEnd("hello")
             return .hello(version: version, name: name)
         case .input:
-            let ack = try r.u32("ack tick")
-            let newest = try r.u32("sequence")
-            let count = Int(try r.u8("input count"))
-            guard (1...Wire.maximumInputsPerMessage).contains(count) else {
-                throw DecodeError("input count \(count) outside 1...\(Wire.maximumInputsPerMessage)", at: 9)
-            }
-            guard UInt32(count - 1) <= newest else {
-                throw DecodeError("input count \(count) exceeds sequence \(newest) + 1", at: 9)
-            }
-            var commands = InputCommands()
-            for _ in 0..<count { commands.append(try InputCommand.read(&r)) }
-            try r.expectEnd("input")
-            return .input(InputMessage(ackTick: ack, newestSequence: newest, commands: commands))
+            // One reading of the layout, the one zones use in place.
+            return .input(try InputView(bytes).message)
         case .leave:
             let reason = try r.u8("reason")
             try r.expectEnd("leave")

@@ -7,9 +7,9 @@ public struct InputView: RandomAccessCollection {
     public let ackTick: UInt32
     public let newestSequence: UInt32
     /// The datagram; valid only as long as the buffer it was made from.
-    @usableFromInline let bytes: UnsafeRawBufferPointer
+    let bytes: UnsafeRawBufferPointer
     public let endIndex: Int
-    @inlinable public var startIndex: Int { 0 }
+    public var startIndex: Int { 0 }
 
     /// Checks `bytes` as an Input message: type, count within 1 ... `Wire.maximumInputsPerMessage` and at
     /// most the newest sequence + 1, length exactly that of `count` commands (every command's bytes are
@@ -36,15 +36,13 @@ public struct InputView: RandomAccessCollection {
     }
 
     /// Command `i` (sequence `newestSequence - i`).
-    @inlinable public subscript(i: Int) -> InputCommand {
+    public subscript(i: Int) -> InputCommand {
         precondition(i >= 0 && i < endIndex, "input command \(i) of \(endIndex)")
         let at = InputMessage.headerSize + i * InputCommand.wireSize
-        return InputCommand(
-            moveX: Int8(bitPattern: bytes[at]), moveY: Int8(bitPattern: bytes[at + 1]),
-            aim: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 2, as: UInt16.self)),
-            buttons: bytes[at + 4],
-            viewTick: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 5, as: UInt32.self)),
-            viewFraction: bytes[at + 9])
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[at..<(at + InputCommand.wireSize)]))
+        // The length was checked when the view was made, and a command's bytes are valid whatever they hold.
+        guard let command = try? InputCommand.read(&r) else { preconditionFailure("input command \(i) cut short") }
+        return command
     }
 
     /// The message as `ClientMessage.decode` gives it.

@@ -18,7 +18,8 @@ struct GhostView {
     /// copied here from the view), so the record is kept small (it was 36 bytes, with the view's 8 read beside
     /// it, when the pass waited on memory for a fifth of a busy zone's cycles).
     struct Member {
-        /// Where its state is in the entity table this tick (the view's reference, copied by `build`).
+        /// Where its state is in the entity table this tick (the view's reference, copied whenever the view
+        /// moves: when it is chosen, and by `build` when the table's layout changed).
         var index: Int32
         /// Tick of the last motion sent: what the client predicts the member from, with the motion below.
         var lastSent: UInt32 = 0
@@ -91,8 +92,7 @@ struct GhostView {
         var addSince: UInt32 = 0
     }
 
-    // What `acknowledge` reads on every Input, first and together: with nothing to acknowledge it touches no
-    // other cache line of the view (a thousand views do not stay in a core's caches).
+    // What `acknowledge` reads on every Input, first and together.
     /// Until a reset snapshot is acknowledged every snapshot carries the reset flag (from `resetSince` on).
     private(set) var resetting = true
     private var resetSince: UInt32 = 0
@@ -106,9 +106,6 @@ struct GhostView {
     private var pendingSince = UInt32.max
     /// Whether a coin may not be acknowledged yet (`acknowledge` has none to look at otherwise).
     private var coinsPending = false
-    /// Whether `removals` and `coinRemovals` may hold anything (read instead of the arrays' counts).
-    private var removing = false
-    private var coinsRemoving = false
 
     /// In the order of the session's `view` (id order), one per view member, and their ids (read only when
     /// the view is chosen again).
@@ -174,7 +171,7 @@ struct GhostView {
                 if since != 0 { pendingSince = min(pendingSince, since) }
             }
         }
-        if removing {
+        if !removals.isEmpty {
             // By index: a `for` over the array while writing it copied the array each time.
             var kept = 0
             for i in removals.indices {
@@ -187,7 +184,6 @@ struct GhostView {
                 }
             }
             removals.removeLast(removals.count - kept)
-            removing = kept > 0
         }
         if coinsPending {
             coinsPending = false
@@ -195,10 +191,7 @@ struct GhostView {
                 if coins[k].addSince != 0 && tick >= coins[k].addSince { coins[k].acked = true } else { coinsPending = true }
             }
         }
-        if coinsRemoving {
-            coinRemovals.removeAll { $0.since != 0 && tick >= $0.since }
-            coinsRemoving = !coinRemovals.isEmpty
-        }
+        if !coinRemovals.isEmpty { coinRemovals.removeAll { $0.since != 0 && tick >= $0.since } }
     }
 
     /// The client's table is (or will be) empty: everything is sent again, under the reset flag.
@@ -234,7 +227,6 @@ struct GhostView {
         next.resize(to: n, fill: Member(index: 0, slot: GhostView.noSlot))
         nextIds.resize(to: n, fill: 0)
         if distances.count < n { distances = Array(repeating: 0, count: n) }
-        var newcomers = false
         members.withUnsafeMutableBufferPointer { old in
             next.withUnsafeMutableBufferPointer { out in
                 ids.withUnsafeMutableBufferPointer { oldIds in
@@ -243,29 +235,21 @@ struct GhostView {
                         for k in 0..<n {
                             let id = view[k].id
                             while i < old.count && oldIds[i] < id {
-                                if old[i].slot != GhostView.noSlot {
-                                    removals.append((old[i].slot, 0))
-                                    removing = true
-                                }
+                                if old[i].slot != GhostView.noSlot { removals.append((old[i].slot, 0)) }
                                 i += 1
                             }
                             if i < old.count && oldIds[i] == id {
                                 out[k] = old[i]
+                                out[k].index = view[k].index
                                 i += 1
                             } else {
                                 // Its slot is taken below, once these buffers are given back.
                                 out[k] = Member(index: view[k].index, slot: GhostView.noSlot)
-                                out[k].since = GhostView.newcomer
-                                newcomers = true
                             }
-                            out[k].index = view[k].index
                             outIds[k] = id
                         }
                         while i < old.count {
-                            if old[i].slot != GhostView.noSlot {
-                                removals.append((old[i].slot, 0))
-                                removing = true
-                            }
+                            if old[i].slot != GhostView.noSlot { removals.append((old[i].slot, 0)) }
                             i += 1
                         }
                     }
@@ -274,12 +258,10 @@ struct GhostView {
         }
         swap(&members, &next)
         swap(&ids, &nextIds)
-        if newcomers {
+        // Newcomers, and members for which no slot was free before, take free slots (each then awaits its add).
+        for k in 0..<n where members[k].slot == GhostView.noSlot {
+            members[k].slot = takeSlot()
             pending = true
-            for k in 0..<n where !members[k].acked && members[k].since == GhostView.newcomer {
-                members[k].since = 0
-                members[k].slot = takeSlot()
-            }
         }
         let nearCut = distances.withUnsafeMutableBufferPointer { d in
             for k in 0..<n { d[k] = states[k].distanceSquared }
@@ -297,9 +279,6 @@ struct GhostView {
         }
         farCount = n - near
     }
-
-    /// The `since` of a member `choose` has just added, until it takes a free slot (no tick is this late).
-    private static let newcomer = UInt32.max
 
     private mutating func takeSlot() -> UInt8 {
         for w in 0..<4 where used[w] != ~0 {
@@ -529,10 +508,7 @@ struct GhostView {
             nextCoins.append(Coin(coin: CoinView(id: v.id, x: Quantize.position(v.at.x), y: Quantize.position(v.at.y)),
                                   at: v.at))
         }
-        for c in coins where !wanted.contains(where: { $0.id == c.coin.id }) {
-            coinRemovals.append((c.coin.id, 0))
-            coinsRemoving = true
-        }
+        for c in coins where !wanted.contains(where: { $0.id == c.coin.id }) { coinRemovals.append((c.coin.id, 0)) }
         if nextCoins.contains(where: { !$0.acked }) { coinsPending = true }
         swap(&coins, &nextCoins)
     }

@@ -3,9 +3,19 @@ import SeamTesting
 import Testing
 @testable import SeamProtocol
 
-/// `InputView` (the zone's in-place reading of Input messages) against `ClientMessage.decode`: it must accept
-/// exactly the bytes the decoder accepts as an Input, and read the same values from them.
+/// `InputView` (the zone's in-place reading of Input messages, which `ClientMessage.decode` also reads Inputs
+/// through) against the encoder and against the rule docs/PROTOCOL.md "Input" states: it must accept exactly
+/// the well-formed Inputs and read from them what was encoded.
 @Suite struct InputViewTests {
+    /// docs/PROTOCOL.md "Input", on its own: type 0x02, count k in 1...8 at offset 9 with k - 1 ≤ the newest
+    /// sequence (offset 5), length exactly 10 + 10k; every command byte is valid.
+    private func wellFormed(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 10, bytes[0] == 0x02 else { return false }
+        let newest = UInt32(bytes[5]) | UInt32(bytes[6]) << 8 | UInt32(bytes[7]) << 16 | UInt32(bytes[8]) << 24
+        let k = Int(bytes[9])
+        return (1...8).contains(k) && UInt32(k - 1) <= newest && bytes.count == 10 + 10 * k
+    }
+
     /// What each reads from `bytes`: the message, or nil when it throws (`decode` giving another message
     /// type counts as not an Input).
     private func both(_ bytes: [UInt8]) -> (view: InputMessage?, decoded: InputMessage?) {
@@ -42,7 +52,7 @@ import Testing
         }
     }
 
-    @Test func refusesWhatTheDecoderRefuses() {
+    @Test func refusesExactlyTheMalformed() {
         var rng = SplitMix64(seed: 0xBAD1)
         var refused = 0
         for _ in 0..<20_000 {
@@ -58,6 +68,7 @@ import Testing
             }
             let (view, decoded) = both(bytes)
             #expect(view == decoded, "bytes \(bytes)")
+            #expect((view != nil) == wellFormed(bytes), "accepted exactly when well formed: \(bytes)")
             if view == nil { refused += 1 }
         }
         #expect(refused > 5_000, "most of these are malformed")

@@ -19,6 +19,9 @@
 #   SIDE=zone; it must speak the wire version of both zones), WARMUP (8 s after the swarms start), WINDOW
 #   (12 s), OUT (out/bench-ab), PROTOCOL (6: the version the swarms speak, `seam bots --protocol-version`;
 #   5 for delta snapshots).
+#   METRIC (cycles when perf is installed, else ticks): what is compared. `cycles` counts both processes'
+#   CPU cycles (user and kernel) with `perf stat` over the same window: exact counts, where `ticks` (CPU time
+#   from /proc, 10 ms units) reads a 500-bot zone's 5% of a core to about 2% a run.
 # Both zones must speak the swarm's wire version. Needs 2 cores; nothing else should run meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +41,14 @@ for bin in "$A" "$B" "$SWARM"; do [[ -x $bin ]] || { echo "$0: not an executable
 mkdir -p "$OUT"
 
 source tools/bench-lib.sh
+if command -v perf > /dev/null; then METRIC=${METRIC:-cycles}; else METRIC=${METRIC:-ticks}; fi
+[[ $METRIC == cycles || $METRIC == ticks ]] || { echo "$0: METRIC must be cycles or ticks, not $METRIC" >&2; exit 2; }
+
+# cycles_of PID SECONDS FILE: the process's CPU cycles (user and kernel) over the next SECONDS, into FILE.
+cycles_of() {
+    perf stat -x, -e cycles -p "$1" -- sleep "$2" 2> "$3.raw" > /dev/null
+    awk -F, '$3 ~ /^cycles/ { print $1 }' "$3.raw" > "$3"
+}
 
 ratios=()
 for (( run = 1; run <= RUNS; run++ )); do
@@ -57,12 +68,22 @@ for (( run = 1; run <= RUNS; run++ )); do
     measure_a=$za measure_b=$zb
     [[ $SIDE == swarm ]] && measure_a=$sa measure_b=$sb
     sleep "$WARMUP"
-    a0=$(cpu_ticks $measure_a) b0=$(cpu_ticks $measure_b)
-    sleep "$WINDOW"
-    a1=$(cpu_ticks $measure_a) b1=$(cpu_ticks $measure_b)
+    if [[ $METRIC == cycles ]]; then
+        cycles_of $measure_a "$WINDOW" "$OUT/cycles-a" & ca=$!
+        cycles_of $measure_b "$WINDOW" "$OUT/cycles-b" & cb=$!
+        wait $ca $cb
+        a=$(cat "$OUT/cycles-a") b=$(cat "$OUT/cycles-b")
+        [[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]] || { echo "$0: perf stat gave no cycle count (see $OUT/cycles-a.raw)" >&2; exit 1; }
+        unit="M cycles" a=$((a / 1000000)) b=$((b / 1000000))
+    else
+        a0=$(cpu_ticks $measure_a) b0=$(cpu_ticks $measure_b)
+        sleep "$WINDOW"
+        a1=$(cpu_ticks $measure_a) b1=$(cpu_ticks $measure_b)
+        unit=ticks a=$((a1 - a0)) b=$((b1 - b0))
+    fi
     bench_cleanup
-    ratio=$(awk "BEGIN { printf \"%.3f\", ($b1 - $b0) / ($a1 - $a0) }")
+    ratio=$(awk "BEGIN { printf \"%.3f\", $b / $a }")
     ratios+=("$ratio")
-    echo "run $run: $SIDE A $((a1 - a0)) ticks, $SIDE B $((b1 - b0)) ticks, B/A $ratio"
+    echo "run $run: $SIDE A $a $unit, $SIDE B $b $unit, B/A $ratio"
 done
 echo "mean B/A over $RUNS runs: $(printf '%s\n' "${ratios[@]}" | awk '{ s += $1 } END { printf "%.3f", s / NR }')"

@@ -96,8 +96,13 @@ public struct ZoneSimulation: Sendable {
     /// Sets the input the player follows from the next step on.
     public mutating func apply(_ input: InputCommand, sequence: UInt32, to id: UInt32) {
         guard let i = indexOfPlayer[id] else { return }
-        players[i].input = input
-        players[i].inputSequence = sequence
+        apply(input, sequence: sequence, at: i)
+    }
+
+    /// The same for the player at `index` of `players` (a zone's tick walks them in order: no lookup by id).
+    public mutating func apply(_ input: InputCommand, sequence: UInt32, at index: Int) {
+        players[index].input = input
+        players[index].inputSequence = sequence
     }
 
     public mutating func takeEvents(into out: inout [SimEvent]) {

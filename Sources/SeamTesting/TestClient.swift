@@ -8,6 +8,9 @@ public final class TestClient {
     public private(set) var peer: Peer?
     public private(set) var received: [ServerMessage] = []
     public private(set) var undecodable = 0
+    /// The messages that were not zone → client messages (a zone's link messages, when this client
+    /// connected as a neighbour), as received.
+    public private(set) var undecoded: [[UInt8]] = []
     public private(set) var connected = false
     public private(set) var disconnectData: UInt32?
 
@@ -47,7 +50,12 @@ public final class TestClient {
                     self.connected = false
                     self.disconnectData = data
                 case .receive(_, _, let bytes):
-                    if let m = try? ServerMessage.decode(bytes) { self.received.append(m) } else { self.undecodable += 1 }
+                    if let m = try? ServerMessage.decode(bytes) {
+                        self.received.append(m)
+                    } else {
+                        self.undecodable += 1
+                        self.undecoded.append(Array(bytes))
+                    }
                 }
             }
         }

@@ -91,10 +91,10 @@ extension ZoneServer {
                 owned.values[k].inputs.receive(newestSequence: newest, commands: commands, frozen: frozen)
             }
         case .query(let player, let epoch):
-            if let p = owned[player], p.epoch == epoch {
-                sendLink(.accept(player: player, epoch: epoch, digest: 0), to: index)
-            } else if let known = knownEpoch[player], known >= epoch, owned[player] == nil {
-                // We took it at that epoch and have handed it on since.
+            // Only the asker could make that epoch (it holds the player frozen at the one before), so any epoch
+            // at least as new seen here descends from its offer: we took it, whether we own it at that epoch
+            // still, handed it on, or own it again at a newer one (a Reject then resumed a second owner).
+            if let known = knownEpoch[player], known >= epoch {
                 sendLink(.accept(player: player, epoch: epoch, digest: 0), to: index)
             } else {
                 sendLink(.reject(player: player, epoch: epoch, reason: .unknown), to: index)

@@ -213,7 +213,7 @@ public final class ZoneServer {
                 simulation.setRoundTrip(Double(host.peer(slot: slot).roundTripTimeMs) / tickMs, at: i)
             }
             guard let next = owned.values[k].takeInput(frozen: simulation.players[i].frozen) else { continue }
-            simulation.apply(next.command, sequence: next.sequence, to: id)
+            simulation.apply(next.command, sequence: next.sequence, at: i)
         }
         simulation.ghosts = freshGhosts()
         simulation.movementBounds = movementBounds()

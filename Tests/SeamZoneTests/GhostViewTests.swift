@@ -144,6 +144,9 @@ import Testing
         #expect(!table.awaitingReset)
         let held = table.players
         #expect(held.map(\.id) == members.map(\.id), "the table holds exactly the view's members")
+        // What the zone counts as acknowledged: nothing is sent again for ever once the client has it.
+        #expect(view.members.allSatisfy { $0.acked && !$0.healthPending },
+                "the zone saw every add and health change acknowledged")
         let now = history[UInt32(lossyTicks + calmTicks)]!
         var stale = 0
         table.forEach { entry in

@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import SeamNet
+import SeamProtocol
+import SeamTesting
+import SeamWorld
+import Testing
+
+@testable import SeamZone
+
+/// A zone's answer to a Query (docs/PROTOCOL.md "Query"), asked by a test client that connects as its west
+/// neighbour: Accept whenever the zone has seen the queried epoch or a newer one for the player, so that an
+/// old owner left in doubt commits instead of resuming a second copy of a player the zone took.
+@Suite struct LinkQueryTests {
+    final class Running: @unchecked Sendable {
+        let server: ZoneServer
+        init(_ server: ZoneServer) { self.server = server }
+    }
+
+    /// The answers the zone sent to the neighbour so far, as (player, epoch, accepted).
+    static func answers(_ neighbour: TestClient) -> [(player: UInt32, epoch: UInt32, accepted: Bool)] {
+        neighbour.undecoded.compactMap { bytes in
+            switch try? bytes.withUnsafeBytes({ try LinkMessage.decode($0) }) {
+            case .accept(let player, let epoch, _): (player, epoch, true)
+            case .reject(let player, let epoch, _): (player, epoch, false)
+            default: nil
+            }
+        }
+    }
+
+    @Test func aQueryIsAcceptedForEveryEpochTheZoneHasSeenOrPassed() throws {
+        let map = try GameMap.load(path: SeamProcess.mapPath("duel"))
+        let west = try #require(map.zone(id: "west")), east = try #require(map.zone(id: "east"))
+        let secret = [UInt8](repeating: 7, count: 32)
+        // The zone dials its west neighbour where nothing listens; the test connects to it as that neighbour.
+        let nowhere = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1).localAddress.port
+        var config = ZoneConfig(map: map, zone: east, bind: try NetAddress(resolving: "127.0.0.1", port: 0))
+        config.secret = secret
+        config.neighbours = [west.index: try NetAddress(resolving: "127.0.0.1", port: nowhere)]
+        let zone = Running(try ZoneServer(config: config, logger: Logger(label: "test")))
+        let port = zone.server.port
+        let stop = StopSignal(), done = DispatchSemaphore(value: 0)
+        Thread {
+            zone.server.run(until: stop) { _ in }
+            done.signal()
+        }.start()
+        defer { stop.stop(); done.wait() }
+
+        let neighbour = try TestClient()
+        try neighbour.connect(port: port, data: ZoneServer.linkConnectData)
+        let proof = ClusterSecret(secret).linkProof(from: west.index, to: east.index)
+        func send(_ message: LinkMessage) throws {
+            try neighbour.sendRaw(message.encoded(), channel: Wire.controlChannel)
+        }
+        func answer(_ player: UInt32, _ epoch: UInt32) -> Bool? {
+            var found: Bool?
+            neighbour.pump(until: {
+                found = Self.answers(neighbour).last { $0.player == player && $0.epoch == epoch }?.accepted
+                return found != nil
+            })
+            return found
+        }
+        try send(.hello(zoneIndex: UInt16(west.index), mac: proof))
+        #expect(neighbour.pump(until: { !neighbour.undecoded.isEmpty }), "the zone answered the link hello")
+
+        // The zone takes player 5 at epoch 4 (as if it had been handed on and back since the neighbour's
+        // offer at epoch 3, which the neighbour holds in doubt).
+        let transfer = PlayerTransfer(player: 5, epoch: 4, lastInputSequence: 10, x: 33.5, y: 2.5, vx: 0, vy: 0,
+                                      health: 100, kills: 0, deaths: 0, name: "crosser", coins: [])
+        let nowMs = UInt64(Date().timeIntervalSince1970 * 1000)
+        try send(.offer(transfer, digest: transfer.digest, sentMs: nowMs))
+        #expect(answer(5, 4) == true, "the offer at epoch 4 was accepted")
+
+        try send(.query(player: 5, epoch: 4))
+        #expect(answer(5, 4) == true, "owned at exactly the queried epoch: taken")
+        try send(.query(player: 5, epoch: 3))
+        #expect(answer(5, 3) == true, "owned at a newer epoch than the queried one: that offer was taken too")
+        try send(.query(player: 5, epoch: 5))
+        #expect(answer(5, 5) == false, "an epoch newer than any seen was never taken")
+        try send(.query(player: 6, epoch: 2))
+        #expect(answer(6, 2) == false, "a player never seen was never taken")
+    }
+}

@@ -131,6 +131,12 @@ struct GhostView {
     /// The coins a snapshot shows: the nearest in view.
     static let maximumCoins = 16
 
+    /// Most coin removals one snapshot names (256 bytes). With the slot removals (at most 255 bytes), the 16
+    /// coins' adds and the header, the sections written whole stay within 700 of the 1,200 bytes: a client
+    /// that acknowledged nothing while coins came and went by hundreds no longer makes a snapshot that does
+    /// not fit (it stopped a busy zone of continent-6000). Removals beyond it wait, unsent, for the next.
+    static let maximumCoinRemovals = 64
+
     /// Asks the processor to bring the members' records into its caches: the zone calls it for the next
     /// connection while it sends the present one's snapshot, so that `build`'s pass over them does not wait on
     /// memory (the records of a thousand connections, 2 MB, do not stay in a core's caches from tick to tick).
@@ -342,7 +348,7 @@ struct GhostView {
             w.u8(removals[k].slot)
             if removals[k].since == 0 { removals[k].since = tick }
         }
-        let coinBytes = 2 + min(coinRemovals.count, 255) * 4 + coins.count * CoinView.wireSize
+        let coinBytes = 2 + min(coinRemovals.count, GhostView.maximumCoinRemovals) * 4 + coins.count * CoinView.wireSize
         let room = Wire.maximumSnapshotBytes - w.count - 1 - coinBytes
         let countAt = w.count
         w.u8(0)
@@ -361,7 +367,9 @@ struct GhostView {
         if pass.started { pendingSince = min(pendingSince, tick) }
         let records = pass.records
         w.or(UInt8(records), at: countAt)
-        let coinRemovalCount = min(coinRemovals.count, 255)
+        // The removals named before are the list's first (acknowledged ones leave it, new ones join its end),
+        // so the prefix written holds every one started, and each goes on in every snapshot until acknowledged.
+        let coinRemovalCount = min(coinRemovals.count, GhostView.maximumCoinRemovals)
         w.u8(UInt8(coinRemovalCount))
         for k in 0..<coinRemovalCount {
             w.u32(coinRemovals[k].id)
@@ -508,7 +516,13 @@ struct GhostView {
             nextCoins.append(Coin(coin: CoinView(id: v.id, x: Quantize.position(v.at.x), y: Quantize.position(v.at.y)),
                                   at: v.at))
         }
-        for c in coins where !wanted.contains(where: { $0.id == c.coin.id }) { coinRemovals.append((c.coin.id, 0)) }
+        for c in coins where !wanted.contains(where: { $0.id == c.coin.id }) {
+            // One removal not named yet covers every leaving before it is: no second one for the same coin.
+            if !coinRemovals.contains(where: { $0.id == c.coin.id && $0.since == 0 }) { coinRemovals.append((c.coin.id, 0)) }
+        }
+        // A coin back in view before its removal was named needs none: named after the coin's add was
+        // acknowledged, it would remove a coin in view.
+        coinRemovals.removeAll { r in r.since == 0 && nextCoins.contains { $0.coin.id == r.id } }
         if nextCoins.contains(where: { !$0.acked }) { coinsPending = true }
         swap(&coins, &nextCoins)
     }

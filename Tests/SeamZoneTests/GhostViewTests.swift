@@ -170,6 +170,67 @@ import Testing
     }
 }
 
+extension GhostViewTests {
+    /// A client that acknowledges nothing while players and coins come into view and leave, tick after tick:
+    /// the slot and coin removals the zone owes it pile up, yet every snapshot fits in 1,200 bytes, and once
+    /// the client acknowledges again it holds exactly the view's players and coins.
+    @Test func churnWithoutAcknowledgementsStillFitsASnapshot() throws {
+        var rng = SplitMix64(seed: 99)
+        var view = GhostView()
+        var table = GhostTable()
+        var buffer = [UInt8](repeating: 0, count: Wire.maximumSnapshotBytes)
+        var coins: [(id: UInt32, at: Vec2)] = []
+        for k in 0..<400 {
+            let x = Double(k % 40), y = Double(k / 40)
+            coins.append((UInt32(5000 + k), Vec2(x: x, y: y)))
+        }
+        var entities: [EntityState] = []
+        for k in 0..<300 {
+            entities.append(EntityState(id: UInt32(k + 1), x: UInt16(k * 100), y: 500, vx: 0, vy: 0, health: 100,
+                                        flags: EntityFlags.alive))
+        }
+        var members: [EntityTable.Ref] = []
+        var visible: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []
+        for t in 1...700 {
+            let silent = t <= 600
+            // While silent other players and coins are nearest every tick; then the view stays.
+            if silent || t == 601 {
+                let nearest = coins.shuffled(using: &rng).prefix(GhostView.maximumCoins)
+                visible = nearest.enumerated().map { k, c in (id: c.id, at: c.at, distanceSquared: Double(k)) }
+                let picked = (0..<entities.count).filter { _ in Int.random(in: 0..<300, using: &rng) < 40 }
+                members = picked.map { EntityTable.Ref(index: Int32($0), id: entities[$0].id) }
+            }
+            // Chosen again every tick while silent, and every 16th after (as a zone does): members left without
+            // a slot while removals held them all get one then.
+            if silent || t == 601 || t % 16 == 0 {
+                let chosen = members.map { (state: entities[Int($0.index)], distanceSquared: Double($0.index)) }
+                chosen.withUnsafeBufferPointer { view.choose(view: members, states: $0) }
+            }
+            let frame = GhostView.Frame(tick: UInt32(t), lastInputSequence: UInt32(t), me: SelfState(
+                x: 0, y: 0, vx: 0, vy: 0, health: 100, flags: 1, coins: 0, kills: 0, deaths: 0),
+                updateBudget: 160, threshold: 1)
+            let built = entities.withUnsafeBufferPointer { states in
+                members.withUnsafeBufferPointer { refs in
+                    visible.withUnsafeBufferPointer { seen in
+                        buffer.withUnsafeMutableBytes {
+                            view.build(frame, view: refs, moved: false, states: states, coins: seen, into: $0)
+                        }
+                    }
+                }
+            }
+            let sent = try #require(built)
+            #expect(sent.bytes <= Wire.maximumSnapshotBytes, "tick \(t): \(sent.bytes) bytes")
+            // The client gets only the first snapshot of the silent stretch (applied, never acknowledged), then
+            // every one after it, acknowledging each.
+            guard t == 1 || !silent else { continue }
+            let (header, outcome) = try buffer[0..<sent.bytes].withUnsafeBytes { try table.apply($0) }
+            if outcome == .applied && !silent { view.acknowledge(header.tick) }
+        }
+        #expect(table.players.map(\.id) == members.map(\.id), "the client holds the players in view")
+        #expect(Set(table.coins.map(\.id)) == Set(visible.map(\.id)), "the client holds the coins in view")
+    }
+}
+
 @Suite struct GhostMemberLayoutTests {
     /// The per-tick pass reads every member's record of every view: its size is what the pass costs in
     /// memory traffic (docs/BENCHMARKS.md, sixteenth session).

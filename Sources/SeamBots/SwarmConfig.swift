@@ -33,10 +33,10 @@ public struct SwarmConfig: Sendable {
     public var inputRedundancy = 4
     /// How far behind the newest snapshot bots render others, in ticks (100 ms at 20 Hz).
     public var interpolationDelayTicks = 2.0
-    /// The protocol version the bots speak: `Wire.deltaSnapshotVersion` (5, delta snapshots; the default while
-    /// protocol 6 fails continent-6000: docs/BENCHMARKS.md "Fifteenth session") or `Wire.version` (6, ghost
-    /// snapshots).
-    public var protocolVersion = Wire.deltaSnapshotVersion
+    /// The protocol version the bots speak: `Wire.version` (6, ghost snapshots: at continent-3000 a fiftieth of
+    /// protocol 5's round trip and half its zones' tick time, docs/BENCHMARKS.md "Continent") or
+    /// `Wire.deltaSnapshotVersion` (5, delta snapshots).
+    public var protocolVersion = Wire.version
     public var namePrefix = "bot"
 
     public init(map: GameMap, targets: [Target], count: Int, behaviors: BehaviorMix) {

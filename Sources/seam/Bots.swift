@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SeamBots
 import SeamNet
+import SeamProtocol
 import SeamWorld
 
 /// Flags shared by `seam bots` and `seam demo` to shape the swarm.
@@ -21,8 +22,8 @@ struct SwarmOptions: ParsableArguments {
     @Flag(help: "Print plain status lines instead of redrawing a dashboard in place.")
     var noDashboard = false
 
-    @Option(help: "Protocol version the bots speak: 5 (delta snapshots) or 6 (ghost snapshots: less CPU on both sides, not yet the default).")
-    var protocolVersion: UInt16 = 5
+    @Option(help: "Protocol version the bots speak: 6 (ghost snapshots, the default) or 5 (delta snapshots).")
+    var protocolVersion: UInt16 = Wire.version
 
     func validate() throws {
         if let behavior {

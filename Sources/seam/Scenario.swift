@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SeamBots
 import SeamNet
+import SeamProtocol
 import SeamReferee
 import SeamWorld
 
@@ -39,8 +40,8 @@ extension Seam {
         @Option(help: "Bots per ENet client host.")
         var botsPerHost: Int = 500
 
-        @Option(help: "Protocol version the bots speak: 5 (delta snapshots) or 6 (ghost snapshots).")
-        var protocolVersion: UInt16 = 5
+        @Option(help: "Protocol version the bots speak: 6 (ghost snapshots, the default) or 5 (delta snapshots).")
+        var protocolVersion: UInt16 = Wire.version
 
         @Flag(help: "Print plain status lines instead of redrawing a dashboard in place.")
         var noDashboard = false

@@ -31,15 +31,9 @@ extension Swarm {
             }
         }
         bot.sequence += 1
-        // Newest first, the oldest dropped past `inputRedundancy`: shifted in place, which costs less than
-        // inserting at 0 and removing the last.
-        if bot.recent.count < config.inputRedundancy { bot.recent.append(command) }
-        for k in bot.recent.indices.dropFirst().reversed() { bot.recent[k] = bot.recent[k - 1] }
-        bot.recent[0] = command
+        bot.recent.push(command, keeping: config.inputRedundancy)
         writer.reset()
-        let message = InputMessage(ackTick: bot.ackTick, newestSequence: bot.sequence,
-                                   commands: bot.recent)
-        ClientMessage.input(message).encode(into: &writer)
+        InputMessage.write(ackTick: bot.ackTick, newestSequence: bot.sequence, commands: bot.recent, into: &writer)
         guard let peer = bot.peer else { return }
         try? writer.withUnsafeBytes { bytes throws(NetError) in
             try inputPackets.sendUnreliable(bytes, slot: bot.index, to: peer, channel: Wire.stateChannel)

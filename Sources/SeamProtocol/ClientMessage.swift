@@ -86,6 +86,20 @@ public struct InputCommands: RandomAccessCollection, MutableCollection, Equatabl
         endIndex += 1
     }
 
+    /// Puts `c` first, the others one place later, and keeps at most `limit` (the oldest dropped): a client's
+    /// newest inputs, newest first, as an Input carries them. One call where a swarm shifted them one
+    /// subscript call at a time per bot per tick.
+    public mutating func push(_ c: InputCommand, keeping limit: Int) {
+        precondition((1...Self.capacity).contains(limit), "keeping \(limit) input commands")
+        endIndex = Swift.min(endIndex + 1, limit)
+        var k = endIndex - 1
+        while k > 0 {
+            storage[k] = storage[k - 1]
+            k -= 1
+        }
+        storage[0] = c
+    }
+
     public static func == (a: InputCommands, b: InputCommands) -> Bool { a.elementsEqual(b) }
 }
 
@@ -110,6 +124,23 @@ public struct InputMessage: Equatable, Sendable {
     public init(ackTick: UInt32, newestSequence: UInt32, commands: [InputCommand]) {
         self.init(ackTick: ackTick, newestSequence: newestSequence, commands: InputCommands(commands))
     }
+
+    /// Appends the Input these fields make to `w`, as `ClientMessage.input(...).encode(into:)` does, without
+    /// building the message: a swarm writes one per bot per tick, and the message's copies of its commands
+    /// (and the enum's) were memory copies each time.
+    public static func write(ackTick: UInt32, newestSequence: UInt32, commands: InputCommands,
+                             into w: inout ByteWriter) {
+        precondition((1...Wire.maximumInputsPerMessage).contains(commands.count))
+        // In one reserved run, not field by field: each append checked the array's capacity and uniqueness
+        // (4% of a swarm's instructions).
+        w.append(atMost: headerSize + commands.count * InputCommand.wireSize) { o in
+            o.u8(MessageType.input.rawValue)
+            o.u32(ackTick)
+            o.u32(newestSequence)
+            o.u8(UInt8(commands.count))
+            for k in 0..<commands.count { commands[k].write(into: &o) }
+        }
+    }
 }
 
 /// Everything a client may send to a zone.
@@ -131,16 +162,7 @@ public enum ClientMessage: Equatable, Sendable {
             w.u16(version)
             w.string(name, maximumBytes: Wire.maximumNameBytes)
         case .input(let m):
-            precondition((1...Wire.maximumInputsPerMessage).contains(m.commands.count))
-            // In one reserved run, not field by field: a swarm writes one per bot per tick, and each append
-            // checked the array's capacity and uniqueness (4% of a swarm's instructions).
-            w.append(atMost: InputMessage.headerSize + m.commands.count * InputCommand.wireSize) { o in
-                o.u8(MessageType.input.rawValue)
-                o.u32(m.ackTick)
-                o.u32(m.newestSequence)
-                o.u8(UInt8(m.commands.count))
-                for c in m.commands { c.write(into: &o) }
-            }
+            InputMessage.write(ackTick: m.ackTick, newestSequence: m.newestSequence, commands: m.commands, into: &w)
         case .leave(let reason):
             w.u8(MessageType.leave.rawValue)
             w.u8(reason)

@@ -53,6 +53,27 @@ import Testing
         #expect(ClientMessage.leave(reason: 9).encoded() == [0x03, 9])
     }
 
+    /// A client's newest inputs kept by `push`: newest first, at most the limit, the oldest dropped — as a
+    /// list that inserts at the front and cuts the tail keeps them — and written without building a message,
+    /// they decode to the same fields.
+    @Test func pushedCommandsAreTheNewestFirstAndWriteAsAnInput() throws {
+        for limit in 1...InputCommands.capacity {
+            var pushed = InputCommands(), model: [InputCommand] = []
+            for k in 0..<20 {
+                let c = InputCommand(moveX: Int8(k), aim: UInt16(k * 3), viewTick: UInt32(k))
+                pushed.push(c, keeping: limit)
+                model.insert(c, at: 0)
+                if model.count > limit { model.removeLast() }
+                #expect(Array(pushed) == model)
+                var w = ByteWriter()
+                InputMessage.write(ackTick: 9, newestSequence: UInt32(100 + k), commands: pushed, into: &w)
+                let decoded = try w.bytes.withUnsafeBytes { try ClientMessage.decode($0) }
+                guard case .input(let m) = decoded else { Issue.record("not an input"); return }
+                #expect(m.ackTick == 9 && m.newestSequence == UInt32(100 + k) && Array(m.commands) == model)
+            }
+        }
+    }
+
     /// An Input's commands are held inline, up to the wire's limit: the decoded message keeps each of them,
     /// in order, for every count the wire allows.
     @Test func inputCommandsHoldWhatTheWireAllows() throws {

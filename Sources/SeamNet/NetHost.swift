@@ -73,6 +73,54 @@ public final class NetHost {
         return Peer(peer, slot: host.pointee.peers.distance(to: peer))
     }
 
+    /// How a host's peer slots are taken, from ENet's own states.
+    public struct SlotCensus: Sendable, Equatable {
+        /// Free for a new connection.
+        public var free = 0
+        /// Connecting: a connect sent or received, the handshake not finished.
+        public var handshaking = 0
+        /// Connected (or sending its last packets before a disconnect).
+        public var connected = 0
+        /// Disconnecting: waiting for the remote's acknowledgement, or for its event to be handed out.
+        public var disconnecting = 0
+        public init() {}
+    }
+
+    /// Counts the peer slots by state (one pass over every slot).
+    public func slotCensus() -> SlotCensus {
+        var census = SlotCensus()
+        for k in 0..<host.pointee.peerCount {
+            switch host.pointee.peers[k].state {
+            case ENET_PEER_STATE_DISCONNECTED: census.free += 1
+            case ENET_PEER_STATE_CONNECTED, ENET_PEER_STATE_DISCONNECT_LATER: census.connected += 1
+            case ENET_PEER_STATE_DISCONNECTING, ENET_PEER_STATE_ACKNOWLEDGING_DISCONNECT, ENET_PEER_STATE_ZOMBIE:
+                census.disconnecting += 1
+            default: census.handshaking += 1
+            }
+        }
+        return census
+    }
+
+    /// Frees the slots of connections a remote started and never finished: ENet keeps a slot that
+    /// answered a connect until the remote acknowledges the answer, resending it for 5 to 30 s (its default
+    /// timeouts) when the remote went away, and the connect of a new peer finds no free slot meanwhile.
+    /// Resets every slot whose answer has waited at least `olderThanMs` for its acknowledgement, without an
+    /// event (none was given for it). Returns how many.
+    public func dropStaleHandshakes(olderThanMs: UInt32) -> Int {
+        let now = enet_time_get()
+        var dropped = 0
+        for k in 0..<host.pointee.peerCount {
+            let peer = host.pointee.peers + k
+            guard peer.pointee.state == ENET_PEER_STATE_ACKNOWLEDGING_CONNECT, peer.pointee.earliestTimeout != 0 else { continue }
+            // ENet's own clock, wrapping at 2^32 ms: the difference as it computes it.
+            let waited = now &- peer.pointee.earliestTimeout
+            guard waited >= olderThanMs, waited < 1 << 31 else { continue }
+            enet_peer_reset(peer)
+            dropped += 1
+        }
+        return dropped
+    }
+
     /// The peer in `slot`.
     public func peer(slot: Int) -> Peer {
         precondition(slot >= 0 && slot < host.pointee.peerCount)

@@ -1,3 +1,4 @@
+import SeamNet
 import SeamSimulation
 /// What a zone counted since it started. Refusals are counted per reason.
 public struct ZoneCounters: Sendable, Equatable {
@@ -41,6 +42,9 @@ public struct ZoneCounters: Sendable, Equatable {
     public var remoteHitsPassedOn = 0
     public var remoteHitDuplicates = 0
     public var remoteHitsTimedOut = 0
+    /// Slots ENet held for connections a remote started and never finished, freed by the zone
+    /// (`NetHost.dropStaleHandshakes`).
+    public var staleHandshakesDropped = 0
 
     public init() {}
 
@@ -61,6 +65,8 @@ public struct ZoneStatus: Sendable {
     /// yet (see `ZoneServer.slotsHeld`).
     public var slotsHeld = 0
     public var slotsHeldPeak = 0
+    /// ENet's own view of the slots at the report (free, handshaking, connected, disconnecting).
+    public var slots = NetHost.SlotCensus()
     public var counters: ZoneCounters
     /// Tick work time over the last interval, in milliseconds.
     public var tickP50Ms: Double
@@ -92,7 +98,8 @@ public struct ZoneStatus: Sendable {
     public var line: String {
         func f(_ v: Double) -> String { String(Int((v * 10).rounded()) / 10) + "." + String(Int((v * 10).rounded()) % 10) }
         return "zone \(zone) tick \(tick) players \(players) peers \(connectedPeers) "
-            + "(slots held \(slotsHeld), peak \(slotsHeldPeak)) "
+            + "(slots held \(slotsHeld), peak \(slotsHeldPeak); free \(slots.free), handshaking \(slots.handshaking), "
+            + "disconnecting \(slots.disconnecting), stale handshakes dropped \(counters.staleHandshakesDropped)) "
             + "tick p50 \(f(tickP50Ms))ms p99 \(f(tickP99Ms))ms max \(f(tickMaxMs))ms overruns \(counters.overruns) "
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "

@@ -27,6 +27,17 @@ extension ZoneServer {
         usedNonces = usedNonces.filter { $0.value >= nowMs }
     }
 
+    /// Whether a connection that just took a slot leaves fewer free than the neighbour links that are down
+    /// (each needs one to come back: its connect, whichever side makes it, finds no slot otherwise, and ENet
+    /// drops an incoming one without a word). At continent-6000 the hot zones, every slot taken, could not
+    /// connect their links again for seconds and resumed players their neighbours held. Counts the slots
+    /// (a pass over them) only while a link is down.
+    func takesLinkSlot() -> Bool {
+        var down = 0
+        for link in links.values where !link.up { down += 1 }
+        return down > 0 && host.slotCensus().free < down
+    }
+
     /// Our outgoing link connected: introduce ourselves.
     func linkConnected(_ index: Int, peer: Peer) {
         peer.setTimeout(limit: 8, minimumMs: 1000, maximumMs: 2000)

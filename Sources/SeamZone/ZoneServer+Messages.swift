@@ -21,8 +21,11 @@ extension ZoneServer {
             }
             counters.connects += 1
             // A connection for a standby Attach when the zone keeps its last slots: dropped at once, its slot
-            // free again now rather than after the Attach, a Refuse and the disconnect's round trips.
-            if data == Wire.standbyConnectData, freeSlotsBelowReserve() != nil {
+            // free again now rather than after the Attach, a Refuse and the disconnect's round trips. So is any
+            // connection but a link's that takes a slot a neighbour link that is down needs to come back.
+            if (data == Wire.standbyConnectData && freeSlotsBelowReserve() != nil)
+                || (data != ZoneServer.linkConnectData && takesLinkSlot())
+            {
                 counters.refusedFull += 1
                 peer.disconnectNow(data: UInt32(RefuseCode.full.rawValue))
                 return

@@ -107,6 +107,12 @@ public final class ZoneServer {
     var slotsHeld = 0
     var slotsHeldPeak = 0
 
+    /// How long a connection a remote started may wait for the remote to finish it before its slot is freed
+    /// (`NetHost.dropStaleHandshakes`): a handshake takes a round trip; ENet alone kept such slots 5 to 30 s,
+    /// and continent-6000's hot zones, their standby connections given up by the hundred, ran out of slots
+    /// for their neighbour links.
+    static let handshakeWaitMs: UInt32 = 3_000
+
     /// Ticks a late zone runs back to back before it skips ahead to the world clock.
     static let maximumCatchUp: UInt64 = 5
 
@@ -225,6 +231,7 @@ public final class ZoneServer {
         sendSnapshots()
         host.flush()
         if tick % UInt64(config.simulation.tickRate) == 0 {
+            counters.staleHandshakesDropped += host.dropStaleHandshakes(olderThanMs: ZoneServer.handshakeWaitMs)
             maintainLinks()
             expireRemoteHits()
             journalPositions()
@@ -368,7 +375,7 @@ public final class ZoneServer {
         let d = simulation.digest
         return ZoneStatus(
             zone: config.zone.id, tick: simulation.tick, players: simulation.players.count,
-            connectedPeers: host.connectedPeers, slotsHeld: slotsHeld, slotsHeldPeak: slotsHeldPeak,
+            connectedPeers: host.connectedPeers, slotsHeld: slotsHeld, slotsHeldPeak: slotsHeldPeak, slots: host.slotCensus(),
             counters: counters, tickP50Ms: pct(0.5), tickP99Ms: pct(0.99),
             tickMaxMs: sorted.last ?? 0,
             bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,

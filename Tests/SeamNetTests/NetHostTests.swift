@@ -148,4 +148,45 @@ import Testing
         #expect(a.description == "127.0.0.1:7101")
         #expect(throws: NetError.self) { _ = try NetAddress(parsing: "nonsense") }
     }
+
+    /// A connect whose remote went away before finishing the handshake holds a slot in ENet until its
+    /// timeouts run out (5 to 30 s); `dropStaleHandshakes` frees it, and leaves finished connections be.
+    @Test func aHandshakeTheRemoteNeverFinishedGivesItsSlotBack() throws {
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 2)
+        let address = try NetAddress(resolving: "127.0.0.1", port: server.localAddress.port)
+        let finished = try NetHost(bind: nil, peerLimit: 1)
+        _ = try finished.connect(to: address)
+        var connected = false
+        pump(server, finished, { event, isServer in
+            if case .connect = event, !isServer { connected = true }
+        }, until: { connected && server.slotCensus().connected == 1 })
+        #expect(server.slotCensus().connected == 1, "the finished handshake's slot is connected")
+
+        do {
+            // The connect goes out, and the host is gone before the server's answer comes back.
+            let gone = try NetHost(bind: nil, peerLimit: 1)
+            _ = try gone.connect(to: address)
+            gone.flush()
+        }
+        var census = server.slotCensus()
+        pump(server, finished, { _, _ in }, until: {
+            census = server.slotCensus()
+            return census.handshaking == 1
+        })
+        #expect(census == {
+            var c = NetHost.SlotCensus()
+            c.handshaking = 1
+            c.connected = 1
+            return c
+        }(), "the unfinished handshake holds the last slot")
+        #expect(server.dropStaleHandshakes(olderThanMs: 60_000) == 0, "not dropped before it waited that long")
+        var dropped = 0
+        pump(server, finished, { _, _ in }, until: {
+            dropped += server.dropStaleHandshakes(olderThanMs: 0)
+            return dropped > 0
+        })
+        #expect(dropped == 1)
+        #expect(server.slotCensus().free == 1, "its slot is free again")
+        #expect(server.slotCensus().connected == 1, "the finished connection is kept")
+    }
 }

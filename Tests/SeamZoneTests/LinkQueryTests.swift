@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import SeamNet
 import SeamProtocol
 import SeamTesting
@@ -12,11 +11,6 @@ import Testing
 /// neighbour: Accept whenever the zone has seen the queried epoch or a newer one for the player, so that an
 /// old owner left in doubt commits instead of resuming a second copy of a player the zone took.
 @Suite struct LinkQueryTests {
-    final class Running: @unchecked Sendable {
-        let server: ZoneServer
-        init(_ server: ZoneServer) { self.server = server }
-    }
-
     /// The answers the zone sent to the neighbour so far, as (player, epoch, accepted).
     static func answers(_ neighbour: TestClient) -> [(player: UInt32, epoch: UInt32, accepted: Bool)] {
         neighbour.undecoded.compactMap { bytes in
@@ -37,14 +31,9 @@ import Testing
         var config = ZoneConfig(map: map, zone: east, bind: try NetAddress(resolving: "127.0.0.1", port: 0))
         config.secret = secret
         config.neighbours = [west.index: try NetAddress(resolving: "127.0.0.1", port: nowhere)]
-        let zone = Running(try ZoneServer(config: config, logger: Logger(label: "test")))
-        let port = zone.server.port
-        let stop = StopSignal(), done = DispatchSemaphore(value: 0)
-        Thread {
-            zone.server.run(until: stop) { _ in }
-            done.signal()
-        }.start()
-        defer { stop.stop(); done.wait() }
+        let zone = try InProcessZone(config: config)
+        defer { zone.stop() }
+        let port = zone.port
 
         let neighbour = try TestClient()
         try neighbour.connect(port: port, data: ZoneServer.linkConnectData)

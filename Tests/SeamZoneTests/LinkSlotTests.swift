@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import SeamNet
 import SeamProtocol
 import SeamTesting
@@ -13,11 +12,6 @@ import Testing
 /// code `full`). At continent-6000 the hot zones, every slot taken, could not connect their links again for
 /// seconds and resumed players their neighbours held.
 @Suite struct LinkSlotTests {
-    final class Running: @unchecked Sendable {
-        let server: ZoneServer
-        init(_ server: ZoneServer) { self.server = server }
-    }
-
     /// `zoneDials`: the zone under test is the one that connects the link (west, the lower index); else its
     /// neighbour (the test) connects to it.
     @Test(arguments: [true, false])
@@ -33,14 +27,9 @@ import Testing
         config.capacity = 1
         config.standbySlots = 0
         let slots = config.peerLimit
-        let zone = Running(try ZoneServer(config: config, logger: Logger(label: "test")))
-        let port = zone.server.port
-        let stop = StopSignal(), done = DispatchSemaphore(value: 0)
-        Thread {
-            zone.server.run(until: stop) { _ in }
-            done.signal()
-        }.start()
-        defer { stop.stop(); done.wait() }
+        let zone = try InProcessZone(config: config)
+        defer { zone.stop() }
+        let port = zone.port
 
         // Until the connections are in, the neighbour turns the zone's link away at once (so the zone keeps
         // dialling) or does not dial.

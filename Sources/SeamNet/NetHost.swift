@@ -101,6 +101,23 @@ public final class NetHost {
         return census
     }
 
+    /// Frees slots held by connects a remote started (their answer not acknowledged yet) until `free` slots
+    /// are free, sparing those whose connect data is `sparing`. Returns how many it freed (fewer when there
+    /// are not enough such connects). Resets them without an event; their remotes must connect again.
+    public func dropHandshakes(untilFree free: Int, sparing: UInt32) -> Int {
+        var have = 0
+        for k in 0..<host.pointee.peerCount where host.pointee.peers[k].state == ENET_PEER_STATE_DISCONNECTED { have += 1 }
+        var dropped = 0
+        for k in 0..<host.pointee.peerCount where have < free {
+            let peer = host.pointee.peers + k
+            guard peer.pointee.state == ENET_PEER_STATE_ACKNOWLEDGING_CONNECT, peer.pointee.eventData != sparing else { continue }
+            enet_peer_reset(peer)
+            have += 1
+            dropped += 1
+        }
+        return dropped
+    }
+
     /// Frees the slots of connections a remote started and never finished: ENet keeps a slot that
     /// answered a connect until the remote acknowledges the answer, resending it for 5 to 30 s (its default
     /// timeouts) when the remote went away, and the connect of a new peer finds no free slot meanwhile.

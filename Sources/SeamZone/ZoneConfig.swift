@@ -42,6 +42,11 @@ public struct ZoneConfig: Sendable {
     public var hysteresis: Double = 2
     /// A neighbour whose link has been down this long is declared dead: its in-doubt players resume.
     public var deadAfterSeconds: Double = 5
+    /// How long a connect the zone answered may wait for the remote to finish it before its slot is freed
+    /// (`NetHost.dropStaleHandshakes`): a handshake takes a round trip; ENet alone kept such slots 5 to 30 s,
+    /// and continent-6000's hot zones, their standby connections given up by the hundred, ran out of slots
+    /// for their neighbour links.
+    public var staleHandshakeMs: UInt32 = 3_000
     /// Faults to inject, to prove the referee catches them. Empty in any real run.
     public var faults: Set<ZoneFault> = []
     /// Peer slots for standby connections, on top of `capacity`; nil: `capacity` per neighbour, up to two

@@ -45,6 +45,8 @@ public struct ZoneCounters: Sendable, Equatable {
     /// Slots ENet held for connections a remote started and never finished, freed by the zone
     /// (`NetHost.dropStaleHandshakes`).
     public var staleHandshakesDropped = 0
+    /// Connects still in their handshake dropped to leave a slot free for a neighbour link that is down.
+    public var handshakesDroppedForLinks = 0
 
     public init() {}
 
@@ -99,7 +101,8 @@ public struct ZoneStatus: Sendable {
         func f(_ v: Double) -> String { String(Int((v * 10).rounded()) / 10) + "." + String(Int((v * 10).rounded()) % 10) }
         return "zone \(zone) tick \(tick) players \(players) peers \(connectedPeers) "
             + "(slots held \(slotsHeld), peak \(slotsHeldPeak); free \(slots.free), handshaking \(slots.handshaking), "
-            + "disconnecting \(slots.disconnecting), stale handshakes dropped \(counters.staleHandshakesDropped)) "
+            + "disconnecting \(slots.disconnecting), stale handshakes dropped \(counters.staleHandshakesDropped), "
+            + "for links \(counters.handshakesDroppedForLinks)) "
             + "tick p50 \(f(tickP50Ms))ms p99 \(f(tickP99Ms))ms max \(f(tickMaxMs))ms overruns \(counters.overruns) "
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "

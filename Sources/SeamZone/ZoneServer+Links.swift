@@ -33,9 +33,24 @@ extension ZoneServer {
     /// connect their links again for seconds and resumed players their neighbours held. Counts the slots
     /// (a pass over them) only while a link is down.
     func takesLinkSlot() -> Bool {
+        let down = linksDown
+        return down > 0 && host.slotCensus().free < down
+    }
+
+    var linksDown: Int {
         var down = 0
         for link in links.values where !link.up { down += 1 }
-        return down > 0 && host.slotCensus().free < down
+        return down
+    }
+
+    /// Every tick while a link is down: connects still in their handshake give way when fewer slots are free
+    /// than links are down. They hold their slots until they finish (when `takesLinkSlot` turns them away)
+    /// or go stale, and a hot zone has dozens of them at any moment: a neighbour's connect, which ENet
+    /// drops without a word when no slot is free, found none for up to 19 s at continent-6000.
+    func keepSlotsForLinks() {
+        let down = linksDown
+        guard down > 0 else { return }
+        counters.handshakesDroppedForLinks += host.dropHandshakes(untilFree: down, sparing: ZoneServer.linkConnectData)
     }
 
     /// ENet's timeout on a link peer: lost after 8 unanswered retries and 2 s, or after 5 s in any case. At

@@ -110,12 +110,6 @@ public final class ZoneServer {
     var slotsHeld = 0
     var slotsHeldPeak = 0
 
-    /// How long a connection a remote started may wait for the remote to finish it before its slot is freed
-    /// (`NetHost.dropStaleHandshakes`): a handshake takes a round trip; ENet alone kept such slots 5 to 30 s,
-    /// and continent-6000's hot zones, their standby connections given up by the hundred, ran out of slots
-    /// for their neighbour links.
-    static let handshakeWaitMs: UInt32 = 3_000
-
     /// Ticks a late zone runs back to back before it skips ahead to the world clock.
     static let maximumCatchUp: UInt64 = 5
 
@@ -239,8 +233,9 @@ public final class ZoneServer {
         sendEvents()
         sendSnapshots()
         host.flush()
+        keepSlotsForLinks()
         if tick % UInt64(config.simulation.tickRate) == 0 {
-            counters.staleHandshakesDropped += host.dropStaleHandshakes(olderThanMs: ZoneServer.handshakeWaitMs)
+            counters.staleHandshakesDropped += host.dropStaleHandshakes(olderThanMs: config.staleHandshakeMs)
             maintainLinks()
             expireRemoteHits()
             journalPositions()

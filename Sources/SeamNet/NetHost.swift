@@ -105,9 +105,7 @@ public final class NetHost {
     /// are free, sparing those whose connect data is `sparing`. Returns how many it freed (fewer when there
     /// are not enough such connects). Resets them without an event; their remotes must connect again.
     public func dropHandshakes(untilFree free: Int, sparing: UInt32) -> Int {
-        var have = 0
-        for k in 0..<host.pointee.peerCount where host.pointee.peers[k].state == ENET_PEER_STATE_DISCONNECTED { have += 1 }
-        var dropped = 0
+        var have = slotCensus().free, dropped = 0
         for k in 0..<host.pointee.peerCount where have < free {
             let peer = host.pointee.peers + k
             guard peer.pointee.state == ENET_PEER_STATE_ACKNOWLEDGING_CONNECT, peer.pointee.eventData != sparing else { continue }

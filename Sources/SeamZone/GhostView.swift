@@ -106,9 +106,9 @@ struct GhostView {
     private var pendingSince = UInt32.max
     /// Whether a coin may not be acknowledged yet (`acknowledge` has none to look at otherwise).
     private var coinsPending = false
-    /// Whether `removals` and `coinRemovals` hold any: read here, with the rest, instead of in the arrays'
-    /// own storage (a cache miss on most of a busy zone's Inputs, for lists that are nearly always empty:
-    /// half of `acknowledge`'s cycles).
+    /// Whether `removals` and `coinRemovals` hold any, and `coins.count`: read here, with the rest, instead
+    /// of in the arrays' own storage (a cache miss on most of a busy zone's Inputs, for lists that are nearly
+    /// always empty: half of `acknowledge`'s cycles). Set wherever the arrays change.
     private var hasRemovals = false
     private var hasCoinRemovals = false
     private var coinCount = 0

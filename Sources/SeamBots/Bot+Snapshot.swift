@@ -54,7 +54,18 @@ extension Bot {
             switchFromNanos = nil
         }
         lastSnapshotNanos = now
+        stallCounted = false
         return taken
+    }
+
+    /// Whether the bot, playing, has taken no snapshot from its owner for `limit` nanoseconds at `now`: true
+    /// once per such silence (the next snapshot ends it). Counted from the Welcome for a bot that never took one.
+    mutating func stalled(now: UInt64, after limit: UInt64) -> Bool {
+        guard phase == .playing, !stallCounted else { return false }
+        let since = max(lastSnapshotNanos, newestTickNanos)
+        guard since > 0, now > since, now - since >= limit else { return false }
+        stallCounted = true
+        return true
     }
 
     /// The newest snapshot's own state, of `tick`: where the bot is and whether it is alive.

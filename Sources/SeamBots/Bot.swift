@@ -45,6 +45,8 @@ struct Bot {
     var switchFromNanos: UInt64?
     var switchAtNanos: UInt64 = 0
     var lastSnapshotNanos: UInt64 = 0
+    /// Counted as stalled (`Bot.stalled(now:after:)`) since its last snapshot.
+    var stallCounted = false
     /// Border-dance: which side of the border the bot is heading to.
     var danceOut = true
     var tickRate = 20

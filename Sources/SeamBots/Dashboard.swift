@@ -51,7 +51,7 @@ public struct Dashboard {
             "rtt p50 \(p(50))ms p99 \(p(99))ms max \(s.rtt.max)ms  per bot in \(kb(s.bytesInPerBotPerSecondNow)) KiB/s "
                 + "out \(kb(s.bytesOutPerBotPerSecondNow)) KiB/s",
             "handoffs \(s.handoffs) (\(Int(s.handoffsPerSecondNow.rounded()))/s) failed \(s.handoffsFailed) "
-                + "gap p50 \(g(50))ms p99 \(g(99))ms max \(s.handoffGap.max)ms  "
+                + "gap p50 \(g(50))ms p99 \(g(99))ms max \(s.handoffGap.max)ms stalls \(s.stalls)  "
                 + "shots \(s.shotsFired) client hits \(s.clientHits) confirmed \(s.clientHitsConfirmed)  kills \(s.kills)  coins \(s.coinsPicked)  "
                 + String(format: "swarm cpu %.0f%% rss %.0f MiB", s.cpuPercentNow, s.residentMiB),
         ]

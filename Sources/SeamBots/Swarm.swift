@@ -32,6 +32,8 @@ public final class Swarm {
     /// The phases of the run; `stats.phases.last` is the one running.
     let plan: PhasePlan
     var refusalLogBudget = 10
+    /// Stalled bots still to be logged (`watchForStalls`).
+    var stallLogBudget = 10
     var handoffsAtLastSecond = 0
     var runStartNanos: UInt64 = 0
 
@@ -116,6 +118,7 @@ public final class Swarm {
             if nowNanos >= nextSecond {
                 let seconds = Double(nowNanos - lastSecond) / 1e9
                 sampleSecond(seconds: seconds, lastTraffic: &lastTraffic, lastCPU: &lastCPU)
+                watchForStalls()
                 stats.elapsed = Double(nowNanos - start) / 1e9
                 stats.cpuSeconds = ProcessUsage.cpuSeconds() - cpuAtStart
                 closePhase(at: stats.elapsed)

@@ -70,6 +70,7 @@ public enum SwarmReport {
                 "per_second_max": round3(s.handoffsPerSecondMax),
                 "gap_ms": milliseconds(s.handoffGap).merging(["samples": s.handoffGap.totalCount]) { $1 },
                 "longest_gap": named(s.longestHandoffGap),
+                "stalls": s.stalls,
                 "standbys": [
                     "opened": s.standbysOpened, "attached": s.standbysAttached,
                     "refused": s.standbysRefused, "lost": s.standbysLost,

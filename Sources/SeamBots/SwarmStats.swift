@@ -55,6 +55,9 @@ public struct SwarmStats: Sendable {
     public var standbysAttached = 0
     public var standbysRefused = 0
     public var standbysLost = 0
+    /// Times a playing bot went `Swarm.stallNanos` (10 s) without a snapshot from its owner: a bot that lost
+    /// track of its owner (each is logged with the bot's connections, up to a budget).
+    public var stalls = 0
     /// From opening a standby connection to its Attached, in milliseconds, and the slowest one; and the first
     /// part of that, from opening to ENet's connect event (the handshake).
     public var standbyAttach = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
@@ -130,7 +133,7 @@ extension SwarmStats {
     /// Records one handoff's gap, of which `beforeOwnerMs` passed before the bot heard of the move: in the
     /// histogram, and as the longest when it is.
     public mutating func recordHandoffGap(ms: UInt64, beforeOwnerMs: UInt64, player: UInt32, zone: String) {
-        handoffGap.record(ms)
+        handoffGap.record(min(ms, handoffGap.highestTrackableValue))
         if ms > (longestHandoffGap?.ms ?? 0) {
             longestHandoffGap = LongestGap(ms: ms, player: player, zone: zone, atSecond: elapsed,
                                            beforeOwnerMs: min(beforeOwnerMs, ms))

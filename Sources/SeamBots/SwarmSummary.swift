@@ -17,7 +17,8 @@ public enum SwarmSummary {
     public static func handoffs(_ s: SwarmStats) -> String {
         "handoffs: \(s.handoffs) (" + String(format: "%.1f/s, busiest second %.0f/s", s.handoffsPerSecond,
                                                s.handoffsPerSecondMax)
-            + "), failed \(s.handoffsFailed); gap \(spread(s.handoffGap))\(named(s.longestHandoffGap))"
+            + "), failed \(s.handoffsFailed); gap \(spread(s.handoffGap))\(named(s.longestHandoffGap)); "
+            + "stalls \(s.stalls)"
     }
 
     /// The standby connections: how many attached, were refused or lost, how long attaching took, and how long

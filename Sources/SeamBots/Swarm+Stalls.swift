@@ -1,0 +1,41 @@
+import SeamNet
+
+extension Swarm {
+    /// A playing bot this long without a snapshot from its owner has lost track of it (10 s: longer than any
+    /// handoff gap of a healthy run, several times the worst seen under load).
+    static let stallNanos: UInt64 = 10_000_000_000
+
+    /// Once a second: counts each bot that has just gone `stallNanos` without a snapshot, and logs what it
+    /// holds (up to `stallLogBudget` bots), so that a stall in a long run can be traced to its connections.
+    func watchForStalls() {
+        for i in bots.indices where bots[i].stalled(now: nowNanos, after: Swarm.stallNanos) {
+            stats.stalls += 1
+            guard stallLogBudget > 0 else { continue }
+            stallLogBudget -= 1
+            logger.notice("\(describeStall(bot: i))")
+        }
+    }
+
+    /// One line: the bot, how long it has been silent, its owner as it sees it, and each of its connections.
+    func describeStall(bot i: Int) -> String {
+        let bot = bots[i]
+        let since = max(bot.lastSnapshotNanos, bot.newestTickNanos)
+        let now = nowNanos, map = config.map
+        let seconds = { (nanos: UInt64) in String(format: "%.1f s", Double(now &- nanos) / 1e9) }
+        func connection(_ peer: Peer?) -> String {
+            guard let peer else { return "none" }
+            let mapped = botOfSlot[bot.hostIndex][peer.slot]
+            let owner = mapped == i ? "" : mapped < 0 ? ", not mapped to any bot" : ", mapped to bot \(mapped)"
+            return "slot \(peer.slot) (\(peer.isConnected ? "connected" : "not connected")\(owner))"
+        }
+        let zoneId = { (index: UInt16) in map.zone(index: Int(index))?.id ?? "zone \(index)" }
+        let standbys = bot.standbys.sorted { $0.key < $1.key }.map { "\(zoneId($0.key)) \(connection($0.value))" }
+        let opening = bot.standbysOpening.sorted { $0.key < $1.key }
+            .map { "slot \($0.key) to \(zoneId($0.value.zone)) for \(seconds($0.value.sinceNanos))" }
+        let owner = bot.switchFromNanos != nil ? ", last Owner \(seconds(bot.switchAtNanos)) ago" : ""
+        return "bot \(i) (player \(bot.playerId)) has taken no snapshot for \(seconds(since)): owner \(bot.zone.id) "
+            + "at epoch \(bot.epoch) on \(connection(bot.peer))\(owner); standbys \(standbys.isEmpty ? "none" : standbys.joined(separator: ", ")); "
+            + "opening \(opening.isEmpty ? "none" : opening.joined(separator: ", ")); attaching slots "
+            + "\(bot.attaching.isEmpty ? "none" : bot.attaching.keys.sorted().map(String.init).joined(separator: ", "))"
+    }
+}

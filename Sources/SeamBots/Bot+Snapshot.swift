@@ -54,18 +54,25 @@ extension Bot {
             switchFromNanos = nil
         }
         lastSnapshotNanos = now
-        stallCounted = false
+        stallLevel = 0
         return taken
     }
 
-    /// Whether the bot, playing, has taken no snapshot from its owner for `limit` nanoseconds at `now`: true
-    /// once per such silence (the next snapshot ends it). Counted from the Welcome for a bot that never took one.
-    mutating func stalled(now: UInt64, after limit: UInt64) -> Bool {
-        guard phase == .playing, !stallCounted else { return false }
+    /// How long the bot, playing, has gone without a snapshot from its owner at `now` (from its Welcome if it
+    /// never took one); nil when it is not playing.
+    func silence(now: UInt64) -> UInt64? {
+        guard phase == .playing else { return nil }
         let since = max(lastSnapshotNanos, newestTickNanos)
-        guard since > 0, now > since, now - since >= limit else { return false }
-        stallCounted = true
-        return true
+        guard since > 0 else { return nil }
+        return now > since ? now - since : 0
+    }
+
+    /// The first of `limits` (ascending) that the bot's silence at `now` has newly reached, as its index: each
+    /// limit is reported once per silence (the next snapshot ends it); nil when none is newly reached.
+    mutating func stalled(now: UInt64, limits: [UInt64]) -> Int? {
+        guard let quiet = silence(now: now), stallLevel < limits.count, quiet >= limits[stallLevel] else { return nil }
+        stallLevel += 1
+        return stallLevel - 1
     }
 
     /// The newest snapshot's own state, of `tick`: where the bot is and whether it is alive.

@@ -45,8 +45,8 @@ struct Bot {
     var switchFromNanos: UInt64?
     var switchAtNanos: UInt64 = 0
     var lastSnapshotNanos: UInt64 = 0
-    /// Counted as stalled (`Bot.stalled(now:after:)`) since its last snapshot.
-    var stallCounted = false
+    /// How many of the swarm's stall limits this silence has reached (`Bot.stalled(now:limits:)`).
+    var stallLevel = 0
     /// Border-dance: which side of the border the bot is heading to.
     var danceOut = true
     var tickRate = 20

@@ -141,6 +141,15 @@ extension Swarm {
                 bots[i].standbys[zone] = nil
                 bots[i].standbysOpening[standby.slot] = nil
             }
+        case .owner(let player, _, _, _) where player != bots[i].playerId,
+             .attached(let player, _) where player != bots[i].playerId:
+            // Another player's message on this bot's connection: never taken (it would move this bot to a
+            // connection the zone binds to someone else). Counted and logged: it means crossed connections.
+            stats.misdirected += 1
+            if refusalLogBudget > 0 {
+                refusalLogBudget -= 1
+                logger.warning("bot \(i) (player \(bots[i].playerId)) got a message for player \(player) on slot \(peer.slot); ignored")
+            }
         case .owner(_, let epoch, _, let zoneIndex):
             // Only a newer epoch changes anything (see `Bot.takeOwner`); baselines were the old owner's, and
             // the owner's view starts over: its ticks are the same clock, but keep only fresh frames.

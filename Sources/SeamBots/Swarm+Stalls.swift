@@ -2,16 +2,27 @@ import SeamNet
 
 extension Swarm {
     /// A playing bot this long without a snapshot from its owner has lost track of it (10 s: longer than any
-    /// handoff gap of a healthy run, several times the worst seen under load).
+    /// handoff gap of a healthy run, several times the worst seen under load); one this long (60 s) has not
+    /// found it again by itself.
     static let stallNanos: UInt64 = 10_000_000_000
+    static let longStallNanos: UInt64 = 60_000_000_000
 
-    /// Once a second: counts each bot that has just gone `stallNanos` without a snapshot, and logs what it
-    /// holds (up to `stallLogBudget` bots), so that a stall in a long run can be traced to its connections.
+    /// Once a second: counts each bot that has just gone `stallNanos`, and each that has just gone
+    /// `longStallNanos`, without a snapshot, and logs what it holds (the first 10 of each), so that a stall in
+    /// a long run can be traced to its connections. The long ones have their own budget: a machine overloaded
+    /// in the connect ramp stalls hundreds of bots for 10 s, which would spend a single one at once.
     func watchForStalls() {
-        for i in bots.indices where bots[i].stalled(now: nowNanos, after: Swarm.stallNanos) {
-            stats.stalls += 1
-            guard stallLogBudget > 0 else { continue }
-            stallLogBudget -= 1
+        for i in bots.indices {
+            guard let level = bots[i].stalled(now: nowNanos, limits: [Swarm.stallNanos, Swarm.longStallNanos]) else { continue }
+            if level == 0 {
+                stats.stalls += 1
+                guard stallLogBudget > 0 else { continue }
+                stallLogBudget -= 1
+            } else {
+                stats.longStalls += 1
+                guard longStallLogBudget > 0 else { continue }
+                longStallLogBudget -= 1
+            }
             logger.notice("\(describeStall(bot: i))")
         }
     }

@@ -32,8 +32,9 @@ public final class Swarm {
     /// The phases of the run; `stats.phases.last` is the one running.
     let plan: PhasePlan
     var refusalLogBudget = 10
-    /// Stalled bots still to be logged (`watchForStalls`).
+    /// Stalled bots still to be logged, at 10 s and at 60 s (`watchForStalls`).
     var stallLogBudget = 10
+    var longStallLogBudget = 10
     var handoffsAtLastSecond = 0
     var runStartNanos: UInt64 = 0
 

@@ -71,6 +71,8 @@ public enum SwarmReport {
                 "gap_ms": milliseconds(s.handoffGap).merging(["samples": s.handoffGap.totalCount]) { $1 },
                 "longest_gap": named(s.longestHandoffGap),
                 "stalls": s.stalls,
+                "long_stalls": s.longStalls,
+                "misdirected": s.misdirected,
                 "standbys": [
                     "opened": s.standbysOpened, "attached": s.standbysAttached,
                     "refused": s.standbysRefused, "lost": s.standbysLost,

@@ -58,6 +58,11 @@ public struct SwarmStats: Sendable {
     /// Times a playing bot went `Swarm.stallNanos` (10 s) without a snapshot from its owner: a bot that lost
     /// track of its owner (each is logged with the bot's connections, up to a budget).
     public var stalls = 0
+    /// Of those, how many went on to `Swarm.longStallNanos` (60 s).
+    public var longStalls = 0
+    /// Owner or Attached messages naming another player than the bot's own (ignored): connections crossed
+    /// somewhere between the swarm and a zone.
+    public var misdirected = 0
     /// From opening a standby connection to its Attached, in milliseconds, and the slowest one; and the first
     /// part of that, from opening to ENet's connect event (the handshake).
     public var standbyAttach = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)

@@ -18,7 +18,7 @@ public enum SwarmSummary {
         "handoffs: \(s.handoffs) (" + String(format: "%.1f/s, busiest second %.0f/s", s.handoffsPerSecond,
                                                s.handoffsPerSecondMax)
             + "), failed \(s.handoffsFailed); gap \(spread(s.handoffGap))\(named(s.longestHandoffGap)); "
-            + "stalls \(s.stalls)"
+            + "stalls \(s.stalls) (\(s.longStalls) past 60 s), misdirected \(s.misdirected)"
     }
 
     /// The standby connections: how many attached, were refused or lost, how long attaching took, and how long

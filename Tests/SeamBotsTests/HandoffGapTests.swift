@@ -6,7 +6,7 @@ import Testing
 @Suite struct HandoffGapTests {
     @Test func theLongestGapNamesItsPlayerZoneAndTime() throws {
         var s = SwarmStats()
-        #expect(SwarmSummary.handoffs(s).hasSuffix("max 0 ms; stalls 0"), "no handoff, nothing named")
+        #expect(SwarmSummary.handoffs(s).hasSuffix("max 0 ms; stalls 0 (0 past 60 s), misdirected 0"), "no handoff, nothing named")
         s.elapsed = 12
         s.recordHandoffGap(ms: 40, beforeOwnerMs: 0, player: 7, zone: "b1")
         s.elapsed = 130
@@ -16,7 +16,7 @@ import Testing
         #expect(s.handoffGap.totalCount == 3)
         #expect(s.longestHandoffGap
                 == LongestGap(ms: 31_935, player: 1_048_577, zone: "c3", atSecond: 130, beforeOwnerMs: 30_000))
-        #expect(SwarmSummary.handoffs(s).hasSuffix("(player 1048577 to c3 at 130 s, 30000 ms before the Owner); stalls 0"),
+        #expect(SwarmSummary.handoffs(s).hasSuffix("(player 1048577 to c3 at 130 s, 30000 ms before the Owner); stalls 0 (0 past 60 s), misdirected 0"),
                 "\(SwarmSummary.handoffs(s))")
         let handoffs = try #require(SwarmReport.json(stats: s, config: try config())["handoffs"] as? [String: Any])
         let longest = try #require(handoffs["longest_gap"] as? [String: Any])

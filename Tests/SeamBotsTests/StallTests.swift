@@ -4,11 +4,12 @@ import Testing
 
 @testable import SeamBots
 
-/// A playing bot that hears nothing from its owner for 10 s is counted as stalled once per silence: from its
-/// last snapshot, or from its Welcome when it never took one; the next snapshot ends the silence.
+/// A playing bot that hears nothing from its owner is counted as stalled once at each limit (10 s, then 60 s)
+/// per silence: from its last snapshot, or from its Welcome when it never took one; the next snapshot ends
+/// the silence.
 @Suite struct StallTests {
     static let second: UInt64 = 1_000_000_000
-    static let limit = 10 * second
+    static let limits = [10 * second, 60 * second]
 
     func playingBot() throws -> Bot {
         let map = try BotTestMap.map()
@@ -18,8 +19,8 @@ import Testing
         return b
     }
 
-    /// `Bot.stalled` at `now` with the 10-s limit.
-    static func check(_ b: inout Bot, now: UInt64) -> Bool { b.stalled(now: now, after: limit) }
+    /// `Bot.stalled` at `now` seconds with the swarm's two limits.
+    static func check(_ b: inout Bot, at seconds: UInt64) -> Int? { b.stalled(now: seconds * second, limits: limits) }
 
     static func snapshot(tick: UInt32) -> Snapshot {
         Snapshot(tick: tick, lastInputSequence: 0,
@@ -27,22 +28,25 @@ import Testing
                  entities: [], coins: [])
     }
 
-    @Test func aSilenceOfTenSecondsCountsOnceAndASnapshotEndsIt() throws {
+    @Test func eachLimitCountsOncePerSilenceAndASnapshotEndsIt() throws {
         var b = try playingBot()
-        #expect(!Self.check(&b, now: 10 * Self.second), "9 s after the Welcome")
-        #expect(Self.check(&b, now: 11 * Self.second), "10 s after the Welcome, no snapshot")
-        #expect(!Self.check(&b, now: 30 * Self.second), "the same silence counts once")
-        _ = b.takeSnapshot(Self.snapshot(tick: 600), now: 31 * Self.second)
-        #expect(!Self.check(&b, now: 40 * Self.second))
-        #expect(Self.check(&b, now: 41 * Self.second), "a second silence counts again")
+        #expect(Self.check(&b, at: 10) == nil, "9 s after the Welcome")
+        #expect(Self.check(&b, at: 11) == 0, "10 s after the Welcome, no snapshot")
+        #expect(Self.check(&b, at: 30) == nil, "the same silence counts once at 10 s")
+        #expect(Self.check(&b, at: 61) == 1, "and once at 60 s")
+        #expect(Self.check(&b, at: 200) == nil)
+        _ = b.takeSnapshot(Self.snapshot(tick: 600), now: 201 * Self.second)
+        #expect(b.silence(now: 205 * Self.second) == 4 * Self.second)
+        #expect(Self.check(&b, at: 210) == nil)
+        #expect(Self.check(&b, at: 211) == 0, "a second silence counts again")
     }
 
     @Test func onlyAPlayingBotStalls() throws {
         var b = try playingBot()
         b.phase = .gone
-        #expect(!Self.check(&b, now: 60 * Self.second))
+        #expect(Self.check(&b, at: 100) == nil && b.silence(now: 100 * Self.second) == nil)
         b.phase = .handshaking
         b.newestTickNanos = 0
-        #expect(!Self.check(&b, now: 60 * Self.second), "not welcomed yet")
+        #expect(Self.check(&b, at: 100) == nil, "not welcomed yet")
     }
 }

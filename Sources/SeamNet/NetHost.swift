@@ -103,13 +103,13 @@ public final class NetHost {
 
     /// Frees slots held by connects a remote started (their answer not acknowledged yet) until `free` slots
     /// are free, sparing those whose connect data is `sparing`. Returns how many it freed (fewer when there
-    /// are not enough such connects). Resets them without an event; their remotes must connect again.
-    public func dropHandshakes(untilFree free: Int, sparing: UInt32) -> Int {
+    /// are not enough such connects). Each is closed as `dropHandshake` does, with `data` for its remote.
+    public func dropHandshakes(untilFree free: Int, sparing: UInt32, data: UInt32) -> Int {
         var have = slotCensus().free, dropped = 0
         for k in 0..<host.pointee.peerCount where have < free {
             let peer = host.pointee.peers + k
             guard peer.pointee.state == ENET_PEER_STATE_ACKNOWLEDGING_CONNECT, peer.pointee.eventData != sparing else { continue }
-            enet_peer_reset(peer)
+            dropHandshake(peer, data: data)
             have += 1
             dropped += 1
         }
@@ -119,9 +119,9 @@ public final class NetHost {
     /// Frees the slots of connections a remote started and never finished: ENet keeps a slot that
     /// answered a connect until the remote acknowledges the answer, resending it for 5 to 30 s (its default
     /// timeouts) when the remote went away, and the connect of a new peer finds no free slot meanwhile.
-    /// Resets every slot whose answer has waited at least `olderThanMs` for its acknowledgement, without an
-    /// event (none was given for it). Returns how many.
-    public func dropStaleHandshakes(olderThanMs: UInt32) -> Int {
+    /// Closes every slot whose answer has waited at least `olderThanMs` for its acknowledgement, as
+    /// `dropHandshake` does, with `data` for its remote. Returns how many.
+    public func dropStaleHandshakes(olderThanMs: UInt32, data: UInt32) -> Int {
         let now = enet_time_get()
         var dropped = 0
         for k in 0..<host.pointee.peerCount {
@@ -130,10 +130,21 @@ public final class NetHost {
             // ENet's own clock, wrapping at 2^32 ms: the difference as it computes it.
             let waited = now &- peer.pointee.earliestTimeout
             guard waited >= olderThanMs, waited < 1 << 31 else { continue }
-            enet_peer_reset(peer)
+            dropHandshake(peer, data: data)
             dropped += 1
         }
         return dropped
+    }
+
+    /// Frees the slot of a connect this host answered and the remote has not acknowledged: no event here
+    /// (none was given for it), and a disconnect with `data` to the remote. The remote counts the connection
+    /// as made once the answer reached it, whatever this side saw: reset silently, its datagrams kept coming
+    /// to the slot, and once the slot took a new connection from the same address (a client host with many
+    /// connections) only ENet's 2-bit session id stood between them and the new one's — at continent-3000, with
+    /// hundreds of handshakes dropped per zone in an overloaded connect ramp, Attaches of one bot landed on
+    /// another's connection and the zone sent that bot another player's Owner.
+    private func dropHandshake(_ peer: UnsafeMutablePointer<ENetPeer>, data: UInt32) {
+        enet_peer_disconnect_now(peer, data)
     }
 
     /// The peer in `slot`.

@@ -45,7 +45,8 @@ public struct ZoneConfig: Sendable {
     /// How long a connect the zone answered may wait for the remote to finish it before its slot is freed
     /// (`NetHost.dropStaleHandshakes`): a handshake takes a round trip; ENet alone kept such slots 5 to 30 s,
     /// and continent-6000's hot zones, their standby connections given up by the hundred, ran out of slots
-    /// for their neighbour links.
+    /// for their neighbour links. Only while the zone's free slots are below its standby reserve
+    /// (`freeSlotsBelowReserve`), and the remote is told (`full`).
     public var staleHandshakeMs: UInt32 = 3_000
     /// Faults to inject, to prove the referee catches them. Empty in any real run.
     public var faults: Set<ZoneFault> = []

@@ -50,7 +50,8 @@ extension ZoneServer {
     func keepSlotsForLinks() {
         let down = linksDown
         guard down > 0 else { return }
-        counters.handshakesDroppedForLinks += host.dropHandshakes(untilFree: down, sparing: ZoneServer.linkConnectData)
+        counters.handshakesDroppedForLinks += host.dropHandshakes(untilFree: down, sparing: ZoneServer.linkConnectData,
+                                                                 data: UInt32(RefuseCode.full.rawValue))
     }
 
     /// ENet's timeout on a link peer: lost after 8 unanswered retries and 2 s, or after 5 s in any case. At

@@ -93,6 +93,8 @@ public final class ZoneServer {
     /// limit is at its floor (a zone far over its budget sends a third of its snapshots per tick instead of
     /// overrunning its ticks).
     var snapshotInterval = 1
+    /// Load-level notices, at most one per 5 s (see `NoticeLimiter`).
+    var loadNotices = NoticeLimiter(intervalNanos: 5_000_000_000)
     static let snapshotIntervalFirst = 2
     static let snapshotIntervalMax = 3
     /// The fewest others a snapshot carries under load.
@@ -235,7 +237,12 @@ public final class ZoneServer {
         host.flush()
         keepSlotsForLinks()
         if tick % UInt64(config.simulation.tickRate) == 0 {
-            counters.staleHandshakesDropped += host.dropStaleHandshakes(olderThanMs: config.staleHandshakeMs)
+            // Only where slots run short: a zone seconds behind in an overloaded connect ramp has plenty free,
+            // and its "stale" handshakes are live connects whose acknowledgements wait in its socket.
+            if freeSlotsBelowReserve() != nil {
+                counters.staleHandshakesDropped += host.dropStaleHandshakes(
+                    olderThanMs: config.staleHandshakeMs, data: UInt32(RefuseCode.full.rawValue))
+            }
             maintainLinks()
             expireRemoteHits()
             journalPositions()
@@ -337,15 +344,21 @@ public final class ZoneServer {
             journal(.load(entityLimit: entityLimit, updateBudget: updateBudget, snapshotInterval: snapshotInterval,
                           tickWorkMs: Double(workNanos) / 1e6))
         }
+        let notice: String
         if wasNormal {
-            logger.notice("degrading: tick work \(Int(share * 100))% of the period; far entities refreshed less (update budget \(updateBudget) bytes)")
+            notice = "degrading: tick work \(Int(share * 100))% of the period; far entities refreshed less (update budget \(updateBudget) bytes)"
         } else if snapshotInterval > intervalBefore {
-            logger.notice("degrading further: a snapshot every \(snapshotInterval) ticks per client")
+            notice = "degrading further: a snapshot every \(snapshotInterval) ticks per client"
         } else if entityLimit < full && before == full {
-            logger.notice("degrading further: snapshots carry at most \(entityLimit) others")
+            notice = "degrading further: snapshots carry at most \(entityLimit) others"
         } else if normal {
-            logger.notice("load back to normal: snapshots carry up to \(full) others, update budget \(updateBudget) bytes")
+            notice = "load back to normal: snapshots carry up to \(full) others, update budget \(updateBudget) bytes"
+        } else {
+            return
         }
+        let (log, heldBack) = loadNotices.admit(now: config.clock.nowNanos())
+        guard log else { return }
+        logger.notice("\(notice)\(heldBack > 0 ? " (\(heldBack) load changes since the last notice not logged)" : "")")
     }
 
     /// No load adaptation in force.

@@ -179,14 +179,50 @@ import Testing
             c.connected = 1
             return c
         }(), "the unfinished handshake holds the last slot")
-        #expect(server.dropStaleHandshakes(olderThanMs: 60_000) == 0, "not dropped before it waited that long")
+        #expect(server.dropStaleHandshakes(olderThanMs: 60_000, data: 0) == 0, "not dropped before it waited that long")
         var dropped = 0
         pump(server, finished, { _, _ in }, until: {
-            dropped += server.dropStaleHandshakes(olderThanMs: 0)
+            dropped += server.dropStaleHandshakes(olderThanMs: 0, data: 0)
             return dropped > 0
         })
         #expect(dropped == 1)
         #expect(server.slotCensus().free == 1, "its slot is free again")
         #expect(server.slotCensus().connected == 1, "the finished connection is kept")
+    }
+
+    /// A remote whose connect the server answered counts itself connected as soon as the answer arrives; if
+    /// the server then drops the handshake (its acknowledgement not read yet), the remote is told, with the
+    /// server's code, instead of keeping a connection whose slot the server gives to someone else.
+    @Test func aDroppedHandshakesRemoteHearsADisconnect() throws {
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 2)
+        let client = try NetHost(bind: nil, peerLimit: 1)
+        _ = try client.connect(to: NetAddress(resolving: "127.0.0.1", port: server.localAddress.port))
+        var clientConnected = false, clientDisconnect: UInt32?
+        let onClient: (NetEvent) -> Void = { event in
+            switch event {
+            case .connect: clientConnected = true
+            case .disconnect(_, let data): clientDisconnect = data
+            case .receive: break
+            }
+        }
+        // The server answers the connect; the client takes the answer. The server does not read the
+        // client's acknowledgement yet: its side of the handshake is unfinished.
+        for _ in 0..<500 where !clientConnected {
+            try? server.service(timeoutMs: 0) { _ in }
+            try? client.service(timeoutMs: 5, onClient)
+        }
+        #expect(clientConnected)
+        #expect(server.slotCensus().handshaking == 1)
+        // Dropped to free a slot (as for a neighbour link); a stale one is closed the same way.
+        let dropped = server.dropHandshakes(untilFree: 2, sparing: 0xFFFF_FFFF, data: 7)
+        #expect(dropped == 1)
+        #expect(server.slotCensus().free == 2)
+        for _ in 0..<500 where clientDisconnect == nil {
+            try? client.service(timeoutMs: 5, onClient)
+        }
+        #expect(clientDisconnect == 7, "the client hears the disconnect, with the server's code")
+        var serverEvents = 0
+        for _ in 0..<20 { try? server.service(timeoutMs: 1) { _ in serverEvents += 1 } }
+        #expect(serverEvents == 0 && server.slotCensus().free == 2, "the late acknowledgement makes nothing of the slot")
     }
 }

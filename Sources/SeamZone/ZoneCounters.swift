@@ -26,6 +26,9 @@ public struct ZoneCounters: Sendable, Equatable {
     public var snapshotBytes: UInt64 = 0
     /// Times the zone shrank its snapshots' entity limit under load.
     public var degradations = 0
+    /// Owner connections lost while the client had another connection to this zone, which took their place
+    /// (instead of the player leaving).
+    public var ownersRebound = 0
     /// Snapshots sent as deltas to v5 clients, and ghost snapshots to v6 clients (the rest were full).
     public var deltasSent: UInt64 = 0
     public var ghostsSent: UInt64 = 0
@@ -107,6 +110,7 @@ public struct ZoneStatus: Sendable {
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
             + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted) "
+            + "owners rebound \(counters.ownersRebound) "
             + shotsPart
             + (entityLimit < 128 || farUpdateLevel > 0 || snapshotInterval > 1
                 ? " DEGRADING (update budget halved \(farUpdateLevel)x, snapshot every \(snapshotInterval) ticks, "

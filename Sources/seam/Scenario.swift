@@ -133,6 +133,9 @@ extension Seam {
             var failures: [String] = []
             if stats.disconnects > 0 { failures.append("\(stats.disconnects) bots disconnected") }
             if stats.connectFailures > 0 { failures.append("\(stats.connectFailures) bots failed to connect") }
+            // A bot a minute without a snapshot from its owner is as lost as a disconnected one (its player may be
+            // gone from the world while it stays connected), though no connection closed.
+            if stats.longStalls > 0 { failures.append("\(stats.longStalls) bots went 60 s without a snapshot") }
             if let budget = scenario.tickCheckMs {
                 let check = SwarmSummary.tickCheck(stats, budgetMs: budget)
                 print(check.line)

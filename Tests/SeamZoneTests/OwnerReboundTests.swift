@@ -1,0 +1,68 @@
+import Foundation
+import SeamNet
+import SeamProtocol
+import SeamTesting
+import SeamWorld
+import Testing
+
+@testable import SeamZone
+
+/// The owner connection a zone bound at an accept can be one its client already lost, while the client attached
+/// again through the Redirect and that connection stayed a standby (the player was bound). When the lost one's
+/// disconnect comes, the client's live connection becomes the owner connection: the player does not leave.
+@Suite struct OwnerReboundTests {
+    @Test func aLostOwnerConnectionGivesWayToTheClientsOtherConnection() throws {
+        let map = try GameMap.load(path: SeamProcess.mapPath("duel"))
+        let west = try #require(map.zone(id: "west")), east = try #require(map.zone(id: "east"))
+        let secret = [UInt8](repeating: 9, count: 32)
+        let nowhere = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1).localAddress.port
+        var config = ZoneConfig(map: map, zone: east, bind: try NetAddress(resolving: "127.0.0.1", port: 0))
+        config.secret = secret
+        config.neighbours = [west.index: try NetAddress(resolving: "127.0.0.1", port: nowhere)]
+        let zone = try InProcessZone(config: config)
+        defer { zone.stop() }
+
+        // The test is the west neighbour, which hands player 5 over.
+        let neighbour = try TestClient()
+        try neighbour.connect(port: zone.port, data: ZoneServer.linkConnectData)
+        let cluster = ClusterSecret(secret)
+        func link(_ message: LinkMessage) throws { try neighbour.sendRaw(message.encoded(), channel: Wire.controlChannel) }
+        try link(.hello(zoneIndex: UInt16(west.index), mac: cluster.linkProof(from: west.index, to: east.index)))
+        #expect(neighbour.pump(until: { !neighbour.undecoded.isEmpty }), "the zone answered the link hello")
+
+        let nowMs = UInt64(Date().timeIntervalSince1970 * 1000)
+        func token(_ purpose: TokenPurpose, nonce: UInt32) -> AttachToken {
+            cluster.sign(AttachToken(player: 5, zoneIndex: UInt16(east.index), purpose: purpose, expiresMs: nowMs + 30_000,
+                                     nonce: nonce, mac: []))
+        }
+        // The client's standby connection, attached before the handoff.
+        let lost = try TestClient()
+        try lost.connect(port: zone.port, data: Wire.standbyConnectData)
+        try lost.send(.attach(version: Wire.version, token: token(.standby, nonce: 1)))
+        #expect(lost.waitFor { if case .attached(5, _) = $0 { true } else { nil } } == true)
+
+        let transfer = PlayerTransfer(player: 5, epoch: 2, lastInputSequence: 10, x: 33.5, y: 2.5, vx: 0, vy: 0,
+                                      health: 100, kills: 0, deaths: 0, name: "crosser", coins: [])
+        try link(.offer(transfer, digest: transfer.digest, sentMs: nowMs))
+        #expect(lost.waitFor { if case .owner(5, 2, _, _) = $0 { true } else { nil } } == true,
+                "the standby connection was bound as the owner")
+
+        // The client never heard that Owner; it attaches again after the old owner's Redirect.
+        let live = try TestClient()
+        try live.connect(port: zone.port)
+        try live.send(.attach(version: Wire.version, token: token(.redirect, nonce: 2)))
+        #expect(live.waitFor { if case .attached(5, _) = $0 { true } else { nil } } == true)
+        #expect(!live.received.contains { if case .owner = $0 { true } else { false } }, "the player was bound already")
+
+        // The bound connection goes.
+        lost.disconnect()
+        #expect(live.waitFor { if case .owner(5, 2, _, _) = $0 { true } else { nil } } == true,
+                "the client's live connection is the owner connection now")
+        #expect(live.waitFor { message -> Bool? in
+            switch message {
+            case .ghost, .snapshot, .delta: true
+            default: nil
+            }
+        } == true, "and the player's snapshots come on it")
+    }
+}

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import SeamNet
+import SeamTesting
+import SeamWorld
 
 @testable import SeamZone
 
@@ -24,5 +26,21 @@ final class InProcessZone: @unchecked Sendable {
     func stop() {
         stopSignal.stop()
         done.wait()
+    }
+}
+
+extension InProcessZone {
+    /// Maps/duel.map's east zone with cluster secret `secret`, dialling its west neighbour where nothing
+    /// listens: the test connects to it as that neighbour (link connect data, link Hello with the proof).
+    static func duelEast(secret: [UInt8]) throws -> (zone: InProcessZone, west: ZoneSpec, east: ZoneSpec) {
+        let map = try GameMap.load(path: SeamProcess.mapPath("duel"))
+        guard let west = map.zone(id: "west"), let east = map.zone(id: "east") else {
+            throw TestSetupError("Maps/duel.map has no west or east zone")
+        }
+        let nowhere = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1).localAddress.port
+        var config = ZoneConfig(map: map, zone: east, bind: try NetAddress(resolving: "127.0.0.1", port: 0))
+        config.secret = secret
+        config.neighbours = [west.index: try NetAddress(resolving: "127.0.0.1", port: nowhere)]
+        return (try InProcessZone(config: config), west, east)
     }
 }

@@ -23,15 +23,9 @@ import Testing
     }
 
     @Test func aQueryIsAcceptedForEveryEpochTheZoneHasSeenOrPassed() throws {
-        let map = try GameMap.load(path: SeamProcess.mapPath("duel"))
-        let west = try #require(map.zone(id: "west")), east = try #require(map.zone(id: "east"))
         let secret = [UInt8](repeating: 7, count: 32)
         // The zone dials its west neighbour where nothing listens; the test connects to it as that neighbour.
-        let nowhere = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1).localAddress.port
-        var config = ZoneConfig(map: map, zone: east, bind: try NetAddress(resolving: "127.0.0.1", port: 0))
-        config.secret = secret
-        config.neighbours = [west.index: try NetAddress(resolving: "127.0.0.1", port: nowhere)]
-        let zone = try InProcessZone(config: config)
+        let (zone, west, east) = try InProcessZone.duelEast(secret: secret)
         defer { zone.stop() }
         let port = zone.port
 

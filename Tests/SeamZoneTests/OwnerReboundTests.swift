@@ -12,14 +12,8 @@ import Testing
 /// disconnect comes, the client's live connection becomes the owner connection: the player does not leave.
 @Suite struct OwnerReboundTests {
     @Test func aLostOwnerConnectionGivesWayToTheClientsOtherConnection() throws {
-        let map = try GameMap.load(path: SeamProcess.mapPath("duel"))
-        let west = try #require(map.zone(id: "west")), east = try #require(map.zone(id: "east"))
         let secret = [UInt8](repeating: 9, count: 32)
-        let nowhere = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1).localAddress.port
-        var config = ZoneConfig(map: map, zone: east, bind: try NetAddress(resolving: "127.0.0.1", port: 0))
-        config.secret = secret
-        config.neighbours = [west.index: try NetAddress(resolving: "127.0.0.1", port: nowhere)]
-        let zone = try InProcessZone(config: config)
+        let (zone, west, east) = try InProcessZone.duelEast(secret: secret)
         defer { zone.stop() }
 
         // The test is the west neighbour, which hands player 5 over.

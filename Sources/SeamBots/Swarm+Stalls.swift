@@ -37,7 +37,7 @@ extension Swarm {
             guard let peer else { return "none" }
             let mapped = botOfSlot[bot.hostIndex][peer.slot]
             let owner = mapped == i ? "" : mapped < 0 ? ", not mapped to any bot" : ", mapped to bot \(mapped)"
-            return "slot \(peer.slot) (\(peer.isConnected ? "connected" : "not connected")\(owner))"
+            return "slot \(peer.slot) (\(peer.isConnected ? "connected" : "not connected")\(owner); \(peer.wireIdentity))"
         }
         let zoneId = { (index: UInt16) in map.zone(index: Int(index))?.id ?? "zone \(index)" }
         let standbys = bot.standbys.sorted { $0.key < $1.key }.map { "\(zoneId($0.key)) \(connection($0.value))" }

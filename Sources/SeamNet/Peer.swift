@@ -22,6 +22,16 @@ public struct Peer: Hashable, @unchecked Sendable {
     public var address: NetAddress { NetAddress(pointer.pointee.address) }
     public var isConnected: Bool { pointer.pointee.state == ENET_PEER_STATE_CONNECTED }
 
+    /// ENet's identity of the connection, for logs that trace crossed connections: the remote's slot for it
+    /// (the peer id this side's datagrams carry), the 2-bit session ids each way, the connect id, and how long
+    /// ago (ms, ENet's clock) anything last arrived on it.
+    public var wireIdentity: String {
+        let p = pointer.pointee
+        let quiet = enet_time_get() &- p.lastReceiveTime
+        return "remote slot \(p.outgoingPeerID), sessions in \(p.incomingSessionID) out \(p.outgoingSessionID), "
+            + "connect id \(p.connectID), last received \(quiet) ms ago"
+    }
+
     /// Queues `bytes` (copied) on `channel`. Throws when ENet refuses the packet, which is then destroyed here.
     public func send(_ bytes: UnsafeRawBufferPointer, channel: UInt8, delivery: Delivery) throws(NetError) {
         guard let packet = enet_packet_create(bytes.baseAddress, bytes.count, delivery.flags) else {

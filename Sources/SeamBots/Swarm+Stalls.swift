@@ -6,6 +6,7 @@ extension Swarm {
     /// found it again by itself.
     static let stallNanos: UInt64 = 10_000_000_000
     static let longStallNanos: UInt64 = 60_000_000_000
+    static let stallLimits = [stallNanos, longStallNanos]
 
     /// Once a second: counts each bot that has just gone `stallNanos`, and each that has just gone
     /// `longStallNanos`, without a snapshot, and logs what it holds (the first 10 of each), so that a stall in
@@ -13,7 +14,7 @@ extension Swarm {
     /// in the connect ramp stalls hundreds of bots for 10 s, which would spend a single one at once.
     func watchForStalls() {
         for i in bots.indices {
-            guard let level = bots[i].stalled(now: nowNanos, limits: [Swarm.stallNanos, Swarm.longStallNanos]) else { continue }
+            guard let level = bots[i].stalled(now: nowNanos, limits: Swarm.stallLimits) else { continue }
             if level == 0 {
                 stats.stalls += 1
                 guard stallLogBudget > 0 else { continue }
@@ -30,9 +31,9 @@ extension Swarm {
     /// One line: the bot, how long it has been silent, its owner as it sees it, and each of its connections.
     func describeStall(bot i: Int) -> String {
         let bot = bots[i]
-        let since = max(bot.lastSnapshotNanos, bot.newestTickNanos)
         let now = nowNanos, map = config.map
-        let seconds = { (nanos: UInt64) in String(format: "%.1f s", Double(now &- nanos) / 1e9) }
+        let duration = { (nanos: UInt64) in String(format: "%.1f s", Double(nanos) / 1e9) }
+        let seconds = { (since: UInt64) in duration(now &- since) }
         func connection(_ peer: Peer?) -> String {
             guard let peer else { return "none" }
             let mapped = botOfSlot[bot.hostIndex][peer.slot]
@@ -44,7 +45,7 @@ extension Swarm {
         let opening = bot.standbysOpening.sorted { $0.key < $1.key }
             .map { "slot \($0.key) to \(zoneId($0.value.zone)) for \(seconds($0.value.sinceNanos))" }
         let owner = bot.switchFromNanos != nil ? ", last Owner \(seconds(bot.switchAtNanos)) ago" : ""
-        return "bot \(i) (player \(bot.playerId)) has taken no snapshot for \(seconds(since)): owner \(bot.zone.id) "
+        return "bot \(i) (player \(bot.playerId)) has taken no snapshot for \(duration(bot.silence(now: now) ?? 0)): owner \(bot.zone.id) "
             + "at epoch \(bot.epoch) on \(connection(bot.peer))\(owner); standbys \(standbys.isEmpty ? "none" : standbys.joined(separator: ", ")); "
             + "opening \(opening.isEmpty ? "none" : opening.joined(separator: ", ")); attaching slots "
             + "\(bot.attaching.isEmpty ? "none" : bot.attaching.keys.sorted().map(String.init).joined(separator: ", "))"

@@ -90,8 +90,9 @@ struct InputQueue {
 
     var newestReceived: UInt32 = 0
     var lastApplied: UInt32 = 0
-    /// The newest queued inputs, oldest first from `recentStart` round the ring.
-    private var recent = InlineArray<4, Entry>(repeating: (0, InputCommand()))
+    /// The newest queued inputs, oldest first from `recentStart` round the ring (`maximumPending` of them).
+    typealias Ring = InlineArray<4, Entry>
+    private var recent = Ring(repeating: (0, InputCommand()))
     private var recentStart = 0
     private var recentCount = 0
     /// Queued inputs older than all of `recent`, oldest first: empty unless the player was frozen.
@@ -99,7 +100,7 @@ struct InputQueue {
 
     /// Inputs queued beyond this are dropped oldest first, so a burst cannot speed a player up. While a
     /// player is frozen for a handoff nothing is applied, and up to `frozenLimit` are kept for forwarding.
-    static let maximumPending = 4
+    static let maximumPending = Ring.count
     static let frozenLimit = 64
 
     /// How many inputs are queued.

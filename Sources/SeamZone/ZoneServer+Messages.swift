@@ -46,19 +46,16 @@ extension ZoneServer {
                     // The client may live on through another connection here: the owner connection bound at an
                     // accept can be one the client has already lost (its side timed out under a backlog) while
                     // the client attached again through the Redirect, which found the player bound and stayed
-                    // a standby. That connection becomes the owner, not a leave of a player whose client is
-                    // still here (at continent-3000 with an overloaded ramp: a thousand players dropped so,
-                    // their bots connected and blind for the rest of the run).
+                    // a standby. That connection becomes the owner; the player leaves only with none.
                     let id = session.playerId
                     if let other = sessions.indices.first(where: {
                         $0 != peer.slot && sessions[$0].phase == .standby && sessions[$0].playerId == id
                     }) {
                         counters.ownersRebound += 1
-                        resetSession(peer.slot)
                         bindOwner(slot: other, player: id)
-                        return
+                    } else {
+                        leave(player: id, reason: session.leaveReason)
                     }
-                    leave(player: id, reason: session.leaveReason)
                 } else {
                     // Frozen in a handoff: the player stays until the handoff resolves; it has no client now.
                     p.slot = nil

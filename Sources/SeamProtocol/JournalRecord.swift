@@ -3,7 +3,8 @@ public enum JournalEvent: Equatable, Sendable {
     /// The zone started serving. `coinsInZone` is the number of coins the zone owns at map load.
     case start(map: String, tickRate: Int, coinsInZone: Int, capacity: Int)
     case join(player: UInt32, name: String, x: Double, y: Double)
-    /// `reason`: "left" (the client said so), "disconnected" (ENet disconnect or timeout), "shutdown".
+    /// `reason`: "left" (the client said so), "disconnected" (ENet disconnect or timeout), "no client" (taken
+    /// in a handoff, its client never attached), "refused", "shutdown".
     case leave(player: UInt32, reason: String)
     case pickup(player: UInt32, coin: UInt32, x: Double, y: Double)
     /// `cause`: "death" or "leave".

@@ -20,6 +20,8 @@ public struct AttachToken: Equatable, Sendable {
 
     public static let macSize = 16
     public static let wireSize = 4 + 2 + 1 + 8 + 4 + macSize
+    /// How long a token a zone issues stays valid: its `expiresMs` is the issuer's clock plus this.
+    public static let lifetimeMs: UInt64 = 30_000
 
     public init(player: UInt32, zoneIndex: UInt16, purpose: TokenPurpose, expiresMs: UInt64, nonce: UInt32, mac: [UInt8]) {
         self.player = player; self.zoneIndex = zoneIndex; self.purpose = purpose

@@ -11,7 +11,7 @@ extension ZoneServer {
     func manageHandoffs() {
         let now = config.clock.nowNanos()
         var gone: [UInt32] = []
-        defer { for id in gone { leave(player: id, reason: "disconnected") } }
+        defer { for id in gone { leave(player: id, reason: "no client") } }
         // Deeper inside this zone than this, a player is in no neighbour's standby band (a neighbour's territory
         // lies beyond this zone's edges) and triggers no offer.
         var reach = 0.0
@@ -56,7 +56,7 @@ extension ZoneServer {
             }
             // A player whose client never attached (it vanished mid-handoff) leaves after a grace period.
             guard slot != nil else {
-                if now - acceptedNanos > 5_000_000_000 { gone.append(id) }
+                if now - acceptedNanos > ZoneServer.clientGraceNanos { gone.append(id) }
                 continue
             }
             let position = player.position
@@ -145,6 +145,13 @@ extension ZoneServer {
             bindOwner(slot: slot, player: t.player)
         }
     }
+
+    /// How long a player this zone took (accept, resume, abort) waits for its client to attach before it
+    /// leaves (`no client`): as long as the Redirect's token is valid, which its old owner signs when the
+    /// commit reaches it, plus the 5 s a link may take to carry the commit. A client that is seconds behind
+    /// (a loaded machine: continent-3000 had attaches at 19 s p99) still finds its player; 5 s of grace,
+    /// as before, made ~900 players leave there while their clients stayed connected, blind for good.
+    static let clientGraceNanos = (AttachToken.lifetimeMs + 5_000) * 1_000_000
 
     /// The connection in `slot` becomes the player's owner connection: inputs go here from now on.
     func bindOwner(slot: Int, player id: UInt32) {
@@ -270,7 +277,7 @@ extension ZoneServer {
     }
 
     func token(for player: UInt32, zone index: Int, purpose: TokenPurpose) -> AttachToken {
-        let expires = config.clock.nowNanos() / 1_000_000 + 30_000
+        let expires = config.clock.nowNanos() / 1_000_000 + AttachToken.lifetimeMs
         return secret.sign(AttachToken(player: player, zoneIndex: UInt16(index), purpose: purpose, expiresMs: expires,
                                        nonce: UInt32.random(in: 1...UInt32.max), mac: []))
     }

@@ -173,7 +173,7 @@ struct OwnedPlayer {
     /// Neighbour zone indices the client was told to keep a standby connection to.
     var standbys: Set<Int> = []
     var inputs = InputQueue()
-    /// When this zone took the player (accept or resume): a player with no connection by then + 5 s leaves.
+    /// When this zone took the player (accept or resume): one with no connection `clientGraceNanos` later leaves.
     var acceptedNanos: UInt64 = 0
 
     /// The owner connection's slot and the last input applied. `mutating` although it changes nothing, as

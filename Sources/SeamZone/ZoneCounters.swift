@@ -29,6 +29,11 @@ public struct ZoneCounters: Sendable, Equatable {
     /// Owner connections lost while the client had another connection to this zone, which took their place
     /// (instead of the player leaving).
     public var ownersRebound = 0
+    /// Owner connections lost within the client grace of the player's arrival with no other connection
+    /// here: the player waited for its client instead of leaving.
+    public var ownersAwaited = 0
+    /// Attaches for a player this zone had handed on, answered with a Redirect to where it went.
+    public var attachesRedirected = 0
     /// Snapshots sent as deltas to v5 clients, and ghost snapshots to v6 clients (the rest were full).
     public var deltasSent: UInt64 = 0
     public var ghostsSent: UInt64 = 0
@@ -110,7 +115,8 @@ public struct ZoneStatus: Sendable {
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
             + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted) "
-            + "owners rebound \(counters.ownersRebound) "
+            + "owners rebound \(counters.ownersRebound) awaited \(counters.ownersAwaited) "
+            + "attaches redirected \(counters.attachesRedirected) "
             + shotsPart
             + (entityLimit < 128 || farUpdateLevel > 0 || snapshotInterval > 1
                 ? " DEGRADING (update budget halved \(farUpdateLevel)x, snapshot every \(snapshotInterval) ticks, "

@@ -250,8 +250,15 @@ extension ZoneServer {
         sessions[peer.slot].phase = .standby
         peer.setPingInterval(ms: Peer.standbyPingIntervalMs)
         send(.attached(player: token.player, zoneIndex: UInt16(config.zone.index)), to: peer)
-        if let record = owned[token.player], record.slot == nil {
-            bindOwner(slot: peer.slot, player: token.player)
+        if let record = owned[token.player] {
+            if record.slot == nil { bindOwner(slot: peer.slot, player: token.player) }
+        } else if let next = handedOff[token.player] {
+            // The player moved on while this client was behind (its old owner handed it on before this client
+            // heard of this zone as its owner, so no Redirect reached it): point it where the player went. A
+            // client already there ignores this.
+            counters.attachesRedirected += 1
+            send(.redirect(endpoint(of: next), token: self.token(for: token.player, zone: next, purpose: .redirect)),
+                 to: peer)
         }
     }
 

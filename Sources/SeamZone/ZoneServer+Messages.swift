@@ -44,15 +44,23 @@ extension ZoneServer {
             } else if session.playerId != 0, var p = owned[session.playerId], p.slot == peer.slot {
                 if case .none = p.handoff {
                     // The client may live on through another connection here: the owner connection bound at an
-                    // accept can be one the client has already lost (its side timed out under a backlog) while
-                    // the client attached again through the Redirect, which found the player bound and stayed
-                    // a standby. That connection becomes the owner; the player leaves only with none.
+                    // accept can be one the client has already lost or dropped (a standby it closed on a
+                    // StandbyDrop, its disconnect still on the way) while it attaches again through a newer
+                    // standby or the Redirect. An attached one becomes the owner; with none attached yet, a
+                    // player that arrived within the client grace waits for one (as if none had been bound:
+                    // the client holds tokens for this zone until then); any other leaves.
                     let id = session.playerId
                     if let other = sessions.indices.first(where: {
                         $0 != peer.slot && sessions[$0].phase == .standby && sessions[$0].playerId == id
                     }) {
                         counters.ownersRebound += 1
                         bindOwner(slot: other, player: id)
+                    } else if session.leaveReason == "disconnected",
+                        config.clock.nowNanos() &- p.acceptedNanos <= ZoneServer.clientGraceNanos
+                    {
+                        counters.ownersAwaited += 1
+                        p.slot = nil
+                        owned[id] = p
                     } else {
                         leave(player: id, reason: session.leaveReason)
                     }

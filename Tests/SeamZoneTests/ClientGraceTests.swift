@@ -2,82 +2,154 @@ import Foundation
 import SeamNet
 import SeamProtocol
 import SeamTesting
+import SeamWorld
 import Testing
 
 @testable import SeamZone
 
-/// A player a zone takes in a handoff waits for its client as long as the client's tokens can still attach
-/// it: a client seconds behind (a loaded machine) finds its player, and one that never comes is let go.
+/// A client seconds behind its player (a loaded machine) still finds it: a player a zone takes in a handoff
+/// waits for its client as long as the client's tokens can attach it, also when the connection first bound
+/// for it was one the client had already dropped, and a zone the player has left points a late Attach to
+/// where the player went. A client that never comes is let go.
 @Suite struct ClientGraceTests {
-    @Test func aHandedOverPlayerWaitsForALateClientAndLeavesWhenNoneComes() throws {
-        let secret = [UInt8](repeating: 7, count: 32)
+    /// Maps/duel.map's east zone on a clock the test moves, with the test as its west neighbour and as an
+    /// observer of its journal.
+    final class Harness {
+        let zone: InProcessZone
+        let west: ZoneSpec, east: ZoneSpec
         let clock = SteppedClock()
-        let (zone, west, east) = try InProcessZone.duelEast(secret: secret, clock: clock)
-        defer { zone.stop() }
-        let cluster = ClusterSecret(secret)
+        let cluster: ClusterSecret
+        let observer = try! TestClient()
+        let neighbour = try! TestClient()
+        private var nonce: UInt32 = 0
 
-        // Watches the journal as it is written, and a player here watches the zone's status once a second.
-        let observer = try TestClient()
-        try observer.connect(port: zone.port)
-        try observer.send(.observe(version: Wire.version, zoneIndex: UInt16(east.index),
-                                   proof: cluster.observerProof(zone: east.index)))
+        init() throws {
+            let secret = [UInt8](repeating: 7, count: 32)
+            cluster = ClusterSecret(secret)
+            (zone, west, east) = try InProcessZone.duelEast(secret: secret, clock: clock)
+            try observer.connect(port: zone.port)
+            try observer.send(.observe(version: Wire.version, zoneIndex: UInt16(east.index),
+                                       proof: cluster.observerProof(zone: east.index)))
+            try neighbour.connect(port: zone.port, data: ZoneServer.linkConnectData)
+            try link(.hello(zoneIndex: UInt16(west.index), mac: cluster.linkProof(from: west.index, to: east.index)))
+        }
+
+        func stop() { zone.stop() }
+
+        func link(_ message: LinkMessage) throws { try neighbour.sendRaw(message.encoded(), channel: Wire.controlChannel) }
+
+        /// West hands `player` over at `x` (epoch 2) and the zone takes it (its `accept` journaled).
+        func handOver(_ player: UInt32, x: Double = 33.5) throws {
+            let transfer = PlayerTransfer(player: player, epoch: 2, lastInputSequence: 10, x: x, y: 2.5 + Double(player),
+                                          vx: 0, vy: 0, health: 100, kills: 0, deaths: 0, name: "late", coins: [])
+            try link(.offer(transfer, digest: transfer.digest, sentMs: clock.nowMs))
+            #expect(observer.waitFor { journaled("accept", of: player, in: $0) } != nil, "the zone took player \(player)")
+        }
+
+        /// A new connection of `player`'s client attaching with a fresh token of `purpose`.
+        func attach(_ player: UInt32, _ purpose: TokenPurpose, data: UInt32 = 0) throws -> TestClient {
+            nonce += 1
+            let client = try TestClient()
+            try client.connect(port: zone.port, data: data)
+            try client.send(.attach(version: Wire.version, token: cluster.sign(AttachToken(
+                player: player, zoneIndex: UInt16(east.index), purpose: purpose,
+                expiresMs: clock.nowMs + AttachToken.lifetimeMs, nonce: nonce, mac: []))))
+            return client
+        }
+
+        func left(_ player: UInt32) -> Bool { observer.received.contains { journaled("leave", of: player, in: $0) != nil } }
+    }
+
+    /// The JSON object of a journal record of `type` about `player` carried by `message`, if it is one.
+    static func journaled(_ type: String, of player: UInt32, in message: ServerMessage) -> [String: Any]? {
+        guard case .record(let json) = message, json.contains("\"type\":\"\(type)\""), json.contains("\"player\":\(player),"),
+            let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        else { return nil }
+        return object
+    }
+
+    static func isOwner(_ player: UInt32) -> (ServerMessage) -> Bool? {
+        { if case .owner(player, _, _, _) = $0 { true } else { nil } }
+    }
+
+    @Test func aHandedOverPlayerWaitsForALateClientAndLeavesWhenNoneComes() throws {
+        let h = try Harness()
+        defer { h.stop() }
+        // A player here watches the zone's status, sent once a second with its tick and player count.
         let witness = try TestClient()
-        try witness.connect(port: zone.port)
+        try witness.connect(port: h.zone.port)
         try witness.send(.hello(version: Wire.version, name: "witness"))
-        /// The first status report the witness gets for a tick at or after `tick`.
         func status(from tick: UInt32) -> ZoneStatusReport? {
             witness.waitFor { if case .zoneStatus(let r) = $0, r.tick >= tick { r } else { nil } }
         }
         let first = try #require(status(from: 0))
 
-        // The test is the west neighbour, which hands over players 5 and 6; neither client has attached here.
-        let neighbour = try TestClient()
-        try neighbour.connect(port: zone.port, data: ZoneServer.linkConnectData)
-        func link(_ message: LinkMessage) throws { try neighbour.sendRaw(message.encoded(), channel: Wire.controlChannel) }
-        try link(.hello(zoneIndex: UInt16(west.index), mac: cluster.linkProof(from: west.index, to: east.index)))
-        for player: UInt32 in [5, 6] {
-            let transfer = PlayerTransfer(player: player, epoch: 2, lastInputSequence: 10, x: 33.5, y: 2.5 + Double(player),
-                                          vx: 0, vy: 0, health: 100, kills: 0, deaths: 0, name: "late", coins: [])
-            try link(.offer(transfer, digest: transfer.digest, sentMs: clock.nowMs))
-        }
-        #expect(observer.waitFor { accept(of: 6, in: $0) } == true, "the zone took both players")
+        // West hands over players 5 and 6; neither client has attached here.
+        try h.handOver(5)
+        try h.handOver(6)
 
         // Ten seconds on (twice the grace zones used to give), both players are still here.
-        clock.advance(seconds: 10)
+        h.clock.advance(seconds: 10)
         let later = try #require(status(from: first.tick + 200))
         #expect(later.players == 3, "the witness and both handed-over players")
-        #expect(!observer.received.contains { leave(of: 5, in: $0) != nil || leave(of: 6, in: $0) != nil })
+        #expect(!h.left(5) && !h.left(6))
 
         // Player 5's client attaches at last with the Redirect its old owner gave it: it owns the player.
-        let client = try TestClient()
-        try client.connect(port: zone.port)
-        try client.send(.attach(version: Wire.version, token: cluster.sign(AttachToken(
-            player: 5, zoneIndex: UInt16(east.index), purpose: .redirect, expiresMs: clock.nowMs + AttachToken.lifetimeMs,
-            nonce: 1, mac: []))))
-        #expect(client.waitFor { if case .owner(5, 2, _, _) = $0 { true } else { nil } } == true)
+        let client = try h.attach(5, .redirect)
+        #expect(client.waitFor(Self.isOwner(5)) == true)
 
         // Player 6's client never comes: once its tokens have run out, the player leaves, saying why.
-        clock.advance(seconds: 30)
-        #expect(observer.waitFor { leave(of: 6, in: $0) } == "no client")
+        h.clock.advance(seconds: 30)
+        #expect(h.observer.waitFor { Self.journaled("leave", of: 6, in: $0)?["reason"] as? String } == "no client")
         let last = try #require(status(from: later.tick + 600))
         #expect(last.players == 2, "the witness and player 5")
-        #expect(!observer.received.contains { leave(of: 5, in: $0) != nil })
+        #expect(!h.left(5))
     }
 
-    /// The reason of a journal `leave` of `player` carried by `message`, if it is one.
-    private func leave(of player: UInt32, in message: ServerMessage) -> String? {
-        guard case .record(let json) = message, json.contains("\"type\":\"leave\""),
-            json.contains("\"player\":\(player),")
-        else { return nil }
-        guard let data = json.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return object["reason"] as? String
+    /// The connection bound at the accept is a standby the client has since dropped (its disconnect was on the
+    /// way); the client's newer standby attaches after that disconnect and becomes the owner connection.
+    @Test func anOwnerConnectionLostRightAfterTheHandoffWaitsForTheClientsNextAttach() throws {
+        let h = try Harness()
+        defer { h.stop() }
+        let dropped = try h.attach(5, .standby, data: Wire.standbyConnectData)
+        #expect(dropped.waitFor { if case .attached(5, _) = $0 { true } else { nil } } == true)
+        try h.handOver(5)
+        #expect(dropped.waitFor(Self.isOwner(5)) == true, "the standby was bound as the owner connection")
+        // Returns once the zone acknowledged the disconnect, which it handles in the same service.
+        dropped.disconnect()
+        #expect(!dropped.connected)
+
+        let newer = try h.attach(5, .standby, data: Wire.standbyConnectData)
+        #expect(newer.waitFor(Self.isOwner(5)) == true, "the player waited and the newer connection owns it")
+        #expect(!h.left(5))
     }
 
-    private func accept(of player: UInt32, in message: ServerMessage) -> Bool? {
-        guard case .record(let json) = message, json.contains("\"type\":\"accept\""), json.contains("\"player\":\(player),")
-        else { return nil }
-        return true
+    /// The zone handed the player on before this client heard of it as the owner: the client's Attach here
+    /// is answered with a Redirect to the zone that took it.
+    @Test func anAttachForAPlayerThatMovedOnIsRedirectedToWhereItWent() throws {
+        let h = try Harness()
+        defer { h.stop() }
+        // Taken inside west's territory by more than the hysteresis: the zone offers it straight back once
+        // it has an owner connection.
+        try h.handOver(5, x: 32 - h.zone.server.config.hysteresis - 1)
+        let owner = try h.attach(5, .redirect)
+        #expect(owner.waitFor(Self.isOwner(5)) == true)
+        let offer = h.neighbour.pump(until: {
+            h.neighbour.undecoded.contains { bytes in
+                if case .offer(let t, _, _) = try? bytes.withUnsafeBytes({ try LinkMessage.decode($0) }), t.player == 5,
+                    t.epoch == 3 { true } else { false }
+            }
+        })
+        #expect(offer, "the zone offered player 5 back to west")
+        let digest = try #require(h.neighbour.undecoded.lazy.compactMap { bytes -> UInt64? in
+            if case .offer(let t, let d, _) = try? bytes.withUnsafeBytes({ try LinkMessage.decode($0) }), t.player == 5 { d } else { nil }
+        }.first)
+        try h.link(.accept(player: 5, epoch: 3, digest: digest))
+        #expect(h.observer.waitFor { Self.journaled("commit", of: 5, in: $0) } != nil)
+
+        let late = try h.attach(5, .standby, data: Wire.standbyConnectData)
+        let redirect = late.waitFor { m -> ZoneEndpoint? in if case .redirect(let e, _) = m { e } else { nil } }
+        #expect(redirect?.zoneIndex == UInt16(h.west.index), "pointed at west, which took the player")
+        #expect(!late.received.contains { if case .owner = $0 { true } else { false } })
     }
 }

@@ -95,6 +95,14 @@ extension Seam {
                 }
             }
             defer { live?.stop() }
+            if scenario.zoneNice > 0 {
+                for child in zones.children {
+                    if let problem = Self.renice(pid: child.process.processIdentifier, to: Int32(scenario.zoneNice)) {
+                        throw CLIError("cannot lower zone \(child.zone.id)'s priority: \(problem)")
+                    }
+                }
+                print("zones at nice \(scenario.zoneNice): the swarm is served first")
+            }
             if scenario.swarmNice > 0 {
                 // After the zones started (they keep niceness 0): this process runs the swarm.
                 for (what, pid) in [("swarm", getpid())] + (live.map { [("live referee", $0.process.processIdentifier)] } ?? []) {

@@ -32,6 +32,9 @@ public struct Scenario: Sendable, Equatable {
     /// The niceness (0...19) the swarm and the live referee run at, from `swarm-nice`: above 0, a machine
     /// they share with the zones serves the zones first. 0 (the default) leaves every process equal.
     public var swarmNice = 0
+    /// The niceness (0...19) the zones run at, from `zone-nice`: above 0, a machine they share with the swarm
+    /// serves the swarm first, as if its bots had machines of their own. 0 (the default) leaves every process equal.
+    public var zoneNice = 0
     public var phases: [SwarmPhase]
 
     /// Seconds from the first connect to the end of the last phase.

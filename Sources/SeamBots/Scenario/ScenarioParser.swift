@@ -11,7 +11,7 @@ struct ScenarioParser {
 
     static let formatVersion = "1"
     static let botsRange = 1...20000
-    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "zone-tick-budget", "swarm-nice", "phase"]
+    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "zone-tick-budget", "swarm-nice", "zone-nice", "phase"]
 
     let file: String
     /// The words of each line, comments dropped; index 0 is line 1.
@@ -120,6 +120,12 @@ struct ScenarioParser {
                     throw error(line, args[0].column, "expected a niceness from 0 to 19, found '\(args[0].text)'")
                 }
                 scenario.swarmNice = n
+            case "zone-nice":
+                try expect(args, 1, key: key, usage: "zone-nice NICENESS (0 to 19)", line: line)
+                guard let n = Int(args[0].text), (0...19).contains(n) else {
+                    throw error(line, args[0].column, "expected a niceness from 0 to 19, found '\(args[0].text)'")
+                }
+                scenario.zoneNice = n
             default:
                 scenario.phases.append(try phase(args, key: key, line: line))
             }

@@ -247,6 +247,13 @@ extension Swarm {
             stats.standbysOpened += 1
         } catch {
             stats.handoffsFailed += 1
+            if connectFailureLogBudget > 0 {
+                connectFailureLogBudget -= 1
+                let census = hosts[h].slotCensus()
+                let slots = "free \(census.free), handshaking \(census.handshaking), connected \(census.connected), "
+                    + "disconnecting \(census.disconnecting)"
+                logger.warning("bot \(i) (player \(bots[i].playerId)) cannot connect to zone \(endpoint.zoneIndex): \(error) (host \(h): \(slots))")
+            }
         }
     }
 }

@@ -32,6 +32,10 @@ public final class Swarm {
     /// The phases of the run; `stats.phases.last` is the one running.
     let plan: PhasePlan
     var refusalLogBudget = 10
+    /// Standby or redirect connects that found no free peer slot, still to be logged.
+    var connectFailureLogBudget = 10
+    /// Peer slots per bot in each client host on a map of several zones.
+    static let slotsPerBot = 6
     /// Stalled bots still to be logged, at 10 s and at 60 s (`watchForStalls`).
     var stallLogBudget = 10
     var longStallLogBudget = 10
@@ -50,8 +54,11 @@ public final class Swarm {
         let behaviors = plan.behaviors(ofPhase: 0, count: config.count, seed: config.seed)
         for h in 0..<hostCount {
             let share = min(config.botsPerHost, config.count - h * config.botsPerHost)
-            // A bot near a corner keeps standby connections to up to three neighbours besides its owner.
-            let slots = min(4095, config.map.zones.count > 1 ? share * 4 : share)
+            // A bot near a corner keeps standby connections to up to three neighbours besides its owner, and
+            // the connections it just closed hold their slots until the zone acknowledges: at four slots a bot
+            // a 10-minute continent-2000 failed 67 standby or redirect connects for want of a free slot, and a
+            // bot whose Redirect found none stayed blind for good.
+            let slots = min(4095, config.map.zones.count > 1 ? share * Swarm.slotsPerBot : share)
             do {
                 hosts.append(try NetHost(bind: nil, peerLimit: slots, channelLimit: Wire.channelCount))
             } catch {

@@ -56,7 +56,7 @@ extension ZoneServer {
             }
             // A player whose client never attached (it vanished mid-handoff) leaves after a grace period.
             guard slot != nil else {
-                if now - acceptedNanos > ZoneServer.clientGraceNanos { gone.append(id) }
+                if !ZoneServer.awaitsClient(acceptedNanos: acceptedNanos, now: now) { gone.append(id) }
                 continue
             }
             let position = player.position
@@ -152,6 +152,12 @@ extension ZoneServer {
     /// (a loaded machine: continent-3000 had attaches at 19 s p99) still finds its player; 5 s of grace,
     /// as before, made ~900 players leave there while their clients stayed connected, blind for good.
     static let clientGraceNanos = (AttachToken.lifetimeMs + 5_000) * 1_000_000
+
+    /// Whether a player this zone took at `acceptedNanos` (0 for one that joined here) still waits for a
+    /// client at `now`.
+    static func awaitsClient(acceptedNanos: UInt64, now: UInt64) -> Bool {
+        now &- acceptedNanos <= clientGraceNanos
+    }
 
     /// The connection in `slot` becomes the player's owner connection: inputs go here from now on.
     func bindOwner(slot: Int, player id: UInt32) {

@@ -56,7 +56,7 @@ extension ZoneServer {
                         counters.ownersRebound += 1
                         bindOwner(slot: other, player: id)
                     } else if session.leaveReason == "disconnected",
-                        config.clock.nowNanos() &- p.acceptedNanos <= ZoneServer.clientGraceNanos
+                        ZoneServer.awaitsClient(acceptedNanos: p.acceptedNanos, now: config.clock.nowNanos())
                     {
                         counters.ownersAwaited += 1
                         p.slot = nil

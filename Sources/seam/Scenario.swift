@@ -104,7 +104,7 @@ extension Seam {
                 print("zones at nice \(scenario.zoneNice): the swarm is served first")
             }
             if scenario.swarmNice > 0 {
-                // After the zones started (they keep niceness 0): this process runs the swarm.
+                // After the zones started (they keep their own niceness): this process runs the swarm.
                 for (what, pid) in [("swarm", getpid())] + (live.map { [("live referee", $0.process.processIdentifier)] } ?? []) {
                     if let problem = Self.renice(pid: pid, to: Int32(scenario.swarmNice)) {
                         throw CLIError("cannot lower the \(what)'s priority: \(problem)")

@@ -19,13 +19,15 @@ import Testing
         let west: ZoneSpec, east: ZoneSpec
         let clock = SteppedClock()
         let cluster: ClusterSecret
-        let observer = try! TestClient()
-        let neighbour = try! TestClient()
+        let observer: TestClient
+        let neighbour: TestClient
         private var nonce: UInt32 = 0
 
         init() throws {
             let secret = [UInt8](repeating: 7, count: 32)
             cluster = ClusterSecret(secret)
+            observer = try TestClient()
+            neighbour = try TestClient()
             (zone, west, east) = try InProcessZone.duelEast(secret: secret, clock: clock)
             try observer.connect(port: zone.port)
             try observer.send(.observe(version: Wire.version, zoneIndex: UInt16(east.index),
@@ -57,7 +59,21 @@ import Testing
             return client
         }
 
+        /// Whether the observer has received a `leave` of `player`. Reliable and in order: complete up to the
+        /// newest record received.
         func left(_ player: UInt32) -> Bool { observer.received.contains { journaled("leave", of: player, in: $0) != nil } }
+
+        /// The zone's first `digest` record (journaled once a second, at the end of the tick) at or after `tick`:
+        /// every record journaled before it has reached the observer too.
+        func digest(from tick: Int) -> (tick: Int, players: Int)? {
+            observer.waitFor { message -> (Int, Int)? in
+                guard case .record(let json) = message, json.contains("\"type\":\"digest\""),
+                    let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+                    let t = object["tick"] as? Int, t >= tick, let players = object["players"] as? Int
+                else { return nil }
+                return (t, players)
+            }
+        }
     }
 
     /// The JSON object of a journal record of `type` about `player` carried by `message`, if it is one.
@@ -75,14 +91,7 @@ import Testing
     @Test func aHandedOverPlayerWaitsForALateClientAndLeavesWhenNoneComes() throws {
         let h = try Harness()
         defer { h.stop() }
-        // A player here watches the zone's status, sent once a second with its tick and player count.
-        let witness = try TestClient()
-        try witness.connect(port: h.zone.port)
-        try witness.send(.hello(version: Wire.version, name: "witness"))
-        func status(from tick: UInt32) -> ZoneStatusReport? {
-            witness.waitFor { if case .zoneStatus(let r) = $0, r.tick >= tick { r } else { nil } }
-        }
-        let first = try #require(status(from: 0))
+        let first = try #require(h.digest(from: 0))
 
         // West hands over players 5 and 6; neither client has attached here.
         try h.handOver(5)
@@ -90,8 +99,8 @@ import Testing
 
         // Ten seconds on (twice the grace zones used to give), both players are still here.
         h.clock.advance(seconds: 10)
-        let later = try #require(status(from: first.tick + 200))
-        #expect(later.players == 3, "the witness and both handed-over players")
+        let later = try #require(h.digest(from: first.tick + 200))
+        #expect(later.players == 2, "both handed-over players")
         #expect(!h.left(5) && !h.left(6))
 
         // Player 5's client attaches at last with the Redirect its old owner gave it: it owns the player.
@@ -101,8 +110,8 @@ import Testing
         // Player 6's client never comes: once its tokens have run out, the player leaves, saying why.
         h.clock.advance(seconds: 30)
         #expect(h.observer.waitFor { Self.journaled("leave", of: 6, in: $0)?["reason"] as? String } == "no client")
-        let last = try #require(status(from: later.tick + 600))
-        #expect(last.players == 2, "the witness and player 5")
+        let last = try #require(h.digest(from: later.tick + 600))
+        #expect(last.players == 1, "player 5")
         #expect(!h.left(5))
     }
 
@@ -120,8 +129,10 @@ import Testing
         #expect(!dropped.connected)
 
         let newer = try h.attach(5, .standby, data: Wire.standbyConnectData)
-        #expect(newer.waitFor(Self.isOwner(5)) == true, "the player waited and the newer connection owns it")
-        #expect(!h.left(5))
+        let ownerTick = newer.waitFor { if case .owner(5, _, let tick, _) = $0 { tick } else { nil } }
+        #expect(ownerTick != nil, "the player waited and the newer connection owns it")
+        #expect(h.digest(from: Int(ownerTick ?? 0) + 1) != nil)
+        #expect(!h.left(5), "and it never left")
     }
 
     /// The zone handed the player on before this client heard of it as the owner: the client's Attach here

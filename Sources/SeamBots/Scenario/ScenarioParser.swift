@@ -115,17 +115,9 @@ struct ScenarioParser {
                 }
                 scenario.zoneTickBudgetPercent = p
             case "swarm-nice":
-                try expect(args, 1, key: key, usage: "swarm-nice NICENESS (0 to 19)", line: line)
-                guard let n = Int(args[0].text), (0...19).contains(n) else {
-                    throw error(line, args[0].column, "expected a niceness from 0 to 19, found '\(args[0].text)'")
-                }
-                scenario.swarmNice = n
+                scenario.swarmNice = try niceness(args, key: key, line: line)
             case "zone-nice":
-                try expect(args, 1, key: key, usage: "zone-nice NICENESS (0 to 19)", line: line)
-                guard let n = Int(args[0].text), (0...19).contains(n) else {
-                    throw error(line, args[0].column, "expected a niceness from 0 to 19, found '\(args[0].text)'")
-                }
-                scenario.zoneNice = n
+                scenario.zoneNice = try niceness(args, key: key, line: line)
             default:
                 scenario.phases.append(try phase(args, key: key, line: line))
             }
@@ -166,6 +158,15 @@ struct ScenarioParser {
         if args.count > count {
             throw error(line, args[count].column, "expected end of line after '\(usage)', found '\(args[count].text)'")
         }
+    }
+
+    /// `KEY NICENESS`, a niceness from 0 to 19.
+    private func niceness(_ args: [Word], key: Word, line: Int) throws(ScenarioError) -> Int {
+        try expect(args, 1, key: key, usage: "\(key.text) NICENESS (0 to 19)", line: line)
+        guard let n = Int(args[0].text), (0...19).contains(n) else {
+            throw error(line, args[0].column, "expected a niceness from 0 to 19, found '\(args[0].text)'")
+        }
+        return n
     }
 
     /// `phase DURATION NAME=P% ...`: the percentages add up to 100.

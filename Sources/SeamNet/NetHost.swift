@@ -11,14 +11,21 @@ public struct TrafficCounters: Sendable, Equatable {
 
 /// An ENet host: one UDP socket and a fixed number of peer slots. Not thread-safe: one thread owns it.
 ///
-/// Size hosts to what they serve: ENet walks every peer slot on each service call, so unused slots cost CPU.
+/// ENet walks every peer slot it knows of on each service call (twice) and each flush, connected or not, and
+/// at a continent's sixteen zones those walks were 9% of the machine: a zone is sized for the crowd it may
+/// meet and most of its slots are free most of the time. So ENet is shown only the slots in use and
+/// `walkHeadroom` free ones above them (its `peerCount`, see `fitWalkedSlots`); the rest stay allocated
+/// behind them and join the walk as the slots below fill up.
 public final class NetHost {
     let host: UnsafeMutablePointer<ENetHost>
     /// The bound local address (port resolved when bound to port 0).
     public let localAddress: NetAddress
     /// Socket buffer sizes the kernel reports after Seam raised them.
     public let socketBuffers: (receive: Int, send: Int)
-    public var peerLimit: Int { host.pointee.peerCount }
+    /// Every peer slot the host has (ENet's `peerCount` as created).
+    public let peerLimit: Int
+    /// The slots ENet walks now: the highest one in use, and `walkHeadroom` more (at most `peerLimit`).
+    public var walkedSlots: Int { host.pointee.peerCount }
     public var connectedPeers: Int { host.pointee.connectedPeers }
     private var counters = TrafficCounters()
 
@@ -49,6 +56,7 @@ public final class NetHost {
             throw NetError(.bind, call: "enet_host_create", "\(what): \(reason)")
         }
         host = created
+        self.peerLimit = peerLimit
         host.pointee.maximumPacketSize = maximumPacketSize
         let socket = host.pointee.socket
         socketBuffers = (
@@ -58,16 +66,46 @@ public final class NetHost {
         var bound = ENetAddress(host: 0, port: 0)
         _ = enet_socket_get_address(socket, &bound)
         localAddress = NetAddress(bound)
+        fitWalkedSlots()
     }
 
     deinit {
+        // ENet resets every slot it knows of on destroy; the ones past the walk are free already.
+        host.pointee.peerCount = peerLimit
         enet_host_destroy(host)
+    }
+
+    /// Free slots ENet walks above the highest one in use: room for the connects that arrive before the
+    /// next fit (one per service call). A connect that finds no free slot in the walk is ignored and resent
+    /// by its remote after about a second, as when a host is full.
+    public static let walkHeadroom = 64
+
+    /// Shows ENet the slots up to the highest one in use plus `walkHeadroom` (all of them at most).
+    ///
+    /// Sound because ENet treats its first `peerCount` slots as all there is and touches none beyond:
+    /// a new connection, incoming or outgoing, takes the lowest free slot in the walk; a datagram for a peer
+    /// id past it is dropped, and none is owed one, since every slot past it is free (the fit never cuts
+    /// below a slot in use, whatever its state: connecting, connected, disconnecting, or a zombie waiting
+    /// for its event). Slots fill from the bottom, so the walk shrinks back as the crowd leaves.
+    /// One read of a state per free slot at the top: cheap enough for every service call.
+    private func fitWalkedSlots() {
+        let peers = host.pointee.peers!
+        var top = host.pointee.peerCount - 1
+        while top >= 0, peers[top].state == ENET_PEER_STATE_DISCONNECTED { top -= 1 }
+        host.pointee.peerCount = min(peerLimit, top + 1 + Self.walkHeadroom)
     }
 
     /// Starts a connection; a `connect` event on this host reports success, a `disconnect` failure.
     public func connect(to address: NetAddress, channels: Int = 2, data: UInt32 = 0) throws(NetError) -> Peer {
         var target = address.enet
-        guard let peer = enet_host_connect(host, &target, channels, data) else {
+        var made = enet_host_connect(host, &target, channels, data)
+        if made == nil, host.pointee.peerCount < peerLimit {
+            // Every walked slot taken: show ENet all of them for this connect; the next fit trims the walk.
+            host.pointee.peerCount = peerLimit
+            made = enet_host_connect(host, &target, channels, data)
+        }
+        fitWalkedSlots()
+        guard let peer = made else {
             throw NetError(.noFreePeer, call: "enet_host_connect", "no free peer slot to connect to \(address)")
         }
         return Peer(peer, slot: host.pointee.peers.distance(to: peer))
@@ -86,9 +124,10 @@ public final class NetHost {
         public init() {}
     }
 
-    /// Counts the peer slots by state (one pass over every slot).
+    /// Counts the peer slots by state (one pass over the walked slots; those past them are free).
     public func slotCensus() -> SlotCensus {
         var census = SlotCensus()
+        census.free = peerLimit - host.pointee.peerCount
         for k in 0..<host.pointee.peerCount {
             switch host.pointee.peers[k].state {
             case ENET_PEER_STATE_DISCONNECTED: census.free += 1
@@ -149,7 +188,7 @@ public final class NetHost {
 
     /// The peer in `slot`.
     public func peer(slot: Int) -> Peer {
-        precondition(slot >= 0 && slot < host.pointee.peerCount)
+        precondition(slot >= 0 && slot < peerLimit)
         return Peer(host.pointee.peers + slot, slot: slot)
     }
 
@@ -179,6 +218,7 @@ public final class NetHost {
             extra += 1
             result = enet_host_service(host, &event, 0)
         }
+        fitWalkedSlots()
         harvestCounters()
         if result < 0 {
             throw NetError(.service, call: "enet_host_service", "socket wait or receive failed: \(ENetLibrary.systemError())")

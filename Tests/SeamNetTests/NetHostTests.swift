@@ -225,4 +225,58 @@ import Testing
         for _ in 0..<20 { try? server.service(timeoutMs: 1) { _ in serverEvents += 1 } }
         #expect(serverEvents == 0 && server.slotCensus().free == 2, "the late acknowledgement makes nothing of the slot")
     }
+
+    /// ENet is shown only the slots in use and `walkHeadroom` free ones above them: the walk grows as the
+    /// slots fill, a connection in a slot past the first walk works both ways, the census still counts
+    /// every slot, and the walk shrinks back when the connections close.
+    @Test func theWalkedSlotsFollowTheSlotsInUse() throws {
+        let headroom = NetHost.walkHeadroom
+        let total = 3 * headroom
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: total + headroom)
+        let client = try NetHost(bind: nil, peerLimit: total)
+        #expect(server.walkedSlots == headroom && client.walkedSlots == headroom, "an idle host walks its headroom")
+        let address = try NetAddress(resolving: "127.0.0.1", port: server.localAddress.port)
+        var serverPeers: [Peer] = [], clientConnected = 0
+        var clientPeers: [Peer] = []
+        let handle: (NetEvent, Bool) -> Void = { event, isServer in
+            if case .connect(let p, _) = event {
+                if isServer { serverPeers.append(p) } else { clientConnected += 1 }
+            }
+        }
+        // Half a headroom at a time (more between two services would find the walk full and wait for
+        // ENet's resend); the client's connects past its walk take the slots behind it.
+        for _ in 0..<(2 * total / headroom) {
+            for _ in 0..<(headroom / 2) { clientPeers.append(try client.connect(to: address)) }
+            let want = clientPeers.count
+            pump(server, client, handle, until: { serverPeers.count == want && clientConnected == want })
+        }
+        #expect(serverPeers.count == total && clientConnected == total)
+        #expect(Set(clientPeers.map(\.slot)) == Set(0..<total), "the client filled every slot it has")
+        #expect(server.walkedSlots == total + headroom, "the server walks its slots in use and the headroom")
+        #expect(server.slotCensus().free == headroom && server.slotCensus().connected == total)
+
+        // The last connection, in a slot past the first walk, carries data both ways.
+        let far = try #require(serverPeers.max(by: { $0.slot < $1.slot }))
+        #expect(far.slot >= headroom)
+        let farClient = try #require(clientPeers.last)
+        var serverGot: [UInt8] = [], clientGot: [UInt8] = []
+        try far.send([42], channel: 0, delivery: .reliable)
+        try farClient.send([24], channel: 0, delivery: .reliable)
+        pump(server, client, { event, isServer in
+            if case .receive(_, _, let bytes) = event {
+                if isServer { serverGot += bytes } else { clientGot += bytes }
+            }
+        }, until: { serverGot == [24] && clientGot == [42] })
+        #expect(serverGot == [24] && clientGot == [42])
+
+        // All closed: both walks shrink back to the headroom.
+        for peer in clientPeers { peer.disconnect() }
+        var disconnects = 0
+        pump(server, client, { event, isServer in
+            if case .disconnect = event, isServer { disconnects += 1 }
+        }, until: { disconnects == total && server.walkedSlots == headroom && client.walkedSlots == headroom })
+        #expect(disconnects == total)
+        #expect(server.walkedSlots == headroom && client.walkedSlots == headroom)
+        #expect(server.slotCensus().free == total + headroom)
+    }
 }

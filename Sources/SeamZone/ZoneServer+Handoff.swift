@@ -141,7 +141,7 @@ extension ZoneServer {
         journal(.handoff(phase: "accept", player: t.player, epoch: t.epoch, from: zoneId(index), to: config.zone.id,
                          x: t.x, y: t.y, digest: digest, reason: nil, coins: t.coins.count, coinIds: t.coins))
         sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest), to: index)
-        if let slot = sessions.indices.first(where: { sessions[$0].phase == .standby && sessions[$0].playerId == t.player }) {
+        if let slot = (0..<host.walkedSlots).first(where: { sessions[$0].phase == .standby && sessions[$0].playerId == t.player }) {
             bindOwner(slot: slot, player: t.player)
         }
     }
@@ -174,7 +174,7 @@ extension ZoneServer {
         sessions[slot].ghost.startReset()
         send(.owner(player: id, epoch: record.epoch, tick: UInt32(truncatingIfNeeded: simulation.tick),
                     zoneIndex: UInt16(config.zone.index)), to: host.peer(slot: slot))
-        sendSnapshot(slot: slot)
+        snapshotsDue.append(slot)
     }
 
     /// The neighbour took the player: commit. It becomes a ghost here (if still in the band), its buffered

@@ -110,6 +110,9 @@ public final class ZoneServer {
     /// starts, while its slot stays taken until the other side acknowledges or times out; under standby
     /// churn beside a crowd that is dozens of slots. The peak is since the last status report.
     var slotsHeld = 0
+    /// Owner connections bound by the events of the current network service, whose snapshots go out
+    /// after it (`sendDueSnapshots`).
+    var snapshotsDue: [Int] = []
     var slotsHeldPeak = 0
 
     /// Ticks a late zone runs back to back before it skips ahead to the world clock.
@@ -201,6 +204,7 @@ public final class ZoneServer {
             } catch {
                 logger.warning("network service failed: \(error)")
             }
+            sendDueSnapshots()
             // Let datagrams gather before the next service: each ENet service walks every peer slot twice,
             // so waking once per datagram cost more than the datagrams (inputs wait for the tick anyway).
             let after = config.clock.nowNanos()

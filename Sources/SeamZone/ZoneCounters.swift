@@ -82,6 +82,10 @@ public struct ZoneStatus: Sendable {
     public var tickP50Ms: Double
     public var tickP99Ms: Double
     public var tickMaxMs: Double
+    /// The zone thread's CPU time in those ticks, in milliseconds: beside the wall times above, it tells a
+    /// zone that works long from one that waits for a core (a machine shared with a swarm and fifteen more).
+    public var tickCPUP50Ms = 0.0
+    public var tickCPUP99Ms = 0.0
     public var bytesInPerSecond: Double
     public var bytesOutPerSecond: Double
     public var coinsGround: Int
@@ -111,7 +115,8 @@ public struct ZoneStatus: Sendable {
             + "(slots held \(slotsHeld), peak \(slotsHeldPeak); free \(slots.free), handshaking \(slots.handshaking), "
             + "disconnecting \(slots.disconnecting), stale handshakes dropped \(counters.staleHandshakesDropped), "
             + "for links \(counters.handshakesDroppedForLinks)) "
-            + "tick p50 \(f(tickP50Ms))ms p99 \(f(tickP99Ms))ms max \(f(tickMaxMs))ms overruns \(counters.overruns) "
+            + "tick p50 \(f(tickP50Ms))ms p99 \(f(tickP99Ms))ms max \(f(tickMaxMs))ms "
+            + "(cpu p50 \(f(tickCPUP50Ms))ms p99 \(f(tickCPUP99Ms))ms) overruns \(counters.overruns) "
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
             + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted) "

@@ -64,6 +64,8 @@ public final class ZoneServer {
     var visibleScratch: [(index: Int, distanceSquared: Double)] = []
     var visibleCoins: [(id: UInt32, at: Vec2, distanceSquared: Double)] = []
     var tickTimes: [Double] = []
+    /// The zone thread's CPU time in each of those ticks.
+    var tickCPUTimes: [Double] = []
     /// Tick work in microseconds since the last ZoneStatus message (see `sendZoneStatus`).
     var statusWindow: [UInt32] = []
     var refusalLogBudget = 20
@@ -167,6 +169,7 @@ public final class ZoneServer {
             let deadline = worldClock.start(of: nextTick) + tickPhaseNanos
             serviceNetwork(until: deadline)
             let began = clock.nowNanos()
+            let cpuBegan = ThreadCPUClock.nowNanos()
             let current = worldClock.tick(at: began - tickPhaseNanos)
             if current > nextTick + ZoneServer.maximumCatchUp {
                 counters.skippedTicks += current - nextTick
@@ -175,10 +178,10 @@ public final class ZoneServer {
             runTick(nextTick)
             let ended = clock.nowNanos()
             tickTimes.append(Double(ended - began) / 1e6)
+            tickCPUTimes.append(Double(ThreadCPUClock.nowNanos() &- cpuBegan) / 1e6)
             if ended > worldClock.start(of: nextTick + 1) + tickPhaseNanos { counters.overruns += 1 }
             adaptLoad(workNanos: ended - began)
             noteTickWork(nanos: ended - began)
-            if nextTick % UInt64(config.simulation.tickRate) == 0 { sendZoneStatus() }
             if nextTick % statusEvery == 0 {
                 let traffic = host.traffic
                 let seconds = max(1e-9, Double(ended - lastStatusNanos) / 1e9)
@@ -186,6 +189,7 @@ public final class ZoneServer {
                 lastTraffic = traffic
                 lastStatusNanos = ended
                 tickTimes.removeAll(keepingCapacity: true)
+                tickCPUTimes.removeAll(keepingCapacity: true)
                 slotsHeldPeak = slotsHeld
             }
             nextTick += 1
@@ -237,6 +241,9 @@ public final class ZoneServer {
         manageHandoffs()
         sendGhosts()
         sendEvents()
+        // Queued before the snapshots' flush, a client's ZoneStatus shares a datagram with its snapshot (it was
+        // one more datagram a second per client); its window holds the ticks before this one.
+        if tick % UInt64(config.simulation.tickRate) == 0 { sendZoneStatus() }
         sendSnapshots()
         host.flush()
         keepSlotsForLinks()
@@ -389,12 +396,13 @@ public final class ZoneServer {
     }
 
     private func makeStatus(traffic: TrafficCounters, since last: TrafficCounters, seconds: Double) -> ZoneStatus {
-        let sorted = tickTimes.sorted()
-        func pct(_ p: Double) -> Double {
+        let sorted = tickTimes.sorted(), cpu = tickCPUTimes.sorted()
+        func pct(_ p: Double, of sorted: [Double]) -> Double {
             sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))]
         }
+        func pct(_ p: Double) -> Double { pct(p, of: sorted) }
         let d = simulation.digest
-        return ZoneStatus(
+        var status = ZoneStatus(
             zone: config.zone.id, tick: simulation.tick, players: simulation.players.count,
             connectedPeers: host.connectedPeers, slotsHeld: slotsHeld, slotsHeldPeak: slotsHeldPeak, slots: host.slotCensus(),
             counters: counters, tickP50Ms: pct(0.5), tickP99Ms: pct(0.99),
@@ -404,5 +412,17 @@ public final class ZoneServer {
             coinsGround: d.coinsGround, coinsCarried: d.coinsCarried, entityLimit: entityLimit,
             rewind: simulation.rewindStats, tickRate: config.simulation.tickRate, farUpdateLevel: farUpdateLevel,
             snapshotInterval: snapshotInterval)
+        status.tickCPUP50Ms = pct(0.5, of: cpu)
+        status.tickCPUP99Ms = pct(0.99, of: cpu)
+        return status
+    }
+}
+
+/// CPU time the calling thread has run, in nanoseconds (`CLOCK_THREAD_CPUTIME_ID`).
+enum ThreadCPUClock {
+    static func nowNanos() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
     }
 }

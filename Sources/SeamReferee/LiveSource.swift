@@ -98,9 +98,7 @@ public final class LiveSource {
             switch try? ServerMessage.decode(bytes) {
             case .record(let json):
                 received += 1
-                guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-                    let record = try? RefereeRecord(object: object, source: connections[i].zone.id)
-                else {
+                guard let record = try? RefereeRecord(line: json.utf8, source: connections[i].zone.id) else {
                     problems.append("zone \(connections[i].zone.id) sent a record that does not parse")
                     return
                 }

@@ -77,22 +77,22 @@ public struct RefereeRecord: Equatable, Sendable {
 
     /// Parses one journal line (without its newline).
     public init(line: some Collection<UInt8>, source: String? = nil) throws(MalformedRecord) {
-        let any: Any
-        do {
-            any = try JSONSerialization.jsonObject(with: Data(line), options: [])
-        } catch {
-            throw MalformedRecord("not JSON")
-        }
-        guard let object = any as? [String: Any] else { throw MalformedRecord("not a JSON object") }
-        try self.init(object: object, source: source)
+        guard case .object(let members) = try RefereeJSON.parse(line) else { throw MalformedRecord("not a JSON object") }
+        try self.init(members: members, source: source)
     }
 
-    /// Reads a record from a parsed JSON object (as `JSONSerialization` gives it, or built by hand with
-    /// Swift `Int`, `Double`, `String` and arrays). Throws when a common field or a field the record's type
+    /// Reads a record from a JSON object built by hand with Swift `Int`, `Double`, `String` and arrays (or
+    /// as `JSONSerialization` gives it). Throws as `init(line:source:)` does.
+    public init(object: [String: Any], source: String? = nil) throws(MalformedRecord) {
+        guard case .object(let members) = RefereeJSON(any: object) else { throw MalformedRecord("not a JSON object") }
+        try self.init(members: members, source: source)
+    }
+
+    /// Reads a record from a parsed JSON object. Throws when a common field or a field the record's type
     /// needs is missing or has the wrong type.
-    public init(object o: [String: Any], source: String? = nil) throws(MalformedRecord) {
-        guard let type = o["type"] as? String else { throw MalformedRecord("no \"type\"") }
-        guard let zone = o["zone"] as? String else { throw MalformedRecord("no \"zone\"") }
+    init(members o: [String: RefereeJSON], source: String?) throws(MalformedRecord) {
+        guard let type = o["type"]?.stringValue else { throw MalformedRecord("no \"type\"") }
+        guard let zone = o["zone"]?.stringValue else { throw MalformedRecord("no \"zone\"") }
         guard let tick = Self.int(o["tick"]), tick >= 0 else { throw MalformedRecord("no \"tick\"") }
         guard let ms = Self.int(o["ms"]) else { throw MalformedRecord("no \"ms\"") }
         self.init(type: type, zone: zone, tick: UInt64(tick), ms: ms, source: source)
@@ -113,7 +113,7 @@ public struct RefereeRecord: Equatable, Sendable {
             return v
         }
         func text(_ key: String) throws(MalformedRecord) -> String {
-            guard let v = o[key] as? String else { throw MalformedRecord("\(type) without a valid \"\(key)\"") }
+            guard let v = o[key]?.stringValue else { throw MalformedRecord("\(type) without a valid \"\(key)\"") }
             return v
         }
 
@@ -121,22 +121,22 @@ public struct RefereeRecord: Equatable, Sendable {
         case "start":
             coins = try integer("coins")
             tickRate = Self.int(o["tick_rate"]).map { Int($0) }
-            map = o["map"] as? String
+            map = o["map"]?.stringValue
         case "join", "respawn":
             player = try id("player"); x = try number("x"); y = try number("y")
         case "leave":
-            player = try id("player"); reason = o["reason"] as? String
+            player = try id("player"); reason = o["reason"]?.stringValue
         case "pickup", "drop":
             player = try id("player"); coin = try id("coin"); x = try number("x"); y = try number("y")
-            cause = o["cause"] as? String
+            cause = o["cause"]?.stringValue
         case "hit":
             shooter = try id("shooter"); target = try id("target"); shot = try id("shot")
             damage = Self.int(o["damage"]).map { Int($0) }
             health = try integer("health")
-            from = o["from"] as? String
+            from = o["from"]?.stringValue
         case "kill":
             killer = try id("killer"); victim = try id("victim"); shot = try id("shot")
-            from = o["from"] as? String
+            from = o["from"]?.stringValue
         case "hit_forward":
             shooter = try id("shooter"); target = try id("target"); shot = try id("shot"); to = try text("to")
         case "hit_result":
@@ -146,11 +146,11 @@ public struct RefereeRecord: Equatable, Sendable {
             playerCount = Self.int(o["players"]).map { Int($0) }
             coinsGround = try integer("coins_ground"); coinsCarried = try integer("coins_carried")
         case "positions":
-            guard let list = o["players"] as? [Any] else { throw MalformedRecord("positions without \"players\"") }
+            guard let list = o["players"]?.arrayValue else { throw MalformedRecord("positions without \"players\"") }
             var entries: [PlayerPosition] = []
             entries.reserveCapacity(list.count)
             for item in list {
-                guard let triple = item as? [Any], triple.count == 3,
+                guard let triple = item.arrayValue, triple.count == 3,
                       let p = Self.int(triple[0]), p >= 0, p <= Int64(UInt32.max),
                       let px = Self.double(triple[1]), let py = Self.double(triple[2])
                 else { throw MalformedRecord("positions entry is not [id, x, y]") }
@@ -158,26 +158,26 @@ public struct RefereeRecord: Equatable, Sendable {
             }
             positions = entries
         case "stop":
-            reason = o["reason"] as? String
+            reason = o["reason"]?.stringValue
         case "link":
-            neighbour = o["neighbour"] as? String; state = o["state"] as? String
+            neighbour = o["neighbour"]?.stringValue; state = o["state"]?.stringValue
         case "refuse":
-            reason = o["message"] as? String
+            reason = o["message"]?.stringValue
         default:
             guard Self.handoffPhases.contains(type) else { break }
             player = try id("player"); epoch = try id("epoch")
             from = try text("from"); to = try text("to")
             x = try number("x"); y = try number("y")
-            reason = o["reason"] as? String
+            reason = o["reason"]?.stringValue
             if let hex = o["digest"] {
-                guard let s = hex as? String, let d = UInt64(s, radix: 16) else {
+                guard let s = hex.stringValue, let d = UInt64(s, radix: 16) else {
                     throw MalformedRecord("\(type) with a digest that is not a hex string")
                 }
                 digest = d
             }
             if o["coins"] != nil { coins = try integer("coins") }
             if let raw = o["coin_ids"] {
-                guard let list = raw as? [Any] else { throw MalformedRecord("\(type) with \"coin_ids\" not a list") }
+                guard let list = raw.arrayValue else { throw MalformedRecord("\(type) with \"coin_ids\" not a list") }
                 var ids: [UInt32] = []
                 for item in list {
                     guard let v = Self.int(item), v >= 0, v <= Int64(UInt32.max) else {
@@ -190,28 +190,19 @@ public struct RefereeRecord: Equatable, Sendable {
         }
     }
 
-    static func int(_ value: Any?) -> Int64? {
+    /// An integer: a JSON integer, or a number with no fraction that fits.
+    static func int(_ value: RefereeJSON?) -> Int64? {
         switch value {
-        case let v as Int: return Int64(v)
-        case let v as Int64: return v
-        case let v as Int32: return Int64(v)
-        case let v as UInt32: return Int64(v)
-        case let v as UInt64: return v <= UInt64(Int64.max) ? Int64(v) : nil
-        case let v as Double: return v.rounded() == v && abs(v) < 9e18 ? Int64(v) : nil
-        case let v as NSNumber:
-            let i = v.int64Value
-            return Double(i) == v.doubleValue ? i : nil
+        case .int(let v): return v
+        case .number(let v): return v.rounded() == v && abs(v) < 9e18 ? Int64(v) : nil
         default: return nil
         }
     }
 
-    static func double(_ value: Any?) -> Double? {
+    static func double(_ value: RefereeJSON?) -> Double? {
         switch value {
-        case let v as Double: return v.isFinite ? v : nil
-        case let v as Int: return Double(v)
-        case let v as Int64: return Double(v)
-        case let v as Float: return Double(v)
-        case let v as NSNumber: return v.doubleValue
+        case .number(let v): return v.isFinite ? v : nil
+        case .int(let v): return Double(v)
         default: return nil
         }
     }
@@ -266,4 +257,28 @@ public struct RefereeRecord: Equatable, Sendable {
 
     /// "zone tick N" for explanations.
     var place: String { "\(zone) at tick \(tick)" }
+}
+
+extension RefereeJSON {
+    /// A JSON value from Swift values (`Int`, `Double`, `String`, `Bool`, arrays, `[String: Any]`, `NSNumber`,
+    /// `NSNull`); anything else becomes `.null`.
+    init(any value: Any) {
+        switch value {
+        case let v as String: self = .string(v)
+        case let v as Int: self = .int(Int64(v))
+        case let v as Int64: self = .int(v)
+        case let v as Int32: self = .int(Int64(v))
+        case let v as UInt32: self = .int(Int64(v))
+        case let v as UInt64 where v <= UInt64(Int64.max): self = .int(Int64(v))
+        case let v as Double: self = .number(v)
+        case let v as Float: self = .number(Double(v))
+        case let v as Bool: self = .bool(v)
+        case let v as NSNumber:
+            let i = v.int64Value
+            self = Double(i) == v.doubleValue ? .int(i) : .number(v.doubleValue)
+        case let v as [Any]: self = .array(v.map { RefereeJSON(any: $0) })
+        case let v as [String: Any]: self = .object(v.mapValues { RefereeJSON(any: $0) })
+        default: self = .null
+        }
+    }
 }

@@ -396,7 +396,8 @@ func cleanThereAndBack() -> History {
         let report = try RefereeRun.check(directory: dir.path)
         #expect(report.isClean)
         #expect(report.malformed.count == 3)
-        #expect(report.malformed.examples.first == "west.jsonl:2: not JSON")
+        #expect(report.malformed.examples.first?.hasPrefix("west.jsonl:2: not JSON") == true,
+                "\(report.malformed.examples)")
         #expect(report.checked.records == 3)
     }
 

@@ -115,6 +115,27 @@ import Testing
         #expect(!h.left(5))
     }
 
+    /// A connection bound between two ticks gets its first snapshot at once, not at the next tick: its tick is
+    /// the one its Owner names (a tick's own snapshots carry that tick's number, the one after).
+    @Test func anOwnerBoundBetweenTicksGetsItsSnapshotAtOnce() throws {
+        let h = try Harness()
+        defer { h.stop() }
+        try h.handOver(5)
+        let client = try h.attach(5, .redirect)
+        let ownerTick = try #require(client.waitFor { if case .owner(5, _, let tick, _) = $0 { tick } else { nil } })
+        func snapshotTick(_ message: ServerMessage) -> UInt32? {
+            switch message {
+            case .ghost(let g): g.tick
+            case .snapshot(let s): s.tick
+            default: nil
+            }
+        }
+        // Wait until a tick's snapshot came too, then look at the first one.
+        #expect(client.waitFor { snapshotTick($0).flatMap { $0 > ownerTick ? $0 : nil } } != nil)
+        let ticks = client.received.compactMap(snapshotTick)
+        #expect(ticks.first == ownerTick, "snapshot ticks \(ticks.prefix(3)) after Owner at tick \(ownerTick)")
+    }
+
     /// The connection bound at the accept is a standby the client has since dropped (its disconnect was on the
     /// way); the client's newer standby attaches after that disconnect and becomes the owner connection.
     @Test func anOwnerConnectionLostRightAfterTheHandoffWaitsForTheClientsNextAttach() throws {

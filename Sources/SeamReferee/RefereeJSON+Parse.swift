@@ -226,31 +226,28 @@ extension RefereeJSON {
                 guard digits() > 0 else { throw error("number without exponent digits") }
                 integral = false
             }
-            if integral, intDigits <= 18 {
-                var v: Int64 = 0
-                for k in intStart..<at { v = v * 10 + Int64(bytes[k] - UInt8(ascii: "0")) }
-                return .int(negative ? -v : v)
-            }
+            if integral, let v = integer(intStart..<at, negative: negative) { return .int(v) }
             // strtod over a NUL-terminated copy (a number in a journal line is a few dozen bytes).
             let count = at - start
-            let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
+            return .number(withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
                 for k in 0..<count { buffer[k] = CChar(bitPattern: bytes[start + k]) }
                 buffer[count] = 0
                 return strtod(buffer.baseAddress!, nil)
+            })
+        }
+
+        /// The decimal digits in `digits` as an Int64, nil when it does not fit (summed negative, where
+        /// Int64.min fits too).
+        func integer(_ digits: Range<Int>, negative: Bool) -> Int64? {
+            var v: Int64 = 0
+            for k in digits {
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (s, o2) = m.subtractingReportingOverflow(Int64(bytes[k] - UInt8(ascii: "0")))
+                if o1 || o2 { return nil }
+                v = s
             }
-            if integral {
-                // 19 digits or more: an Int64 when it is one exactly (summed negative, where Int64.min fits).
-                var v: Int64 = 0, fits = true
-                for k in intStart..<at {
-                    let (m, o1) = v.multipliedReportingOverflow(by: 10)
-                    let (s, o2) = m.subtractingReportingOverflow(Int64(bytes[k] - UInt8(ascii: "0")))
-                    if o1 || o2 { fits = false; break }
-                    v = s
-                }
-                if fits, negative { return .int(v) }
-                if fits, v != Int64.min { return .int(-v) }
-            }
-            return .number(value)
+            if negative { return v }
+            return v == Int64.min ? nil : -v
         }
     }
 }

@@ -141,7 +141,7 @@ extension ZoneServer {
         journal(.handoff(phase: "accept", player: t.player, epoch: t.epoch, from: zoneId(index), to: config.zone.id,
                          x: t.x, y: t.y, digest: digest, reason: nil, coins: t.coins.count, coinIds: t.coins))
         sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest), to: index)
-        if let slot = (0..<host.walkedSlots).first(where: { sessions[$0].phase == .standby && sessions[$0].playerId == t.player }) {
+        if let slot = liveSlots.first(where: { sessions[$0].phase == .standby && sessions[$0].playerId == t.player }) {
             bindOwner(slot: slot, player: t.player)
         }
     }

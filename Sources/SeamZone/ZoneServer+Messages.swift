@@ -50,7 +50,7 @@ extension ZoneServer {
                     // player that arrived within the client grace waits for one (as if none had been bound:
                     // the client holds tokens for this zone until then); any other leaves.
                     let id = session.playerId
-                    if let other = (0..<host.walkedSlots).first(where: {
+                    if let other = liveSlots.first(where: {
                         $0 != peer.slot && sessions[$0].phase == .standby && sessions[$0].playerId == id
                     }) {
                         counters.ownersRebound += 1

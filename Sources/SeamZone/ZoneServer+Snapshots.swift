@@ -54,10 +54,9 @@ extension ZoneServer {
         sessions[slot].outbox.append(event)
     }
 
-    /// One reliable Events message per player with news this tick. Only the slots ENet walks can hold a
-    /// connection (`NetHost.walkedSlots`): a zone sized for a crowd has thousands of idle sessions past them.
+    /// One reliable Events message per player with news this tick.
     func sendEvents() {
-        for slot in 0..<host.walkedSlots where !sessions[slot].outbox.isEmpty {
+        for slot in liveSlots where !sessions[slot].outbox.isEmpty {
             let events = sessions[slot].outbox
             sessions[slot].outbox.removeAll(keepingCapacity: true)
             guard sessions[slot].phase == .playing else { continue }
@@ -80,7 +79,7 @@ extension ZoneServer {
         let interval = snapshotInterval, turn = Int(sim.tick % UInt64(interval))
         // Each connection's snapshot is sent while the next one's ghost view is prefetched (v6).
         var previous: Int?
-        for slot in 0..<host.walkedSlots where sessions[slot].phase == .playing && slot % interval == turn {
+        for slot in liveSlots where sessions[slot].phase == .playing && slot % interval == turn {
             if sessions[slot].version != Wire.deltaSnapshotVersion { sessions[slot].ghost.prefetch() }
             if let previous { sendSnapshot(slot: previous, in: sim) }
             previous = slot

@@ -21,7 +21,7 @@ extension ZoneServer {
         statusWindow.removeAll(keepingCapacity: true)
         eventWriter.reset()
         ServerMessage.zoneStatus(report).encode(into: &eventWriter)
-        for slot in 0..<host.walkedSlots where sessions[slot].phase == .playing {
+        for slot in liveSlots where sessions[slot].phase == .playing {
             do {
                 try host.peer(slot: slot).send(eventWriter.bytes, channel: Wire.stateChannel, delivery: .unreliable)
             } catch {

@@ -112,6 +112,9 @@ public final class ZoneServer {
     /// starts, while its slot stays taken until the other side acknowledges or times out; under standby
     /// churn beside a crowd that is dozens of slots. The peak is since the last status report.
     var slotsHeld = 0
+    /// The session slots that can hold a connection: those ENet walks (`NetHost.walkedSlots`), every one past
+    /// them free. A zone sized for a crowd has thousands of idle sessions beyond, which per-tick loops skip.
+    var liveSlots: Range<Int> { 0..<host.walkedSlots }
     /// Owner connections bound by the events of the current network service, whose snapshots go out
     /// after it (`sendDueSnapshots`).
     var snapshotsDue: [Int] = []
@@ -400,12 +403,11 @@ public final class ZoneServer {
         func pct(_ p: Double, of sorted: [Double]) -> Double {
             sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))]
         }
-        func pct(_ p: Double) -> Double { pct(p, of: sorted) }
         let d = simulation.digest
         var status = ZoneStatus(
             zone: config.zone.id, tick: simulation.tick, players: simulation.players.count,
             connectedPeers: host.connectedPeers, slotsHeld: slotsHeld, slotsHeldPeak: slotsHeldPeak, slots: host.slotCensus(),
-            counters: counters, tickP50Ms: pct(0.5), tickP99Ms: pct(0.99),
+            counters: counters, tickP50Ms: pct(0.5, of: sorted), tickP99Ms: pct(0.99, of: sorted),
             tickMaxMs: sorted.last ?? 0,
             bytesInPerSecond: Double(traffic.bytesReceived - last.bytesReceived) / seconds,
             bytesOutPerSecond: Double(traffic.bytesSent - last.bytesSent) / seconds,

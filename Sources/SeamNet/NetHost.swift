@@ -206,6 +206,7 @@ public final class NetHost {
     public func service(timeoutMs: UInt32, _ handle: (NetEvent) -> Void) throws(NetError) -> Int {
         var event = ENetEvent()
         var handled = 0
+        skipBandwidthAnnouncement()
         var result = enet_host_service(host, &event, timeoutMs)
         var extra = 0
         while true {
@@ -216,14 +217,29 @@ public final class NetHost {
             }
             guard result == 0, extra < Self.extraServices, socketHasData() else { break }
             extra += 1
+            skipBandwidthAnnouncement()
             result = enet_host_service(host, &event, 0)
         }
+        skipBandwidthAnnouncement()
         fitWalkedSlots()
         harvestCounters()
         if result < 0 {
             throw NetError(.service, call: "enet_host_service", "socket wait or receive failed: \(ENetLibrary.systemError())")
         }
         return handled
+    }
+
+    /// Keeps ENet from announcing this host's bandwidth limits to every connected peer again.
+    ///
+    /// After any connect or disconnect ENet marks its limits for recalculation, and at its next once-a-second
+    /// throttle pass sends every connected peer a reliable BANDWIDTH_LIMIT command, which each acknowledges.
+    /// A Seam host has no limits (0 and 0, given to each peer in the handshake already), so the command
+    /// repeats what the peer knows; and with standby connections opening every second somewhere, every host
+    /// sent it to every peer every second: 9,500 datagrams a second on their own, and as many
+    /// acknowledgements, in a continent-2500's 97,000 (a 2-s capture on loopback). The throttle pass reads
+    /// the mark only at its start, inside `enet_host_service`, so the mark is cleared before each call and after.
+    private func skipBandwidthAnnouncement() {
+        if host.pointee.incomingBandwidth == 0 { host.pointee.recalculateBandwidthLimits = 0 }
     }
 
     /// The most services one `service` call adds while datagrams remain (each reads up to 256).

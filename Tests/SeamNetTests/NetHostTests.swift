@@ -1,4 +1,5 @@
-import SeamNet
+import CENet
+@testable import SeamNet
 import Testing
 
 /// Two real ENet hosts on loopback.
@@ -278,5 +279,42 @@ import Testing
         #expect(disconnects == total)
         #expect(server.walkedSlots == headroom && client.walkedSlots == headroom)
         #expect(server.slotCensus().free == total + headroom)
+    }
+
+    /// ENet re-announces a host's bandwidth limits to every connected peer (a reliable command each) at its
+    /// once-a-second throttle pass after any connect or disconnect; a Seam host has none to announce.
+    @Test func aConnectElsewhereIsNotAnnouncedToEveryPeer() throws {
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
+        let address = try NetAddress(resolving: "127.0.0.1", port: server.localAddress.port)
+        let client = try NetHost(bind: nil, peerLimit: 1)
+        let other = try NetHost(bind: nil, peerLimit: 1)
+        _ = try client.connect(to: address)
+        var serverPeers: [Peer] = [], clientConnected = false
+        pump(server, client, { event, isServer in
+            if case .connect(let p, _) = event { if isServer { serverPeers.append(p) } else { clientConnected = true } }
+        }, until: { serverPeers.count == 1 && clientConnected })
+        let served = try #require(serverPeers.first)
+        // Another connection comes and goes.
+        let passing = try other.connect(to: address)
+        var otherEvents = 0
+        pump(server, other, { event, isServer in
+            if isServer, case .connect = event { otherEvents += 1 }
+        }, until: { otherEvents == 1 })
+        passing.disconnect()
+        pump(server, other, { event, isServer in
+            if isServer, case .disconnect = event { otherEvents += 1 }
+        }, until: { otherEvents == 2 })
+        try #require(otherEvents == 2)
+        // Past a throttle pass (ENet's clock, 1 s), the server's pings to the client put off beyond it (ENet
+        // pings every connection each interval whatever arrives on it): nothing reliable goes to the client
+        // on ENet's own channel.
+        served.setPingInterval(ms: 10_000)
+        let before = served.pointer.pointee.outgoingReliableSequenceNumber
+        let start = enet_time_get()
+        while enet_time_get() &- start < 1_500 {
+            try server.service(timeoutMs: 10) { _ in }
+            try client.service(timeoutMs: 0) { _ in }
+        }
+        #expect(served.pointer.pointee.outgoingReliableSequenceNumber == before)
     }
 }

@@ -40,6 +40,9 @@ public final class Swarm {
     var stallLogBudget = 10
     var longStallLogBudget = 10
     var handoffsAtLastSecond = 0
+    var ticksAtLastSecond = 0
+    /// Ticks a second: the zones' rate (20 Hz).
+    public static let tickRate = 20
     var runStartNanos: UInt64 = 0
 
     public init(config: SwarmConfig, logger: Logger) throws(BotError) {
@@ -47,7 +50,7 @@ public final class Swarm {
         guard !config.targets.isEmpty else { throw BotError("no zone to connect to") }
         self.config = config
         self.logger = logger
-        tickNanos = 1_000_000_000 / 20
+        tickNanos = 1_000_000_000 / UInt64(Swarm.tickRate)
         inputPackets = ReusablePackets(capacity: 1 + 4 + 4 + 1 + Wire.maximumInputsPerMessage * InputCommand.wireSize)
         let hostCount = (config.count + config.botsPerHost - 1) / config.botsPerHost
         plan = PhasePlan(config: config)
@@ -113,6 +116,8 @@ public final class Swarm {
             serviceHosts()
             nowNanos = clock()
             if nowNanos >= nextTick {
+                stats.ticks += 1
+                stats.tickLateness.record(min((nowNanos - nextTick) / 1_000_000, stats.tickLateness.highestTrackableValue))
                 // Phases shorter than a tick are entered and left at once, so every phase is in the stats.
                 let runPhase = plan.phase(at: Double(nowNanos - start) / 1e9)
                 while stats.phases.count - 1 < runPhase {
@@ -121,7 +126,10 @@ public final class Swarm {
                 for i in bots.indices where bots[i].phase == .playing { think(&bots[i]) }
                 for host in hosts { host.flush() }
                 nextTick += tickNanos
-                if nowNanos > nextTick + 5 * tickNanos { nextTick = nowNanos + tickNanos }
+                if nowNanos > nextTick + 5 * tickNanos {
+                    stats.ticksSkipped += Int((nowNanos - nextTick) / tickNanos) + 1
+                    nextTick = nowNanos + tickNanos
+                }
             }
             if nowNanos >= nextSecond {
                 let seconds = Double(nowNanos - lastSecond) / 1e9
@@ -195,6 +203,8 @@ public final class Swarm {
         stats.handoffsPerSecondNow = Double(stats.handoffs - handoffsAtLastSecond) / seconds
         stats.handoffsPerSecondMax = max(stats.handoffsPerSecondMax, stats.handoffsPerSecondNow)
         handoffsAtLastSecond = stats.handoffs
+        stats.ticksPerSecondNow = Double(stats.ticks - ticksAtLastSecond) / seconds
+        ticksAtLastSecond = stats.ticks
         let cpu = ProcessUsage.cpuSeconds()
         stats.cpuPercentNow = (cpu - lastCPU) / seconds * 100
         lastCPU = cpu

@@ -89,7 +89,11 @@ public enum SwarmReport {
                 "cpu_percent": round3(s.elapsed > 0 ? s.cpuSeconds / s.elapsed * 100 : 0),
                 "resident_mib": round3(s.residentMiB),
                 "hosts": (config.count + config.botsPerHost - 1) / config.botsPerHost,
-            ],
+                "ticks": s.ticks,
+                "ticks_per_s": round3(s.ticksPerSecond),
+                "ticks_skipped": s.ticksSkipped,
+                "tick_late_ms": milliseconds(s.tickLateness),
+            ] as [String: Any],
         ]
     }
 

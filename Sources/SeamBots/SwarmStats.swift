@@ -87,6 +87,14 @@ public struct SwarmStats: Sendable {
     public var phases: [PhaseStats] = []
     /// Phases planned for the run.
     public var phaseCount = 1
+    /// The swarm's own ticks: each sends every playing bot's input, `Swarm.tickRate` a second when the swarm
+    /// keeps up. How late each began after its time (milliseconds), and the ticks given up when it fell more
+    /// than five behind: a swarm waiting for a core shows here before its CPU figure says so.
+    public var ticks = 0
+    public var ticksSkipped = 0
+    public var tickLateness = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
+    /// Swarm ticks over the last second.
+    public var ticksPerSecondNow = 0.0
     /// Owner switches over the last second, and the most in any second of the run.
     public var handoffsPerSecondNow = 0.0
     public var handoffsPerSecondMax = 0.0
@@ -115,6 +123,9 @@ extension SwarmStats {
 
     /// Handoffs per second over the time bots played (from the first connect to the end).
     public var handoffsPerSecond: Double { elapsed > 0 ? Double(handoffs) / elapsed : 0 }
+
+    /// The swarm's ticks per second over the run.
+    public var ticksPerSecond: Double { elapsed > 0 ? Double(ticks) / elapsed : 0 }
 }
 
 /// A handoff's gap, with what it takes to find it in the journals.

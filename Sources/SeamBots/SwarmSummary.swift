@@ -29,6 +29,14 @@ public enum SwarmSummary {
             + named(s.slowestStandbyAttach)
     }
 
+    /// The swarm's own pace and cost: its ticks (each sends every playing bot's input), how late they began,
+    /// the ticks it gave up, its CPU and memory.
+    public static func swarm(_ s: SwarmStats) -> String {
+        String(format: "swarm: %d ticks (%.2f/s of %d), late \(spread(s.tickLateness)), skipped %d; cpu %.1f s (%.0f%% of a core), rss %.0f MiB",
+               s.ticks, s.ticksPerSecond, Swarm.tickRate, s.ticksSkipped, s.cpuSeconds,
+               s.elapsed > 0 ? s.cpuSeconds / s.elapsed * 100 : 0, s.residentMiB)
+    }
+
     /// A histogram of milliseconds as the summary shows it: "p50 … ms p99 … ms max … ms".
     static func spread(_ h: Histogram<UInt64>) -> String {
         "p50 \(h.percentileOrZero(50)) ms p99 \(h.percentileOrZero(99)) ms max \(h.max) ms"

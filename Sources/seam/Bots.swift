@@ -147,4 +147,4 @@ extension Seam {
     }
 }
 
-func summary(_ s: SwarmStats) -> String { SwarmSummary.totals(s) }
+func summary(_ s: SwarmStats) -> String { SwarmSummary.totals(s) + "\n" + SwarmSummary.swarm(s) }

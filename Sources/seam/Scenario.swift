@@ -136,6 +136,7 @@ extension Seam {
             print(SwarmSummary.totals(stats))
             print(SwarmSummary.handoffs(stats))
             print(SwarmSummary.standbys(stats))
+            print(SwarmSummary.swarm(stats))
             SwarmSummary.phases(stats).forEach { print($0) }
             SwarmSummary.zones(stats).forEach { print($0) }
             var failures: [String] = []

@@ -34,6 +34,12 @@ import Testing
         }
         #expect((snapshots["malformed"] as? Int ?? 1) == 0)
         #expect((report["bytes_in_per_bot_per_s"] as? Double ?? 0) > 0)
+        // The swarm's ticks: every 50 ms of the 4-s play is a tick run or given up, but for the last five at
+        // most, which a swarm behind its time has not reached when the play ends.
+        let swarm = try #require(report["swarm"] as? [String: Any])
+        let ticks = swarm["ticks"] as? Int ?? 0, skipped = swarm["ticks_skipped"] as? Int ?? -1
+        #expect(ticks > 0 && skipped >= 0 && (75...81).contains(ticks + skipped), "\(ticks) ticks, \(skipped) skipped")
+        #expect((swarm["tick_late_ms"] as? [String: Any])?["p99"] is Int)
         let shots = try #require(report["shots"] as? [String: Any])
         #expect((shots["fired"] as? Int ?? 0) >= (shots["confirmed"] as? Int ?? 0))
 

@@ -17,6 +17,7 @@ extension Swarm {
                 ClientMessage.attach(version: config.protocolVersion, token: token).encode(into: &writer)
             } else {
                 bots[i].phase = .handshaking
+                peer.setPingInterval(ms: Peer.ownerPingIntervalMs)
                 ClientMessage.hello(version: config.protocolVersion, name: "\(config.namePrefix)-\(i)").encode(into: &writer)
             }
             try? peer.send(writer.bytes, channel: Wire.controlChannel, delivery: .reliable)
@@ -163,7 +164,7 @@ extension Swarm {
                     old.setPingInterval(ms: Peer.standbyPingIntervalMs)
                 }
                 bots[i].standbys[zoneIndex] = nil
-                peer.setPingInterval(ms: Peer.defaultPingIntervalMs)
+                peer.setPingInterval(ms: Peer.ownerPingIntervalMs)
                 bots[i].peer = peer
                 if let zone = config.map.zone(index: Int(zoneIndex)) { bots[i].zone = zone }
             }

@@ -82,6 +82,12 @@ public struct Peer: Hashable, @unchecked Sendable {
     /// For standby connections (a handoff's spare, idle until the player crosses): a bot in a four-zone
     /// corner holds three, so their pings were a fifth of a hotspot zone's datagrams at 500 ms.
     public static let standbyPingIntervalMs: UInt32 = 2000
+    /// For owner connections. ENet counts a connection as heard from only when one of its own reliable
+    /// commands is acknowledged, so both ends of a busy connection ping whatever else flows on it: at 500 ms,
+    /// pings and their acknowledgements were 45% of a continent-2500's datagrams (a 2-s capture during
+    /// border-dance, `tools/enet-census.py`). Once a second still gives lag compensation a fresh round trip
+    /// each second, and a lost remote times out at most half a second later.
+    public static let ownerPingIntervalMs: UInt32 = 1000
 }
 
 /// How a packet is delivered.

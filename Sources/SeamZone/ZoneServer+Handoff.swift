@@ -164,7 +164,7 @@ extension ZoneServer {
         guard var record = owned[id] else { return }
         record.slot = slot
         owned[id] = record
-        host.peer(slot: slot).setPingInterval(ms: Peer.defaultPingIntervalMs)
+        host.peer(slot: slot).setPingInterval(ms: Peer.ownerPingIntervalMs)
         sessions[slot].phase = .playing
         sessions[slot].playerId = id
         sessions[slot].leaveReason = "disconnected"

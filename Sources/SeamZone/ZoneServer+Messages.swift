@@ -215,6 +215,7 @@ extension ZoneServer {
         sessions[peer.slot].phase = .playing
         sessions[peer.slot].playerId = id
         owned[id] = OwnedPlayer(slot: peer.slot, epoch: 1)
+        peer.setPingInterval(ms: Peer.ownerPingIntervalMs)
         knownEpoch[id] = 1
         counters.joins += 1
         journal(.join(player: id, name: cleanName, x: player.position.x, y: player.position.y))

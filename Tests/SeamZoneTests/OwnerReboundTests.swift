@@ -1,5 +1,5 @@
 import Foundation
-import SeamNet
+@testable import SeamNet
 import SeamProtocol
 import SeamTesting
 import SeamWorld
@@ -20,6 +20,13 @@ import Testing
         let neighbour = try TestClient()
         try neighbour.connect(port: zone.port, data: ZoneServer.linkConnectData)
         let cluster = ClusterSecret(secret)
+        // The zone's end of a client's connection (the same ENet connect id): ENet's ping interval on it, read
+        // once the zone has answered.
+        func zonePingInterval(of client: TestClient) -> UInt32? {
+            guard let id = client.peer?.pointer.pointee.connectID else { return nil }
+            return (0..<zone.server.host.walkedSlots).map { zone.server.host.peer(slot: $0) }
+                .first { $0.isConnected && $0.pointer.pointee.connectID == id }?.pingIntervalMs
+        }
         func link(_ message: LinkMessage) throws { try neighbour.sendRaw(message.encoded(), channel: Wire.controlChannel) }
         try link(.hello(zoneIndex: UInt16(west.index), mac: cluster.linkProof(from: west.index, to: east.index)))
         #expect(neighbour.pump(until: { !neighbour.undecoded.isEmpty }), "the zone answered the link hello")
@@ -34,12 +41,14 @@ import Testing
         try lost.connect(port: zone.port, data: Wire.standbyConnectData)
         try lost.send(.attach(version: Wire.version, token: token(.standby, nonce: 1)))
         #expect(lost.waitFor { if case .attached(5, _) = $0 { true } else { nil } } == true)
+        #expect(zonePingInterval(of: lost) == Peer.standbyPingIntervalMs, "a standby pings every 2 s")
 
         let transfer = PlayerTransfer(player: 5, epoch: 2, lastInputSequence: 10, x: 33.5, y: 2.5, vx: 0, vy: 0,
                                       health: 100, kills: 0, deaths: 0, name: "crosser", coins: [])
         try link(.offer(transfer, digest: transfer.digest, sentMs: nowMs))
         #expect(lost.waitFor { if case .owner(5, 2, _, _) = $0 { true } else { nil } } == true,
                 "the standby connection was bound as the owner")
+        #expect(zonePingInterval(of: lost) == Peer.ownerPingIntervalMs, "an owner connection pings every second")
 
         // The client never heard that Owner; it attaches again after the old owner's Redirect.
         let live = try TestClient()
@@ -47,11 +56,13 @@ import Testing
         try live.send(.attach(version: Wire.version, token: token(.redirect, nonce: 2)))
         #expect(live.waitFor { if case .attached(5, _) = $0 { true } else { nil } } == true)
         #expect(!live.received.contains { if case .owner = $0 { true } else { false } }, "the player was bound already")
+        #expect(zonePingInterval(of: live) == Peer.standbyPingIntervalMs)
 
         // The bound connection goes.
         lost.disconnect()
         #expect(live.waitFor { if case .owner(5, 2, _, _) = $0 { true } else { nil } } == true,
                 "the client's live connection is the owner connection now")
+        #expect(zonePingInterval(of: live) == Peer.ownerPingIntervalMs)
         #expect(live.waitFor { message -> Bool? in
             switch message {
             case .ghost, .snapshot, .delta: true

@@ -18,7 +18,7 @@ extension Swarm {
             } else {
                 bots[i].phase = .handshaking
                 peer.setPingInterval(ms: Peer.ownerPingIntervalMs)
-                ClientMessage.hello(version: config.protocolVersion, name: "\(config.namePrefix)-\(i)").encode(into: &writer)
+                ClientMessage.hello(version: config.protocolVersion, name: "\(config.namePrefix)-\(bots[i].index)").encode(into: &writer)
             }
             try? peer.send(writer.bytes, channel: Wire.controlChannel, delivery: .reliable)
         case .disconnect(let peer, let data):
@@ -48,7 +48,7 @@ extension Swarm {
                     refusalLogBudget -= 1
                     let cause = data != 0 ? "disconnected by its zone (code \(data))" : "lost its connection (no code: a timeout, or a close without one)"
                     let during = bots[i].switchFromNanos != nil ? " during a handoff" : ""
-                    logger.notice("bot \(i) \(cause) to zone \(bots[i].zone.id)\(during)")
+                    logger.notice("bot \(bots[i].index) \(cause) to zone \(bots[i].zone.id)\(during)")
                 }
             default:
                 break
@@ -102,7 +102,7 @@ extension Swarm {
             }
             if refusalLogBudget > 0 {
                 refusalLogBudget -= 1
-                logger.notice("bot \(i) refused: \(code): \(text)")
+                logger.notice("bot \(bots[i].index) refused: \(code): \(text)")
             }
         case .snapshot(let s):
             guard fromOwner, bots[i].phase == .playing else { return }
@@ -149,7 +149,7 @@ extension Swarm {
             stats.misdirected += 1
             if refusalLogBudget > 0 {
                 refusalLogBudget -= 1
-                logger.warning("bot \(i) (player \(bots[i].playerId)) got a message for player \(player) on slot \(peer.slot); ignored")
+                logger.warning("bot \(bots[i].index) (player \(bots[i].playerId)) got a message for player \(player) on slot \(peer.slot); ignored")
             }
         case .owner(_, let epoch, _, let zoneIndex):
             // Only a newer epoch changes anything (see `Bot.takeOwner`); baselines were the old owner's, and
@@ -253,7 +253,7 @@ extension Swarm {
                 let census = hosts[h].slotCensus()
                 let slots = "free \(census.free), handshaking \(census.handshaking), connected \(census.connected), "
                     + "disconnecting \(census.disconnecting)"
-                logger.warning("bot \(i) (player \(bots[i].playerId)) cannot connect to zone \(endpoint.zoneIndex): \(error) (host \(h): \(slots))")
+                logger.warning("bot \(bots[i].index) (player \(bots[i].playerId)) cannot connect to zone \(endpoint.zoneIndex): \(error) (host \(h): \(slots))")
             }
         }
     }

@@ -5,9 +5,9 @@ extension Swarm {
     /// the new phase (`PhasePlan`) and forgets what it was heading for.
     func enterPhase(_ index: Int, at elapsed: Double) {
         closePhase(at: elapsed)
-        let behaviors = plan.behaviors(ofPhase: index, count: bots.count, seed: config.seed)
+        let behaviors = plan.behaviors(ofPhase: index, count: config.count, seed: config.seed)
         for i in bots.indices {
-            bots[i].behavior = behaviors[i]
+            bots[i].behavior = behaviors[bots[i].index]
             bots[i].target = nil
             bots[i].bestDistance = .infinity
             bots[i].danceOut = true

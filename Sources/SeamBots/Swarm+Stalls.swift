@@ -37,7 +37,7 @@ extension Swarm {
         func connection(_ peer: Peer?) -> String {
             guard let peer else { return "none" }
             let mapped = botOfSlot[bot.hostIndex][peer.slot]
-            let owner = mapped == i ? "" : mapped < 0 ? ", not mapped to any bot" : ", mapped to bot \(mapped)"
+            let owner = mapped == i ? "" : mapped < 0 ? ", not mapped to any bot" : ", mapped to bot \(bots[mapped].index)"
             return "slot \(peer.slot) (\(peer.isConnected ? "connected" : "not connected")\(owner); \(peer.wireIdentity))"
         }
         let zoneId = { (index: UInt16) in map.zone(index: Int(index))?.id ?? "zone \(index)" }
@@ -45,7 +45,7 @@ extension Swarm {
         let opening = bot.standbysOpening.sorted { $0.key < $1.key }
             .map { "slot \($0.key) to \(zoneId($0.value.zone)) for \(seconds($0.value.sinceNanos))" }
         let owner = bot.switchFromNanos != nil ? ", last Owner \(seconds(bot.switchAtNanos)) ago" : ""
-        return "bot \(i) (player \(bot.playerId)) has taken no snapshot for \(duration(bot.silence(now: now) ?? 0)): owner \(bot.zone.id) "
+        return "bot \(bot.index) (player \(bot.playerId)) has taken no snapshot for \(duration(bot.silence(now: now) ?? 0)): owner \(bot.zone.id) "
             + "at epoch \(bot.epoch) on \(connection(bot.peer))\(owner); standbys \(standbys.isEmpty ? "none" : standbys.joined(separator: ", ")); "
             + "opening \(opening.isEmpty ? "none" : opening.joined(separator: ", ")); attaching slots "
             + "\(bot.attaching.isEmpty ? "none" : bot.attaching.keys.sorted().map(String.init).joined(separator: ", "))"

@@ -8,8 +8,12 @@ import SeamWorld
 ///
 /// Each loop iteration: start connections due on the ramp, wait on every host's socket, service the hosts,
 /// and on every tick let each playing bot think and send its input.
+///
+/// A swarm of `config.threads` threads is that many of these (`SwarmThreads`), shard `shard` holding the bots
+/// whose index modulo the thread count is `shard`, each with hosts of its own.
 public final class Swarm {
     public let config: SwarmConfig
+    public let shard: Int
     public internal(set) var stats = SwarmStats()
     let logger: Logger
     var bots: [Bot] = []
@@ -45,18 +49,23 @@ public final class Swarm {
     public static let tickRate = 20
     var runStartNanos: UInt64 = 0
 
-    public init(config: SwarmConfig, logger: Logger) throws(BotError) {
+    public init(config: SwarmConfig, shard: Int = 0, logger: Logger) throws(BotError) {
         guard config.count > 0 else { throw BotError("--count must be at least 1") }
         guard !config.targets.isEmpty else { throw BotError("no zone to connect to") }
+        guard (1...config.count).contains(config.threads), (0..<config.threads).contains(shard) else {
+            throw BotError("--threads must be in 1...\(config.count) (the bot count), got \(config.threads)")
+        }
         self.config = config
+        self.shard = shard
         self.logger = logger
         tickNanos = 1_000_000_000 / UInt64(Swarm.tickRate)
         inputPackets = ReusablePackets(capacity: 1 + 4 + 4 + 1 + Wire.maximumInputsPerMessage * InputCommand.wireSize)
-        let hostCount = (config.count + config.botsPerHost - 1) / config.botsPerHost
+        let members = Array(stride(from: shard, to: config.count, by: config.threads))
+        let hostCount = (members.count + config.botsPerHost - 1) / config.botsPerHost
         plan = PhasePlan(config: config)
         let behaviors = plan.behaviors(ofPhase: 0, count: config.count, seed: config.seed)
         for h in 0..<hostCount {
-            let share = min(config.botsPerHost, config.count - h * config.botsPerHost)
+            let share = min(config.botsPerHost, members.count - h * config.botsPerHost)
             // A bot near a corner keeps standby connections to up to three neighbours besides its owner, and
             // the connections it just closed hold their slots until the zone acknowledges: at four slots a bot
             // a 10-minute continent-2000 failed 67 standby or redirect connects for want of a free slot, and a
@@ -70,13 +79,13 @@ public final class Swarm {
             botOfSlot.append(Array(repeating: -1, count: slots))
         }
         pollSet = NetHost.PollSet(hosts)
-        for i in 0..<config.count {
+        for (local, i) in members.enumerated() {
             let target = config.targets[i % config.targets.count]
-            bots.append(Bot(index: i, behavior: behaviors[i], zone: target.zone, hostIndex: i / config.botsPerHost,
+            bots.append(Bot(index: i, behavior: behaviors[i], zone: target.zone, hostIndex: local / config.botsPerHost,
                             seed: config.seed))
-            bots[i].speaksGhosts = config.protocolVersion != Wire.deltaSnapshotVersion
+            bots[local].speaksGhosts = config.protocolVersion != Wire.deltaSnapshotVersion
         }
-        stats.target = config.count
+        stats.target = members.count
         stats.zones = config.map.zones.map { ZoneLoad(id: $0.id, index: $0.index) }
         stats.phaseCount = plan.phases.count
         stats.phases = [PhaseStats(index: 0, behaviors: plan.phases[0].behaviors.description, start: 0, tally: stats.tally)]
@@ -97,8 +106,9 @@ public final class Swarm {
         var started = 0
         nowNanos = start
         while !stop.isStopped && nowNanos < end {
-            // Connect ramp.
-            let due = min(config.count, Int(Double(nowNanos - start) / 1e9 * config.connectRate) + 1)
+            // Connect ramp: the bots due over the whole swarm, of which this shard's are every `threads`th.
+            let dueInSwarm = min(config.count, Int(Double(nowNanos - start) / 1e9 * config.connectRate) + 1)
+            let due = max(0, dueInSwarm - shard + config.threads - 1) / config.threads
             while started < due {
                 connect(started)
                 started += 1
@@ -107,7 +117,7 @@ public final class Swarm {
             // millisecond before each tick was a spin of zero-timeout waits, each servicing every host. While
             // bots are still due to connect, wake at least every 10 ms to start them.
             let untilTickMs = nextTick > nowNanos ? (nextTick - nowNanos + 999_999) / 1_000_000 : 0
-            let waitMs = Int32(started < config.count ? min(10, untilTickMs) : untilTickMs)
+            let waitMs = Int32(started < bots.count ? min(10, untilTickMs) : untilTickMs)
             NetHost.waitForAny(&pollSet, timeoutMs: waitMs)
             // Let the datagrams of this burst gather first: every service walks all of a host's peers, so
             // servicing once per datagram cost more than the datagrams.
@@ -152,7 +162,7 @@ public final class Swarm {
     }
 
     private func connect(_ i: Int) {
-        let target = config.targets[i % config.targets.count]
+        let target = config.targets[bots[i].index % config.targets.count]
         let host = hosts[bots[i].hostIndex]
         do {
             let peer = try host.connect(to: target.address, channels: Wire.channelCount)

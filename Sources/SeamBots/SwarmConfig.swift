@@ -27,6 +27,8 @@ public struct SwarmConfig: Sendable {
     public var duration: Double = 30
     /// Bots per ENet client host; more hosts spread the per-host peer walk and socket load.
     public var botsPerHost = 500
+    /// Threads the swarm runs on (`SwarmThreads`), each with every `threads`th bot and hosts of its own.
+    public var threads = 1
     /// New connections started per second (the connect ramp).
     public var connectRate = 1000.0
     /// Inputs repeated in each Input message (loss tolerance).
@@ -38,6 +40,14 @@ public struct SwarmConfig: Sendable {
     /// `Wire.deltaSnapshotVersion` (5, delta snapshots).
     public var protocolVersion = Wire.version
     public var namePrefix = "bot"
+
+    /// ENet client hosts over all the threads: each thread's bots fill hosts of `botsPerHost`.
+    public var hostCount: Int {
+        (0..<threads).reduce(0) { hosts, shard in
+            let bots = (count - shard + threads - 1) / threads
+            return hosts + (bots + botsPerHost - 1) / botsPerHost
+        }
+    }
 
     public init(map: GameMap, targets: [Target], count: Int, behaviors: BehaviorMix) {
         self.map = map

@@ -89,6 +89,21 @@ public enum SwarmSummary {
         return lines
     }
 
+    /// Whether the swarm ran at least `SwarmSummary.paceShare` of the ticks of `playSeconds` (at
+    /// `Swarm.tickRate`), as a line: below it the zones had less load than the scenario asked for, and what
+    /// the run says of them does not hold for the count it names.
+    public static func paceCheck(_ s: SwarmStats, playSeconds: Double) -> (passed: Bool, line: String) {
+        let due = max(1, Int((playSeconds * Double(Swarm.tickRate)).rounded()))
+        let share = Double(s.ticks) / Double(due)
+        let passed = share >= paceShare
+        return (passed, String(format: "swarm pace: %d of %d ticks (%.1f%%), %d skipped, late p99 %d ms: %@",
+                               s.ticks, due, share * 100, s.ticksSkipped, Int(s.tickLateness.percentileOrZero(99)),
+                               passed ? "ok" : String(format: "FAILED (below %.0f%%: the swarm fell behind)", paceShare * 100)))
+    }
+
+    /// The least share of its ticks a swarm must run for the pace check (98%).
+    public static let paceShare = 0.98
+
     /// Whether every zone's tick work p99 over the run (every tick it reported) stayed within `budgetMs`, as
     /// a line, with the zones over it.
     public static func tickCheck(_ s: SwarmStats, budgetMs: Double) -> (passed: Bool, line: String) {

@@ -19,6 +19,9 @@ struct SwarmOptions: ParsableArguments {
     @Option(help: "New connections per second.")
     var connectRate: Double = 1000
 
+    @Option(help: "Threads the swarm runs on, each with its share of the bots and hosts of its own.")
+    var threads: Int = 1
+
     @Flag(help: "Print plain status lines instead of redrawing a dashboard in place.")
     var noDashboard = false
 
@@ -31,6 +34,7 @@ struct SwarmOptions: ParsableArguments {
         }
         guard (1...4000).contains(botsPerHost) else { throw ValidationError("--bots-per-host must be in 1...4000") }
         guard connectRate > 0 else { throw ValidationError("--connect-rate must be positive") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1...64, got \(threads)") }
         guard protocolVersion == 5 || protocolVersion == 6 else { throw ValidationError("--protocol-version must be 5 or 6") }
     }
 
@@ -38,6 +42,7 @@ struct SwarmOptions: ParsableArguments {
         config.seed = seed
         config.botsPerHost = botsPerHost
         config.connectRate = connectRate
+        config.threads = threads
         config.protocolVersion = protocolVersion
     }
 
@@ -49,14 +54,14 @@ struct SwarmOptions: ParsableArguments {
 
 /// Runs a swarm with the dashboard and returns its stats.
 func runSwarm(_ config: SwarmConfig, dashboard inPlace: Bool, logger: Logger) throws -> SwarmStats {
-    let swarm: Swarm
+    var dashboard = Dashboard(inPlace: inPlace)
     do {
-        swarm = try Swarm(config: config, logger: logger)
+        return try SwarmThreads.run(config: config, logger: logger, until: processStop, clock: { monotonicNanos() }) {
+            dashboard.show($0)
+        }
     } catch {
         throw CLIError(error.message)
     }
-    var dashboard = Dashboard(inPlace: inPlace)
-    return swarm.run(until: processStop, clock: monotonicNanos) { dashboard.show($0) }
 }
 
 import Logging

@@ -40,6 +40,9 @@ extension Seam {
         @Option(help: "Bots per ENet client host.")
         var botsPerHost: Int = 500
 
+        @Option(help: "Threads the swarm runs on, overriding the file's swarm-threads.")
+        var threads: Int?
+
         @Option(help: "Protocol version the bots speak: 6 (ghost snapshots, the default) or 5 (delta snapshots).")
         var protocolVersion: UInt16 = Wire.version
 
@@ -53,6 +56,7 @@ extension Seam {
                 throw ValidationError("--duration-scale must be a positive number, got \(durationScale)")
             }
             guard (1...4000).contains(botsPerHost) else { throw ValidationError("--bots-per-host must be in 1...4000") }
+            if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be in 1...64, got \(threads)") }
             guard protocolVersion == 5 || protocolVersion == 6 else { throw ValidationError("--protocol-version must be 5 or 6") }
         }
 
@@ -122,6 +126,7 @@ extension Seam {
             config.seed = scenario.seed
             config.connectRate = scenario.ramp
             config.botsPerHost = botsPerHost
+            config.threads = min(scenario.bots, threads ?? scenario.swarmThreads)
             config.protocolVersion = protocolVersion
             let stats = try runSwarm(config, dashboard: !noDashboard && Dashboard.stdoutIsTerminal, logger: logger)
             let liveVerdict = live?.stop()
@@ -149,6 +154,9 @@ extension Seam {
                 let check = SwarmSummary.tickCheck(stats, budgetMs: budget)
                 print(check.line)
                 if !check.passed { failures.append("tick check") }
+                let pace = SwarmSummary.paceCheck(stats, playSeconds: scenario.duration)
+                print(pace.line)
+                if !pace.passed { failures.append("swarm pace") }
             }
             if let liveVerdict {
                 print(liveVerdict.line)

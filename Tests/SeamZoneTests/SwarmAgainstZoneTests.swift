@@ -4,15 +4,16 @@ import Testing
 
 /// `seam bots` against a `seam zone`, both real processes, as a user runs them.
 @Suite(.serialized) struct SwarmAgainstZoneTests {
-    /// With either protocol the bots speak (6 by default; 5 still served).
-    @Test(arguments: ["6", "5"]) func everyBotConnectsPlaysAndLeavesCleanly(protocolVersion: String) throws {
+    /// With either protocol the bots speak (6 by default; 5 still served), on one swarm thread or two.
+    @Test(arguments: [("6", 1), ("5", 1), ("6", 2)])
+    func everyBotConnectsPlaysAndLeavesCleanly(protocolVersion: String, threads: Int) throws {
         let zone = try ZoneUnderTest()
         let reportPath = SeamProcess.temporaryDirectory("report") + "/bots.json"
         let run = try SeamProcess.run([
             "bots", "--map", SeamProcess.mapPath("duel"), "--zone", "west",
             "--address", "west=127.0.0.1:\(zone.port)", "--count", "120", "--duration", "4",
             "--behavior", "wander=40,coin-rush=30,fight=30", "--no-dashboard", "--report", reportPath,
-            "--bots-per-host", "50", "--protocol-version", protocolVersion,
+            "--bots-per-host", "50", "--protocol-version", protocolVersion, "--threads", String(threads),
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try #require(
@@ -40,6 +41,8 @@ import Testing
         let ticks = swarm["ticks"] as? Int ?? 0, skipped = swarm["ticks_skipped"] as? Int ?? -1
         #expect(ticks > 0 && skipped >= 0 && (75...81).contains(ticks + skipped), "\(ticks) ticks, \(skipped) skipped")
         #expect((swarm["tick_late_ms"] as? [String: Any])?["p99"] is Int)
+        #expect(swarm["threads"] as? Int == threads && swarm["hosts"] as? Int == (threads == 1 ? 3 : 2 * 2),
+                 "120 bots on hosts of 50: 3 hosts on one thread, 2 per thread of 60 on two")
         let shots = try #require(report["shots"] as? [String: Any])
         #expect((shots["fired"] as? Int ?? 0) >= (shots["confirmed"] as? Int ?? 0))
 

@@ -35,6 +35,8 @@ public struct Scenario: Sendable, Equatable {
     /// The niceness (0...19) the zones run at, from `zone-nice`: above 0, a machine they share with the swarm
     /// serves the swarm first, as if its bots had machines of their own. 0 (the default) leaves every process equal.
     public var zoneNice = 0
+    /// Threads the swarm runs on, from `swarm-threads` (1 by default; `SwarmThreads`).
+    public var swarmThreads = 1
     public var phases: [SwarmPhase]
 
     /// Seconds from the first connect to the end of the last phase.

@@ -10,43 +10,12 @@ extension SwarmStats {
     public static func merged(_ parts: [SwarmStats]) -> SwarmStats {
         guard var total = parts.first else { return SwarmStats() }
         for s in parts.dropFirst() {
-            total.target += s.target
-            total.connected += s.connected
-            total.connectedPeak += s.connectedPeak
-            total.disconnects += s.disconnects
-            total.connectFailures += s.connectFailures
+            for counter in SwarmStats.summedCounters { total[keyPath: counter] += s[keyPath: counter] }
             total.refused.merge(s.refused, uniquingKeysWith: +)
-            total.shotsFired += s.shotsFired
-            total.shotsConfirmed += s.shotsConfirmed
-            total.clientHits += s.clientHits
-            total.clientHitsConfirmed += s.clientHitsConfirmed
-            total.borderClientHits += s.borderClientHits
-            total.borderClientHitsConfirmed += s.borderClientHitsConfirmed
             total.clientHitsVoid.merge(s.clientHitsVoid, uniquingKeysWith: +)
-            total.borderClientHitsVoid += s.borderClientHitsVoid
-            total.kills += s.kills
-            total.deaths += s.deaths
-            total.coinsPicked += s.coinsPicked
-            total.snapshots += s.snapshots
-            total.snapshotBytes += s.snapshotBytes
             total.snapshotBytesMax = max(total.snapshotBytesMax, s.snapshotBytesMax)
-            total.snapshotEntities += s.snapshotEntities
-            total.deltaSnapshots += s.deltaSnapshots
-            total.deltaFailures += s.deltaFailures
-            total.ghostsSkipped += s.ghostsSkipped
-            total.ghostSnapshots += s.ghostSnapshots
-            total.malformedFromZone += s.malformedFromZone
-            total.handoffs += s.handoffs
-            total.handoffsFailed += s.handoffsFailed
             total.handoffGap.add(s.handoffGap)
             total.longestHandoffGap = longer(total.longestHandoffGap, s.longestHandoffGap)
-            total.standbysOpened += s.standbysOpened
-            total.standbysAttached += s.standbysAttached
-            total.standbysRefused += s.standbysRefused
-            total.standbysLost += s.standbysLost
-            total.stalls += s.stalls
-            total.longStalls += s.longStalls
-            total.misdirected += s.misdirected
             total.standbyAttach.add(s.standbyAttach)
             total.slowestStandbyAttach = longer(total.slowestStandbyAttach, s.slowestStandbyAttach)
             total.standbyConnect.add(s.standbyConnect)
@@ -55,8 +24,8 @@ extension SwarmStats {
             total.connectedBotSeconds += s.connectedBotSeconds
             total.elapsed = max(total.elapsed, s.elapsed)
             total.rtt.add(s.rtt)
+            // Each thread's own second: `SwarmThreads` takes the rate of the whole from the merged count.
             total.handoffsPerSecondNow += s.handoffsPerSecondNow
-            total.handoffsPerSecondMax += s.handoffsPerSecondMax
             // The process's own figures: every thread read the same ones.
             total.cpuPercentNow = max(total.cpuPercentNow, s.cpuPercentNow)
             total.cpuSeconds = max(total.cpuSeconds, s.cpuSeconds)
@@ -79,6 +48,15 @@ extension SwarmStats {
         }
         return total
     }
+
+    /// What each thread counts of its own bots, added up.
+    static let summedCounters: [WritableKeyPath<SwarmStats, Int> & Sendable] = [
+        \.target, \.connected, \.connectedPeak, \.disconnects, \.connectFailures, \.shotsFired, \.shotsConfirmed,
+        \.clientHits, \.clientHitsConfirmed, \.borderClientHits, \.borderClientHitsConfirmed, \.borderClientHitsVoid,
+        \.kills, \.deaths, \.coinsPicked, \.snapshots, \.snapshotBytes, \.snapshotEntities, \.deltaSnapshots,
+        \.deltaFailures, \.ghostsSkipped, \.ghostSnapshots, \.malformedFromZone, \.handoffs, \.handoffsFailed,
+        \.standbysOpened, \.standbysAttached, \.standbysRefused, \.standbysLost, \.stalls, \.longStalls, \.misdirected,
+    ]
 
     private static func longer(_ a: LongestGap?, _ b: LongestGap?) -> LongestGap? {
         guard let b else { return a }

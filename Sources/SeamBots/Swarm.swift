@@ -154,7 +154,8 @@ public final class Swarm {
             }
         }
         // The last phase ends with the play, before the goodbyes.
-        closePhase(at: Double(nowNanos - start) / 1e9)
+        stats.playSeconds = Double(nowNanos - start) / 1e9
+        closePhase(at: stats.playSeconds)
         finish(clock: clock)
         stats.elapsed = Double(clock() - start) / 1e9
         stats.cpuSeconds = ProcessUsage.cpuSeconds() - cpuAtStart

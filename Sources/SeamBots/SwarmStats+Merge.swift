@@ -23,6 +23,7 @@ extension SwarmStats {
             total.bytesOut += s.bytesOut
             total.connectedBotSeconds += s.connectedBotSeconds
             total.elapsed = max(total.elapsed, s.elapsed)
+            total.playSeconds = max(total.playSeconds, s.playSeconds)
             total.rtt.add(s.rtt)
             // Each thread's own second: `SwarmThreads` takes the rate of the whole from the merged count.
             total.handoffsPerSecondNow += s.handoffsPerSecondNow

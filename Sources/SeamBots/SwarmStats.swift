@@ -93,6 +93,8 @@ public struct SwarmStats: Sendable {
     public var ticks = 0
     public var ticksSkipped = 0
     public var tickLateness = Histogram<UInt64>(highestTrackableValue: 60_000, numberOfSignificantValueDigits: .three)
+    /// Seconds from the first connect to the end of play (before the goodbyes): the span of `ticks`.
+    public var playSeconds = 0.0
     /// Swarm ticks over the last second.
     public var ticksPerSecondNow = 0.0
     /// Owner switches over the last second, and the most in any second of the run.
@@ -124,8 +126,11 @@ extension SwarmStats {
     /// Handoffs per second over the time bots played (from the first connect to the end).
     public var handoffsPerSecond: Double { elapsed > 0 ? Double(handoffs) / elapsed : 0 }
 
-    /// The swarm's ticks per second over the run.
-    public var ticksPerSecond: Double { elapsed > 0 ? Double(ticks) / elapsed : 0 }
+    /// The swarm's ticks per second over the play (20 when it kept up).
+    public var ticksPerSecond: Double {
+        let seconds = playSeconds > 0 ? playSeconds : elapsed
+        return seconds > 0 ? Double(ticks) / seconds : 0
+    }
 }
 
 /// A handoff's gap, with what it takes to find it in the journals.

@@ -77,5 +77,10 @@ import Testing
         s.ticks = 2351
         let short = SwarmSummary.paceCheck(s, playSeconds: 120)
         #expect(!short.passed && short.line.contains("2351 of 2400 ticks") && short.line.contains("FAILED"))
+        // The rate is over the play, not the goodbyes after it.
+        s.ticks = 2400
+        s.playSeconds = 120
+        s.elapsed = 123
+        #expect(s.ticksPerSecond == 20)
     }
 }

@@ -60,12 +60,13 @@ public final class Swarm {
         self.logger = logger
         tickNanos = 1_000_000_000 / UInt64(Swarm.tickRate)
         inputPackets = ReusablePackets(capacity: 1 + 4 + 4 + 1 + Wire.maximumInputsPerMessage * InputCommand.wireSize)
-        let members = Array(stride(from: shard, to: config.count, by: config.threads))
-        let hostCount = (members.count + config.botsPerHost - 1) / config.botsPerHost
+        let members = stride(from: shard, to: config.count, by: config.threads)
+        let memberCount = config.bots(ofShard: shard, below: config.count)
+        let hostCount = (memberCount + config.botsPerHost - 1) / config.botsPerHost
         plan = PhasePlan(config: config)
         let behaviors = plan.behaviors(ofPhase: 0, count: config.count, seed: config.seed)
         for h in 0..<hostCount {
-            let share = min(config.botsPerHost, members.count - h * config.botsPerHost)
+            let share = min(config.botsPerHost, memberCount - h * config.botsPerHost)
             // A bot near a corner keeps standby connections to up to three neighbours besides its owner, and
             // the connections it just closed hold their slots until the zone acknowledges: at four slots a bot
             // a 10-minute continent-2000 failed 67 standby or redirect connects for want of a free slot, and a
@@ -85,7 +86,7 @@ public final class Swarm {
                             seed: config.seed))
             bots[local].speaksGhosts = config.protocolVersion != Wire.deltaSnapshotVersion
         }
-        stats.target = members.count
+        stats.target = memberCount
         stats.zones = config.map.zones.map { ZoneLoad(id: $0.id, index: $0.index) }
         stats.phaseCount = plan.phases.count
         stats.phases = [PhaseStats(index: 0, behaviors: plan.phases[0].behaviors.description, start: 0, tally: stats.tally)]
@@ -106,9 +107,9 @@ public final class Swarm {
         var started = 0
         nowNanos = start
         while !stop.isStopped && nowNanos < end {
-            // Connect ramp: the bots due over the whole swarm, of which this shard's are every `threads`th.
+            // Connect ramp: the bots due over the whole swarm, of which this shard plays every `threads`th.
             let dueInSwarm = min(config.count, Int(Double(nowNanos - start) / 1e9 * config.connectRate) + 1)
-            let due = max(0, dueInSwarm - shard + config.threads - 1) / config.threads
+            let due = config.bots(ofShard: shard, below: dueInSwarm)
             while started < due {
                 connect(started)
                 started += 1

@@ -41,12 +41,13 @@ public struct SwarmConfig: Sendable {
     public var protocolVersion = Wire.version
     public var namePrefix = "bot"
 
+    /// How many of the bots with an index below `n` thread `shard` plays: those whose index modulo `threads`
+    /// is `shard`.
+    public func bots(ofShard shard: Int, below n: Int) -> Int { max(0, n - shard + threads - 1) / threads }
+
     /// ENet client hosts over all the threads: each thread's bots fill hosts of `botsPerHost`.
     public var hostCount: Int {
-        (0..<threads).reduce(0) { hosts, shard in
-            let bots = (count - shard + threads - 1) / threads
-            return hosts + (bots + botsPerHost - 1) / botsPerHost
-        }
+        (0..<threads).reduce(0) { $0 + (bots(ofShard: $1, below: count) + botsPerHost - 1) / botsPerHost }
     }
 
     public init(map: GameMap, targets: [Target], count: Int, behaviors: BehaviorMix) {

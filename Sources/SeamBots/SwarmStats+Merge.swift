@@ -25,7 +25,7 @@ extension SwarmStats {
             total.elapsed = max(total.elapsed, s.elapsed)
             total.playSeconds = max(total.playSeconds, s.playSeconds)
             total.rtt.add(s.rtt)
-            // Each thread's own second: `SwarmThreads` takes the rate of the whole from the merged count.
+            // Each thread's last second; the busiest second of the whole is `SwarmThreads`' to keep.
             total.handoffsPerSecondNow += s.handoffsPerSecondNow
             // The process's own figures: every thread read the same ones.
             total.cpuPercentNow = max(total.cpuPercentNow, s.cpuPercentNow)

@@ -127,10 +127,7 @@ extension SwarmStats {
     public var handoffsPerSecond: Double { elapsed > 0 ? Double(handoffs) / elapsed : 0 }
 
     /// The swarm's ticks per second over the play (20 when it kept up).
-    public var ticksPerSecond: Double {
-        let seconds = playSeconds > 0 ? playSeconds : elapsed
-        return seconds > 0 ? Double(ticks) / seconds : 0
-    }
+    public var ticksPerSecond: Double { playSeconds > 0 ? Double(ticks) / playSeconds : 0 }
 }
 
 /// A handoff's gap, with what it takes to find it in the journals.

@@ -89,11 +89,11 @@ public enum SwarmSummary {
         return lines
     }
 
-    /// Whether the swarm ran at least `SwarmSummary.paceShare` of the ticks of `playSeconds` (at
+    /// Whether the swarm ran at least `SwarmSummary.paceShare` of the ticks of its play (`playSeconds` at
     /// `Swarm.tickRate`), as a line: below it the zones had less load than the scenario asked for, and what
     /// the run says of them does not hold for the count it names.
-    public static func paceCheck(_ s: SwarmStats, playSeconds: Double) -> (passed: Bool, line: String) {
-        let due = max(1, Int((playSeconds * Double(Swarm.tickRate)).rounded()))
+    public static func paceCheck(_ s: SwarmStats) -> (passed: Bool, line: String) {
+        let due = max(1, Int((s.playSeconds * Double(Swarm.tickRate)).rounded()))
         let share = Double(s.ticks) / Double(due)
         let passed = share >= paceShare
         return (passed, String(format: "swarm pace: %d of %d ticks (%.1f%%), %d skipped, late p99 %d ms: %@",

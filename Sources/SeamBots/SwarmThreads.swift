@@ -33,14 +33,20 @@ public enum SwarmThreads {
             thread.name = "swarm-\(k)"
             thread.start()
         }
-        var pace = HandoffPace()
+        // Each thread's busiest second is its own; the swarm's is the busiest of the merged seconds.
+        var busiest = 0.0
         let own = shards[0].run(until: stop, clock: clock) { stats in
             board.publish(stats, shard: 0)
-            progress(pace.note(SwarmStats.merged(board.all)))
+            var merged = SwarmStats.merged(board.all)
+            busiest = max(busiest, merged.handoffsPerSecondNow)
+            merged.handoffsPerSecondMax = busiest
+            progress(merged)
         }
         finished.wait()
         board.publish(own, shard: 0)
-        return pace.note(SwarmStats.merged(board.all), last: true)
+        var merged = SwarmStats.merged(board.all)
+        merged.handoffsPerSecondMax = busiest
+        return merged
     }
 
     /// Each thread's newest stats.
@@ -57,26 +63,5 @@ public enum SwarmThreads {
     struct Unshared<Value>: @unchecked Sendable {
         let value: Value
         init(_ value: Value) { self.value = value }
-    }
-
-    /// Handoffs per second over the merged stats: each thread's own rate covers its own second, so the rate
-    /// of the whole is taken from the merged count between two merges.
-    struct HandoffPace {
-        var handoffs = 0
-        var elapsed = 0.0
-        var busiest = 0.0
-
-        mutating func note(_ merged: SwarmStats, last: Bool = false) -> SwarmStats {
-            var s = merged
-            let seconds = s.elapsed - elapsed
-            if !last, seconds > 0.5 {
-                s.handoffsPerSecondNow = Double(s.handoffs - handoffs) / seconds
-                busiest = max(busiest, s.handoffsPerSecondNow)
-                handoffs = s.handoffs
-                elapsed = s.elapsed
-            }
-            s.handoffsPerSecondMax = max(busiest, last ? 0 : s.handoffsPerSecondNow)
-            return s
-        }
     }
 }

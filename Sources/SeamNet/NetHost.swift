@@ -220,7 +220,6 @@ public final class NetHost {
             skipBandwidthAnnouncement()
             result = enet_host_service(host, &event, 0)
         }
-        skipBandwidthAnnouncement()
         fitWalkedSlots()
         harvestCounters()
         if result < 0 {
@@ -236,8 +235,8 @@ public final class NetHost {
     /// A Seam host has no limits (0 and 0, given to each peer in the handshake already), so the command
     /// repeats what the peer knows; and with standby connections opening every second somewhere, every host
     /// sent it to every peer every second: 9,500 datagrams a second on their own, and as many
-    /// acknowledgements, in a continent-2500's 97,000 (a 2-s capture on loopback). The throttle pass reads
-    /// the mark only at its start, inside `enet_host_service`, so the mark is cleared before each call and after.
+    /// acknowledgements, in a continent-2500's 97,000 (a 2-s capture on loopback). Only `enet_host_service`
+    /// runs the throttle pass, at the start of its loop, so the mark is cleared before each call of it.
     private func skipBandwidthAnnouncement() {
         if host.pointee.incomingBandwidth == 0 { host.pointee.recalculateBandwidthLimits = 0 }
     }

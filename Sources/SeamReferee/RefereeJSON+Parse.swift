@@ -73,50 +73,52 @@ extension RefereeJSON {
         }
 
         mutating func object(depth: Int) throws(MalformedRecord) -> RefereeJSON {
-            guard depth <= RefereeJSON.maximumDepth else { throw error("nesting deeper than \(RefereeJSON.maximumDepth)") }
-            at += 1
             var members: [String: RefereeJSON] = [:]
-            skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "}") {
-                at += 1
-                return .object(members)
+            try elements(closing: "}", of: "object", depth: depth) { (parser: inout Parser) throws(MalformedRecord) in
+                guard parser.at < parser.bytes.count, parser.bytes[parser.at] == UInt8(ascii: "\"") else {
+                    throw parser.error("object key is not a string")
+                }
+                let key = try parser.string()
+                parser.skipSpace()
+                guard parser.at < parser.bytes.count, parser.bytes[parser.at] == UInt8(ascii: ":") else {
+                    throw parser.error("no ':' after an object key")
+                }
+                parser.at += 1
+                parser.skipSpace()
+                members[key] = try parser.value(depth: depth)
             }
-            while true {
-                skipSpace()
-                guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw error("object key is not a string") }
-                let key = try string()
-                skipSpace()
-                guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw error("no ':' after an object key") }
-                at += 1
-                skipSpace()
-                members[key] = try value(depth: depth)
-                skipSpace()
-                guard at < bytes.count else { throw error("unterminated object") }
-                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                guard bytes[at] == UInt8(ascii: "}") else { throw error("no ',' or '}' after an object member") }
-                at += 1
-                return .object(members)
-            }
+            return .object(members)
         }
 
         mutating func array(depth: Int) throws(MalformedRecord) -> RefereeJSON {
-            guard depth <= RefereeJSON.maximumDepth else { throw error("nesting deeper than \(RefereeJSON.maximumDepth)") }
-            at += 1
             var items: [RefereeJSON] = []
+            try elements(closing: "]", of: "array", depth: depth) { (parser: inout Parser) throws(MalformedRecord) in
+                items.append(try parser.value(depth: depth))
+            }
+            return .array(items)
+        }
+
+        /// The elements of an object or array, `at` on its opening bracket: none, or `element` (called with
+        /// `at` on its first byte) separated by commas, then `closing`.
+        mutating func elements(closing: Unicode.Scalar, of what: String, depth: Int,
+                               _ element: (inout Parser) throws(MalformedRecord) -> Void) throws(MalformedRecord) {
+            guard depth <= RefereeJSON.maximumDepth else { throw error("nesting deeper than \(RefereeJSON.maximumDepth)") }
+            let close = UInt8(ascii: closing)
+            at += 1
             skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "]") {
+            if at < bytes.count, bytes[at] == close {
                 at += 1
-                return .array(items)
+                return
             }
             while true {
                 skipSpace()
-                items.append(try value(depth: depth))
+                try element(&self)
                 skipSpace()
-                guard at < bytes.count else { throw error("unterminated array") }
+                guard at < bytes.count else { throw error("unterminated \(what)") }
                 if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                guard bytes[at] == UInt8(ascii: "]") else { throw error("no ',' or ']' after an array item") }
+                guard bytes[at] == close else { throw error("no ',' or '\(closing)' after an \(what) element") }
                 at += 1
-                return .array(items)
+                return
             }
         }
 

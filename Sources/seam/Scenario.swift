@@ -154,7 +154,7 @@ extension Seam {
                 let check = SwarmSummary.tickCheck(stats, budgetMs: budget)
                 print(check.line)
                 if !check.passed { failures.append("tick check") }
-                let pace = SwarmSummary.paceCheck(stats, playSeconds: scenario.duration)
+                let pace = SwarmSummary.paceCheck(stats)
                 print(pace.line)
                 if !pace.passed { failures.append("swarm pace") }
             }

@@ -35,6 +35,8 @@ extension Swarm {
         writer.reset()
         InputMessage.write(ackTick: bot.ackTick, newestSequence: bot.sequence, commands: bot.recent, into: &writer)
         guard let peer = bot.peer else { return }
+        // The keep-alive ping rides with this input when due within two ticks, not alone between ticks.
+        peer.pingIfDue(nowMs: tickStartMs, leadMs: UInt32(2 * tickNanos / 1_000_000))
         try? writer.withUnsafeBytes { bytes throws(NetError) in
             try inputPackets.sendUnreliable(bytes, slot: bot.index, to: peer, channel: Wire.stateChannel)
         }

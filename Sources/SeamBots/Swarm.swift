@@ -25,6 +25,8 @@ public final class Swarm {
     var pollSet: NetHost.PollSet
     /// Each bot's input packet, by bot index, sent again every tick instead of allocating one per input.
     let inputPackets: ReusablePackets
+    /// ENet's clock at the start of the tick being thought (see `think`).
+    var tickStartMs: UInt32 = 0
     var rendered: [InterpolationBuffer.Rendered] = []
     /// The zone's shot rules (SimulationConfig defaults), for judging hits in the bot's own view.
     static let shotRange = 24.0
@@ -134,6 +136,7 @@ public final class Swarm {
                 while stats.phases.count - 1 < runPhase {
                     enterPhase(stats.phases.count, at: Double(nowNanos - start) / 1e9)
                 }
+                tickStartMs = NetHost.nowMs
                 for i in bots.indices where bots[i].phase == .playing { think(&bots[i]) }
                 for host in hosts { host.flush() }
                 nextTick += tickNanos

@@ -251,6 +251,9 @@ public final class NetHost {
     }
 
     /// Sends every queued packet now instead of at the next service call.
+    /// ENet's clock (milliseconds, wrapping), the one its ping and timeout rules read.
+    public static var nowMs: UInt32 { enet_time_get() }
+
     public func flush() {
         enet_host_flush(host)
         harvestCounters()

@@ -78,6 +78,20 @@ public struct Peer: Hashable, @unchecked Sendable {
     /// Both ends of an idle connection need the longer interval, or the shorter one keeps pinging.
     public func setPingInterval(ms: UInt32) { enet_peer_ping_interval(pointer, ms) }
     public var pingIntervalMs: UInt32 { pointer.pointee.pingInterval }
+
+    /// Whether a reliable command sent on this connection awaits its acknowledgement.
+    public var awaitsAcknowledgement: Bool { seam_peer_awaits_ack(pointer) != 0 }
+
+    /// Queues ENet's keep-alive ping now if it would fall due within `leadMs` of `nowMs` (`NetHost.nowMs`),
+    /// so that it leaves in the datagram about to carry this peer's data. ENet itself pings at the first
+    /// service after the interval, in a datagram of its own; a connection that carries data every tick and
+    /// calls this before each with a lead of a tick or two never does. Returns whether a ping was queued.
+    @discardableResult
+    public func pingIfDue(nowMs: UInt32, leadMs: UInt32) -> Bool {
+        guard seam_peer_ping_due(pointer, nowMs, leadMs) != 0 else { return false }
+        enet_peer_ping(pointer)
+        return true
+    }
     public static let defaultPingIntervalMs = UInt32(ENET_PEER_PING_INTERVAL)
     /// For standby connections (a handoff's spare, idle until the player crosses): a bot in a four-zone
     /// corner holds three, so their pings were a fifth of a hotspot zone's datagrams at 500 ms.

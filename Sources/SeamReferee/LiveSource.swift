@@ -41,6 +41,10 @@ public final class LiveSource {
     public private(set) var received = 0
     /// Wall-clock milliseconds between the newest record released and now.
     public private(set) var lagMs: Int64 = 0
+    /// Whether the last poll's service handled any event (see `poll`).
+    private var heardLastPoll = false
+    /// How long records gather between services once they flow (20 ms: a fifteenth of the hold-back).
+    static let gatherMicros: UInt32 = 20_000
 
     public init(zones: [Zone], delayMs: Int = 300, maximumHoldMs: Int = 10_000) throws(NetError) {
         host = try NetHost(bind: nil, peerLimit: max(1, zones.count), channelLimit: Wire.channelCount)
@@ -60,7 +64,13 @@ public final class LiveSource {
             connections[i].lastAttemptMs = nowMs
             connections[i].peer = try? host.connect(to: connections[i].zone.address, channels: Wire.channelCount)
         }
-        _ = try? host.service(timeoutMs: timeoutMs) { event in handle(event) }
+        // Records are held back `delayMs` anyway: after a service that found some, let the next ones gather
+        // first. Each service acknowledges every zone that sent anything in a datagram of its own, and the
+        // zones send records as they happen, so servicing as each arrived cost a wake-up and up to sixteen
+        // acknowledgements per record or two.
+        if heardLastPoll { usleep(Self.gatherMicros) }
+        let handled = (try? host.service(timeoutMs: timeoutMs) { event in handle(event) }) ?? 0
+        heardLastPoll = handled > 0
         var streaming = Array(repeating: false, count: connections.count)
         for i in connections.indices { streaming[queueOfConnection[i]] = connections[i].observing }
         let watermark = merge.watermark(now: nowMs, delay: delayMs, maximumHold: maximumHoldMs, streaming: streaming)

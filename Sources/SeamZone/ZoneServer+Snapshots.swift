@@ -77,6 +77,7 @@ extension ZoneServer {
         entityTable.rebuild(players: sim.players, ghosts: sim.ghosts)
         // At half rate (heavy load, see `adaptLoad`) even slots get theirs on even ticks, odd on odd.
         let interval = snapshotInterval, turn = Int(sim.tick % UInt64(interval))
+        snapshotClockMs = NetHost.nowMs
         // Each connection's snapshot is sent while the next one's ghost view is prefetched (v6).
         var previous: Int?
         for slot in liveSlots where sessions[slot].phase == .playing && slot % interval == turn {
@@ -94,6 +95,7 @@ extension ZoneServer {
     func sendDueSnapshots() {
         guard !snapshotsDue.isEmpty else { return }
         let sim = simulation
+        snapshotClockMs = NetHost.nowMs
         entityTable.rebuild(players: sim.players, ghosts: sim.ghosts)
         for (k, slot) in snapshotsDue.enumerated()
         where sessions[slot].phase == .playing && !snapshotsDue[..<k].contains(slot) {
@@ -207,6 +209,7 @@ extension ZoneServer {
         counters.entitiesStale += UInt64(built.stale)
         sessions[slot].lastSentTick = tick
         let peer = host.peer(slot: slot), packets = snapshotPackets, count = built.bytes
+        carryPing(peer)
         let delivered = ghostBuffer.withUnsafeMutableBytes { bytes in
             do {
                 try packets.sendUnreliable(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), slot: slot, to: peer,
@@ -223,6 +226,13 @@ extension ZoneServer {
         counters.snapshotsSent += 1
         counters.snapshotBytes += UInt64(count)
         counters.ghostsSent += 1
+    }
+
+    /// Queues the connection's keep-alive ping to leave with its snapshot if it falls due before the next
+    /// one (a tick more than the snapshot interval): otherwise ENet sends it alone between ticks.
+    private func carryPing(_ peer: Peer) {
+        let leadMs = UInt32(snapshotInterval + 1) * UInt32(worldClock.tickNanos / 1_000_000)
+        peer.pingIfDue(nowMs: snapshotClockMs, leadMs: leadMs)
     }
 
     /// A v5 client's snapshot: a delta against the frame it acknowledged, or a full one.
@@ -289,6 +299,7 @@ extension ZoneServer {
         sessions[slot].lastSentTick = tick
         // Through the writers' own buffers: taking `bytes` out of them retained the array (see `withUnsafeBytes`).
         let peer = host.peer(slot: slot), packets = snapshotPackets
+        carryPing(peer)
         func send(_ bytes: UnsafeRawBufferPointer) throws(NetError) -> Int {
             try packets.sendUnreliable(bytes, slot: slot, to: peer, channel: Wire.stateChannel)
             return bytes.count

@@ -59,6 +59,8 @@ public final class ZoneServer {
     /// One kept ENet packet per connection slot for its snapshots (made at its first): creating a packet per
     /// snapshot cost two mallocs and two frees, 10,000 a second at 500 clients.
     let snapshotPackets = ReusablePackets(capacity: Wire.maximumSnapshotBytes)
+    /// ENet's clock when the snapshots being sent were begun: keep-alive pings due by then ride with them.
+    var snapshotClockMs: UInt32 = 0
     var eventWriter = ByteWriter(capacity: 512)
     var visible: [(index: Int, distanceSquared: Double)] = []
     var visibleScratch: [(index: Int, distanceSquared: Double)] = []

@@ -73,6 +73,40 @@ import Testing
         #expect(peer.pingIntervalMs == 500)
     }
 
+    /// A keep-alive ping queued by `pingIfDue` leaves in the datagram of the data queued after it; none is
+    /// due while the connection was heard from within the interval less the lead, or while one awaits its
+    /// acknowledgement.
+    @Test func aDuePingRidesWithTheNextData() throws {
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
+        let client = try NetHost(bind: nil, peerLimit: 1)
+        let peer = try client.connect(to: NetAddress(resolving: "127.0.0.1", port: server.localAddress.port))
+        var connected = 0, received = 0
+        let handle: (NetEvent, Bool) -> Void = { event, _ in
+            switch event {
+            case .connect: connected += 1
+            case .receive: received += 1
+            case .disconnect: break
+            }
+        }
+        // The handshake's last reliable command (the throttle settings) acknowledged: heard from just now.
+        pump(server, client, handle, until: { connected == 2 && !peer.awaitsAcknowledgement })
+        try #require(connected == 2 && !peer.awaitsAcknowledgement)
+        peer.setPingInterval(ms: 1000)
+        #expect(!peer.pingIfDue(nowMs: NetHost.nowMs, leadMs: 50))
+        let sent = client.traffic.datagramsSent
+        #expect(peer.pingIfDue(nowMs: NetHost.nowMs, leadMs: 1000))
+        try peer.send([7], channel: 1, delivery: .unreliable)
+        client.flush()
+        #expect(client.traffic.datagramsSent == sent + 1, "the ping and the data leave in one datagram")
+        #expect(peer.awaitsAcknowledgement)
+        #expect(!peer.pingIfDue(nowMs: NetHost.nowMs, leadMs: 1000), "a ping awaiting its acknowledgement")
+        pump(server, client, handle, until: { received == 1 && !peer.awaitsAcknowledgement })
+        try #require(received == 1 && !peer.awaitsAcknowledgement)
+        // Acknowledged: due again only with a lead as long as the interval.
+        #expect(!peer.pingIfDue(nowMs: NetHost.nowMs, leadMs: 500))
+        #expect(peer.pingIfDue(nowMs: NetHost.nowMs, leadMs: 1000))
+    }
+
     @Test func bindingAPortInUseIsATypedError() throws {
         let first = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1)
         #expect(throws: NetError.self) {

@@ -94,14 +94,17 @@ public struct Peer: Hashable, @unchecked Sendable {
     }
     public static let defaultPingIntervalMs = UInt32(ENET_PEER_PING_INTERVAL)
     /// For standby connections (a handoff's spare, idle until the player crosses): a bot in a four-zone
-    /// corner holds three, so their pings were a fifth of a hotspot zone's datagrams at 500 ms.
-    public static let standbyPingIntervalMs: UInt32 = 2000
+    /// corner holds three, so their pings were a fifth of a hotspot zone's datagrams at 500 ms. Twice the
+    /// owner connections' interval: a standby carries nothing for a ping to ride with.
+    public static let standbyPingIntervalMs: UInt32 = 4000
     /// For owner connections. ENet counts a connection as heard from only when one of its own reliable
     /// commands is acknowledged, so both ends of a busy connection ping whatever else flows on it: at 500 ms,
     /// pings and their acknowledgements were 45% of a continent-2500's datagrams (a 2-s capture during
-    /// border-dance, `tools/enet-census.py`). Once a second still gives lag compensation a fresh round trip
-    /// each second, and a lost remote times out at most half a second later.
-    public static let ownerPingIntervalMs: UInt32 = 1000
+    /// border-dance, `tools/enet-census.py`). The pings ride with the tick's data (`pingIfDue`) but each
+    /// acknowledgement still goes alone. Every 2 s gives lag compensation a fresh round trip sample (ENet
+    /// smooths them an eighth at a time, and acknowledged Events add more), and a lost remote times out at
+    /// most 2 s later than it would at 500 ms.
+    public static let ownerPingIntervalMs: UInt32 = 2000
 }
 
 /// How a packet is delivered.

@@ -41,14 +41,14 @@ import Testing
         try lost.connect(port: zone.port, data: Wire.standbyConnectData)
         try lost.send(.attach(version: Wire.version, token: token(.standby, nonce: 1)))
         #expect(lost.waitFor { if case .attached(5, _) = $0 { true } else { nil } } == true)
-        #expect(zonePingInterval(of: lost) == Peer.standbyPingIntervalMs, "a standby pings every 2 s")
+        #expect(zonePingInterval(of: lost) == Peer.standbyPingIntervalMs, "a standby pings every 4 s")
 
         let transfer = PlayerTransfer(player: 5, epoch: 2, lastInputSequence: 10, x: 33.5, y: 2.5, vx: 0, vy: 0,
                                       health: 100, kills: 0, deaths: 0, name: "crosser", coins: [])
         try link(.offer(transfer, digest: transfer.digest, sentMs: nowMs))
         #expect(lost.waitFor { if case .owner(5, 2, _, _) = $0 { true } else { nil } } == true,
                 "the standby connection was bound as the owner")
-        #expect(zonePingInterval(of: lost) == Peer.ownerPingIntervalMs, "an owner connection pings every second")
+        #expect(zonePingInterval(of: lost) == Peer.ownerPingIntervalMs, "an owner connection pings every 2 s")
 
         // The client never heard that Owner; it attaches again after the old owner's Redirect.
         let live = try TestClient()

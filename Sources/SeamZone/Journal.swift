@@ -34,6 +34,12 @@ public final class Journal {
         records += 1
     }
 
+    /// Appends a record already encoded by `JournalRecord.appendJSONLine` (with its newline).
+    public func append(line: String) {
+        buffer += line
+        records += 1
+    }
+
     public func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withCString { _ = fputs($0, file) }

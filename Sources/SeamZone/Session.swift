@@ -41,6 +41,8 @@ struct Session {
     /// Tick of the last snapshot sent on this connection (its frame is in the zone's `FrameStore` while
     /// recent).
     var lastSentTick: UInt32 = 0
+    /// The serial of the last ZoneStatus sent on this connection (see `ZoneServer.sendStatusIfDue`).
+    var statusSerial: UInt32 = 0
     /// The other players this connection's snapshots carry, as last chosen (see `viewRefreshTicks`).
     var view: [EntityTable.Ref] = []
     /// Tick at which `view` was chosen.

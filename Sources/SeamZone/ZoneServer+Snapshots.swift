@@ -226,6 +226,7 @@ extension ZoneServer {
         counters.snapshotsSent += 1
         counters.snapshotBytes += UInt64(count)
         counters.ghostsSent += 1
+        sendStatusIfDue(slot: slot, peer: peer)
     }
 
     /// Queues the connection's keep-alive ping to leave with its snapshot if it falls due before the next
@@ -309,6 +310,7 @@ extension ZoneServer {
             counters.snapshotsSent += 1
             counters.snapshotBytes += UInt64(count)
             if delta { counters.deltasSent += 1 }
+            sendStatusIfDue(slot: slot, peer: peer)
         } catch {
             counters.sendFailures += 1
         }

@@ -61,6 +61,9 @@ public final class ZoneServer {
     let snapshotPackets = ReusablePackets(capacity: Wire.maximumSnapshotBytes)
     /// ENet's clock when the snapshots being sent were begun: keep-alive pings due by then ride with them.
     var snapshotClockMs: UInt32 = 0
+    /// The newest ZoneStatus message (`makeZoneStatus`) and its serial; each session keeps the serial it got.
+    var statusMessage: [UInt8] = []
+    var statusSerial: UInt32 = 0
     var eventWriter = ByteWriter(capacity: 512)
     var visible: [(index: Int, distanceSquared: Double)] = []
     var visibleScratch: [(index: Int, distanceSquared: Double)] = []
@@ -68,7 +71,7 @@ public final class ZoneServer {
     var tickTimes: [Double] = []
     /// The zone thread's CPU time in each of those ticks.
     var tickCPUTimes: [Double] = []
-    /// Tick work in microseconds since the last ZoneStatus message (see `sendZoneStatus`).
+    /// Tick work in microseconds since the last ZoneStatus message (see `makeZoneStatus`).
     var statusWindow: [UInt32] = []
     var refusalLogBudget = 20
     /// Which neighbour last ghosted each player, and when: a shot judged against the last second may hit a
@@ -246,9 +249,9 @@ public final class ZoneServer {
         manageHandoffs()
         sendGhosts()
         sendEvents()
-        // Queued before the snapshots' flush, a client's ZoneStatus shares a datagram with its snapshot (it was
-        // one more datagram a second per client); its window holds the ticks before this one.
-        if tick % UInt64(config.simulation.tickRate) == 0 { sendZoneStatus() }
+        // Sent with each client's next snapshot, a ZoneStatus shares its datagram (alone it was one more datagram
+        // a second per client); its window holds the ticks before this one.
+        if tick % UInt64(config.simulation.tickRate) == 0 { makeZoneStatus() }
         sendSnapshots()
         host.flush()
         keepSlotsForLinks()
@@ -393,10 +396,16 @@ public final class ZoneServer {
         let record = JournalRecord(zone: config.zone.id, tick: simulation.tick, timeMs: Int64(nanos / 1_000_000),
                                    timeUs: Int64(nanos / 1_000), event: event)
         if case .start = event { startRecord = record }
-        guard journal != nil || !observers.isEmpty else { return }
-        journal?.append(record)
-        guard !observers.isEmpty else { return }
-        let line = record.jsonLine
+        guard !observers.isEmpty else {
+            journal?.append(record)
+            return
+        }
+        // One encoding for the file and the observers (it was done twice: the positions record of a zone of
+        // 500 players, once a second, took a millisecond or two each time).
+        var line = ""
+        record.appendJSONLine(to: &line)
+        journal?.append(line: line)
+        line.removeLast()
         for slot in observers { send(.record(json: line), to: host.peer(slot: slot)) }
     }
 

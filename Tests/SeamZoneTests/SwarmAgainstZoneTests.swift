@@ -43,6 +43,13 @@ import Testing
         #expect((swarm["tick_late_ms"] as? [String: Any])?["p99"] is Int)
         #expect(swarm["threads"] as? Int == threads && swarm["hosts"] as? Int == (threads == 1 ? 3 : 2 * 2),
                  "120 bots on hosts of 50: 3 hosts on one thread, 2 per thread of 60 on two")
+        // The zone's ZoneStatus reached the swarm (with the bots' snapshots) in the 4-s play: at least three
+        // reports, their windows covering ticks.
+        let zones = try #require(report["zones"] as? [[String: Any]])
+        let west = try #require(zones.first { $0["zone"] as? String == "west" })
+        let tick = try #require(west["tick_ms"] as? [String: Any])
+        #expect((tick["samples"] as? Int ?? 0) >= 3 && (tick["ticks"] as? Int ?? 0) >= 40, "\(tick)")
+        #expect((west["players_peak"] as? Int ?? 0) == 120)
         let shots = try #require(report["shots"] as? [String: Any])
         #expect((shots["fired"] as? Int ?? 0) >= (shots["confirmed"] as? Int ?? 0))
 

@@ -250,10 +250,10 @@ public final class NetHost {
         return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0
     }
 
-    /// Sends every queued packet now instead of at the next service call.
     /// ENet's clock (milliseconds, wrapping), the one its ping and timeout rules read.
     public static var nowMs: UInt32 { enet_time_get() }
 
+    /// Sends every queued packet now instead of at the next service call.
     public func flush() {
         enet_host_flush(host)
         harvestCounters()

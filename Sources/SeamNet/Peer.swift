@@ -74,10 +74,25 @@ public struct Peer: Hashable, @unchecked Sendable {
         enet_peer_throttle_configure(pointer, 5000, UInt32(ENET_PEER_PACKET_THROTTLE_SCALE), 0)
     }
 
-    /// ENet's keep-alive: a peer that has received nothing for this long sends a ping (500 ms by default).
+    /// ENet's keep-alive: a peer none of whose reliable commands was acknowledged for this long sends a ping
+    /// (500 ms by default).
     /// Both ends of an idle connection need the longer interval, or the shorter one keeps pinging.
     public func setPingInterval(ms: UInt32) { enet_peer_ping_interval(pointer, ms) }
     public var pingIntervalMs: UInt32 { pointer.pointee.pingInterval }
+
+    public static let defaultPingIntervalMs = UInt32(ENET_PEER_PING_INTERVAL)
+    /// For standby connections (a handoff's spare, idle until the player crosses): a bot in a four-zone
+    /// corner holds three, so their pings were a fifth of a hotspot zone's datagrams at 500 ms. Twice the
+    /// owner connections' interval: a standby carries nothing for a ping to ride with.
+    public static let standbyPingIntervalMs: UInt32 = 4000
+    /// For owner connections. ENet counts a connection as heard from only when one of its own reliable
+    /// commands is acknowledged, so both ends of a busy connection ping whatever else flows on it: at 500 ms,
+    /// pings and their acknowledgements were 45% of a continent-2500's datagrams (a 2-s capture during
+    /// border-dance, `tools/enet-census.py`). The pings ride with the tick's data (`pingIfDue`) but each
+    /// acknowledgement still goes alone. Every 2 s gives lag compensation a fresh round trip sample (ENet
+    /// smooths them an eighth at a time, and acknowledged Events add more), and a lost remote times out at
+    /// most 2 s later than it would at 500 ms.
+    public static let ownerPingIntervalMs: UInt32 = 2000
 
     /// Whether a reliable command sent on this connection awaits its acknowledgement.
     public var awaitsAcknowledgement: Bool { seam_peer_awaits_ack(pointer) != 0 }
@@ -92,19 +107,6 @@ public struct Peer: Hashable, @unchecked Sendable {
         enet_peer_ping(pointer)
         return true
     }
-    public static let defaultPingIntervalMs = UInt32(ENET_PEER_PING_INTERVAL)
-    /// For standby connections (a handoff's spare, idle until the player crosses): a bot in a four-zone
-    /// corner holds three, so their pings were a fifth of a hotspot zone's datagrams at 500 ms. Twice the
-    /// owner connections' interval: a standby carries nothing for a ping to ride with.
-    public static let standbyPingIntervalMs: UInt32 = 4000
-    /// For owner connections. ENet counts a connection as heard from only when one of its own reliable
-    /// commands is acknowledged, so both ends of a busy connection ping whatever else flows on it: at 500 ms,
-    /// pings and their acknowledgements were 45% of a continent-2500's datagrams (a 2-s capture during
-    /// border-dance, `tools/enet-census.py`). The pings ride with the tick's data (`pingIfDue`) but each
-    /// acknowledgement still goes alone. Every 2 s gives lag compensation a fresh round trip sample (ENet
-    /// smooths them an eighth at a time, and acknowledged Events add more), and a lost remote times out at
-    /// most 2 s later than it would at 500 ms.
-    public static let ownerPingIntervalMs: UInt32 = 2000
 }
 
 /// How a packet is delivered.

@@ -57,8 +57,9 @@ public final class LiveSource {
 
     public var observing: Int { connections.filter(\.observing).count }
 
-    /// Connects what is not connected (once a second), services the network for up to `timeoutMs`, and
-    /// returns the records whose hold-back time has passed, in stream order.
+    /// Connects what is not connected (once a second), services the network for up to `timeoutMs` (after
+    /// `gatherMicros` of letting records gather when the last service found some), and returns the records
+    /// whose hold-back time has passed, in stream order.
     public func poll(timeoutMs: UInt32, nowMs: Int64) -> [RefereeRecord] {
         for i in connections.indices where connections[i].peer == nil && nowMs - connections[i].lastAttemptMs >= 1000 {
             connections[i].lastAttemptMs = nowMs

@@ -40,8 +40,11 @@ public struct ZoneConfig: Sendable {
     public var secret: [UInt8] = []
     /// How far (tiles) a player may stand inside a neighbour's territory before it is handed over.
     public var hysteresis: Double = 2
-    /// A neighbour whose link has been down this long is declared dead: its in-doubt players resume.
-    public var deadAfterSeconds: Double = 5
+    /// A neighbour whose link has been down this long is declared dead: its in-doubt players resume. It must
+    /// outlast a link's healing (`ZoneServer.linkHealSeconds`): a neighbour alive but slow may have taken the
+    /// player, and only a Query over the link back up can say so. At 5 s, continent-2000 on a starved machine
+    /// resumed players their neighbour had taken (one end timed the link out, the other 5 s later).
+    public var deadAfterSeconds: Double = 20
     /// How long a connect the zone answered may wait for the remote to finish it before its slot is freed
     /// (`NetHost.dropStaleHandshakes`): a handshake takes a round trip; ENet alone kept such slots 5 to 30 s,
     /// and continent-6000's hot zones, their standby connections given up by the hundred, ran out of slots

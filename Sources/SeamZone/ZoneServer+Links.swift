@@ -59,6 +59,13 @@ extension ZoneServer {
     /// players, lost every link at once though its neighbours were alive, and resumed players they held.
     static let linkTimeout: (minimumMs: UInt32, maximumMs: UInt32) = (2_000, 5_000)
 
+    /// How long a link between two live zones may stay down after one end lost it: ENet checks a peer's timeout
+    /// only when a retransmission falls due, so an end notices up to about twice the timeout's maximum after
+    /// the last acknowledgement (10.3 s in `HandoffTests`); the other end, whose acknowledgements stopped, as
+    /// long again at most; then the initiator reconnects at its next second. Dead-after must be longer
+    /// (`ZoneConfig.deadAfterSeconds`).
+    public static let linkHealSeconds = 2 * Double(linkTimeout.maximumMs) / 1000 + 1
+
     /// Our outgoing link connected: introduce ourselves.
     func linkConnected(_ index: Int, peer: Peer) {
         peer.setTimeout(limit: 8, minimumMs: ZoneServer.linkTimeout.minimumMs, maximumMs: ZoneServer.linkTimeout.maximumMs)

@@ -59,8 +59,9 @@ extension Seam {
         @Option(help: "Tiles a player may stand inside a neighbour's territory before it is handed over.")
         var hysteresis: Double = 2
 
-        @Option(help: "Seconds a neighbour's link may be down before it is declared dead (in-doubt players resume).")
-        var deadAfter: Double = 5
+        @Option(help: ArgumentHelp("Seconds a neighbour's link may be down before it is declared dead (in-doubt players resume).",
+            discussion: "Keep it longer than a link between live zones takes to heal (about 11 s: each end notices within 10 s, the initiator reconnects within 1 s); shorter, a neighbour alive but slow may hold a player this zone resumes."))
+        var deadAfter: Double = 20
 
         @Flag(help: "Send full snapshots only, never deltas (to measure what deltas save).")
         var noDelta = false
@@ -153,6 +154,9 @@ extension Seam {
             config.updateBudget = updateBudget
             config.tickBudget = tickBudget / 100
             config.tickPhase = tickPhase
+            if deadAfter < ZoneServer.linkHealSeconds {
+                logger.warning("--dead-after \(deadAfter) s is shorter than a link takes to heal (\(ZoneServer.linkHealSeconds) s): a neighbour alive but slow may hold a player this zone resumes")
+            }
             if !config.faults.isEmpty {
                 logger.warning("FAULTS INJECTED: \(fault.joined(separator: ", ")) — this zone is broken on purpose")
             }

@@ -244,6 +244,53 @@ import Glibc
         #expect(!walker.owners.contains { $0.zone == 1 && $0.epoch == 2 })
     }
 
+    /// The receiving zone freezes after the offer reached its socket and wakes once the owner has lost the link
+    /// (in doubt): it takes the player, but its Accept finds no link. Only when its own end of the link has
+    /// timed out too does the link come back; the owner must then learn by Query that the neighbour took the
+    /// player and commit, not resume it at a skipped epoch. Dead-after is 30 s so that east, woken when west has
+    /// lost the link (up to ~10 s), still takes the offer (the age fence is half of dead-after).
+    @Test func aNeighbourThatWakesAfterTheLinkWasLostKeepsThePlayer() throws {
+        let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1,
+                                           extra: ["--zone-arg=--dead-after=30"])
+        let eastPid = try #require(cluster.pid(of: "east"))
+        let walker = try WalkingClient.joined(port: cluster.port(7101))
+        var ticks = 0
+        while walker.connections[1] == nil && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
+        try #require(walker.connections[1] != nil, "a standby connection to east was offered")
+        ticks = 0
+        while (walker.positions.last ?? 0) < 31 && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
+        kill(eastPid, SIGSTOP)
+        defer { kill(eastPid, SIGCONT) }
+        func journaled(_ zone: String, _ type: String) -> Bool {
+            ((try? cluster.journal(zone)) ?? []).contains { $0["type"] as? String == type && $0["player"] as? Int == Int(walker.playerId) }
+        }
+        // West offers, nobody answers, west loses the link: the player is in doubt.
+        ticks = 0
+        while !cluster.wait(timeout: 0.01, until: { _ in journaled("west", "in_doubt") }) && ticks < 400 {
+            try walker.step(moveX: 127); ticks += 1
+        }
+        try #require(journaled("west", "in_doubt"), "west lost the link with the offer unanswered")
+        kill(eastPid, SIGCONT)
+        // East takes the offer from its socket; the link heals when east's end times out and west reconnects.
+        ticks = 0
+        while !cluster.wait(timeout: 0.01, until: { _ in journaled("west", "resolve") }) && ticks < 800 {
+            try walker.step(moveX: 127); ticks += 1
+        }
+        cluster.stop()
+
+        let id = Int(walker.playerId)
+        let west = try cluster.journal("west").filter { $0["player"] as? Int == id }
+        let east = try cluster.journal("east").filter { $0["player"] as? Int == id }
+        func record(_ j: [[String: Any]], _ type: String, epoch: Int) -> [String: Any]? {
+            j.first { $0["type"] as? String == type && $0["epoch"] as? Int == epoch }
+        }
+        #expect(record(east, "accept", epoch: 2) != nil, "east took the player from the offer in its socket")
+        let resolve = try #require(record(west, "resolve", epoch: 2), "west resolved the doubt at the offered epoch")
+        #expect(resolve["reason"] as? String == "neighbour confirmed it took the player")
+        #expect(record(west, "commit", epoch: 2) != nil)
+        #expect(record(west, "resolve", epoch: 3) == nil, "west never resumed the player east holds")
+    }
+
     @Test func aBorderWithADownNeighbourIsAWall() throws {
         // The west zone alone, its east neighbour pointed at a port where nothing listens.
         let nowhere = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1).localAddress.port

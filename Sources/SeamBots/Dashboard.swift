@@ -53,8 +53,9 @@ public struct Dashboard {
             "handoffs \(s.handoffs) (\(Int(s.handoffsPerSecondNow.rounded()))/s) failed \(s.handoffsFailed) "
                 + "gap p50 \(g(50))ms p99 \(g(99))ms max \(s.handoffGap.max)ms stalls \(s.stalls)  "
                 + "shots \(s.shotsFired) client hits \(s.clientHits) confirmed \(s.clientHitsConfirmed)  kills \(s.kills)  coins \(s.coinsPicked)  "
-                + String(format: "swarm cpu %.0f%% ticks %.1f/s late p99 %dms rss %.0f MiB", s.cpuPercentNow,
-                         s.ticksPerSecondNow, s.tickLateness.percentileOrZero(99), s.residentMiB),
+                + String(format: "swarm cpu %.0f%% ticks %.1f/s late p99 %dms rss %.0f MiB  machine busy %.0f%% steal %.0f%%",
+                         s.cpuPercentNow, s.ticksPerSecondNow, s.tickLateness.percentileOrZero(99), s.residentMiB,
+                         s.machineBusyPercentNow, s.machineStealPercentNow),
         ]
     }
 

@@ -106,6 +106,8 @@ public final class Swarm {
         var lastTraffic = (UInt64(0), UInt64(0))
         var lastCPU = ProcessUsage.cpuSeconds()
         let cpuAtStart = lastCPU
+        var lastMachine = MachineTimes.now()
+        let machineAtStart = lastMachine
         var started = 0
         nowNanos = start
         while !stop.isStopped && nowNanos < end {
@@ -151,6 +153,11 @@ public final class Swarm {
                 watchForStalls()
                 stats.elapsed = Double(nowNanos - start) / 1e9
                 stats.cpuSeconds = ProcessUsage.cpuSeconds() - cpuAtStart
+                if let machine = MachineTimes.now() {
+                    if let last = lastMachine { (stats.machineBusyPercentNow, stats.machineStealPercentNow) = machine.percents(since: last) }
+                    if let first = machineAtStart { (stats.machineBusyPercent, stats.machineStealPercent) = machine.percents(since: first) }
+                    lastMachine = machine
+                }
                 closePhase(at: stats.elapsed)
                 progress(stats)
                 lastSecond = nowNanos

@@ -95,6 +95,11 @@ public enum SwarmReport {
                 "ticks_skipped": s.ticksSkipped,
                 "tick_late_ms": milliseconds(s.tickLateness),
             ] as [String: Any],
+            "machine": [
+                "cpus": ProcessInfo.processInfo.activeProcessorCount,
+                "busy_percent": round3(s.machineBusyPercent),
+                "steal_percent": round3(s.machineStealPercent),
+            ] as [String: Any],
         ]
     }
 

@@ -2,7 +2,7 @@ import Histogram
 
 extension SwarmStats {
     /// The stats of a swarm run on several threads, from each thread's own (`SwarmThreads`): what each thread
-    /// counted adds up; maxima are the largest; what the whole process measures (CPU, memory) is the same
+    /// counted adds up; maxima are the largest; what the whole process or machine measures (CPU, memory) is the same
     /// figure in every part and is taken once; the swarm's pace is its slowest thread's.
     ///
     /// Zone reports reach every thread that has a bot in the zone, and each thread keeps its own copy of them:
@@ -31,6 +31,10 @@ extension SwarmStats {
             total.cpuPercentNow = max(total.cpuPercentNow, s.cpuPercentNow)
             total.cpuSeconds = max(total.cpuSeconds, s.cpuSeconds)
             total.residentMiB = max(total.residentMiB, s.residentMiB)
+            total.machineBusyPercentNow = max(total.machineBusyPercentNow, s.machineBusyPercentNow)
+            total.machineStealPercentNow = max(total.machineStealPercentNow, s.machineStealPercentNow)
+            total.machineBusyPercent = max(total.machineBusyPercent, s.machineBusyPercent)
+            total.machineStealPercent = max(total.machineStealPercent, s.machineStealPercent)
             // The pace of the slowest thread.
             total.ticks = min(total.ticks, s.ticks)
             total.ticksSkipped = max(total.ticksSkipped, s.ticksSkipped)

@@ -81,6 +81,12 @@ public struct SwarmStats: Sendable {
     public var cpuPercentNow = 0.0
     public var residentMiB = 0.0
     public var cpuSeconds = 0.0
+    /// The machine's CPUs over the last second and over the run: percent of their time busy with anything and
+    /// percent stolen by the hypervisor (`MachineTimes`; 0 where /proc/stat is not readable).
+    public var machineBusyPercentNow = 0.0
+    public var machineStealPercentNow = 0.0
+    public var machineBusyPercent = 0.0
+    public var machineStealPercent = 0.0
     /// Every zone of the map, by index, with what its ZoneStatus messages said.
     public var zones: [ZoneLoad] = []
     /// Phases so far; the last one is running (or was running at the end).

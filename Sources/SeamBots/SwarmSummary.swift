@@ -35,6 +35,8 @@ public enum SwarmSummary {
         String(format: "swarm: %d ticks (%.2f/s of %d), late \(spread(s.tickLateness)), skipped %d; cpu %.1f s (%.0f%% of a core), rss %.0f MiB",
                s.ticks, s.ticksPerSecond, Swarm.tickRate, s.ticksSkipped, s.cpuSeconds,
                s.elapsed > 0 ? s.cpuSeconds / s.elapsed * 100 : 0, s.residentMiB)
+            + String(format: "\nmachine: %d CPUs busy %.0f%% of the time, %.0f%% stolen by the hypervisor", ProcessInfo.processInfo.activeProcessorCount,
+                     s.machineBusyPercent, s.machineStealPercent)
     }
 
     /// A histogram of milliseconds as the summary shows it: "p50 … ms p99 … ms max … ms".

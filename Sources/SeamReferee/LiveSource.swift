@@ -106,14 +106,20 @@ public final class LiveSource {
             connections[i].observing = false
         case .receive(let peer, _, let bytes):
             guard let i = connections.firstIndex(where: { $0.peer == peer }) else { return }
-            switch try? ServerMessage.decode(bytes) {
-            case .record(let json):
+            // A record is parsed straight from the packet: decoding it as a message first copied its line into
+            // an array, then a string (validated again by the parser, which checks every string's UTF-8 and
+            // refuses any other byte above ASCII).
+            if bytes.first == MessageType.record.rawValue {
                 received += 1
-                guard let record = try? RefereeRecord(line: json.utf8, source: connections[i].zone.id) else {
+                guard let record = try? RefereeRecord(line: UnsafeRawBufferPointer(rebasing: bytes[1...]),
+                                                      source: connections[i].zone.id) else {
                     problems.append("zone \(connections[i].zone.id) sent a record that does not parse")
                     return
                 }
                 merge.append(record, queue: queueOfConnection[i])
+                return
+            }
+            switch try? ServerMessage.decode(bytes) {
             case .refuse(let code, let message):
                 problems.append("zone \(connections[i].zone.id) refused the referee: \(code): \(message)")
             default:

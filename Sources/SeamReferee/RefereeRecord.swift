@@ -22,52 +22,79 @@ public struct MalformedRecord: Error, Equatable, Sendable, CustomStringConvertib
 /// (nil when the record has none). Build one from a parsed JSON object with `init(object:source:)`, or from
 /// a raw line with `init(line:source:)`. Only the fields the referee needs are kept; unknown keys are
 /// ignored and unknown record types are accepted (and ignored by the checks).
+@dynamicMemberLookup
 public struct RefereeRecord: Equatable, Sendable {
-    public var type: String
-    public var zone: String
-    public var tick: UInt64
-    public var ms: Int64
-    /// Microseconds, when the journal has them (`us`); finer than `ms` for ordering zones' records.
-    public var us: Int64?
-    /// Where the record came from (`file:line`), shown with the evidence; nil for records fed live.
-    public var source: String?
+    /// The record's fields. A record reads and writes them as its own (`record.player`); they live in one
+    /// shared box, copied on the first write to a shared record, so that copying a record (into a merge
+    /// queue, a player's state, evidence) costs a reference, not forty fields: the checker keeps several
+    /// records per player and per handoff, and copying them was a sixth of its time.
+    public struct Fields: Equatable, Sendable {
+        public var type: String
+        public var zone: String
+        public var tick: UInt64
+        public var ms: Int64
+        /// Microseconds, when the journal has them (`us`); finer than `ms` for ordering zones' records.
+        public var us: Int64?
+        /// Where the record came from (`file:line`), shown with the evidence; nil for records fed live.
+        public var source: String?
 
-    public var player: UInt32?
-    public var epoch: UInt32?
-    public var from: String?
-    public var to: String?
-    public var x: Double?
-    public var y: Double?
-    /// The state digest of offer, accept and reject (parsed from its hex string).
-    public var digest: UInt64?
-    public var reason: String?
-    /// `coins` of start (coins the zone owns at load) and of accept/commit (coins carried across).
-    public var coins: Int?
-    /// `coin_ids` of accept/commit: the ids of the coins the player carries.
-    public var coinIDs: [UInt32]?
-    public var coin: UInt32?
-    public var cause: String?
-    public var shooter: UInt32?
-    public var target: UInt32?
-    public var shot: UInt32?
-    public var damage: Int?
-    public var health: Int?
-    public var killer: UInt32?
-    public var victim: UInt32?
-    /// `players` of a digest (a count).
-    public var playerCount: Int?
-    public var coinsGround: Int?
-    public var coinsCarried: Int?
-    /// `players` of a positions record.
-    public var positions: [PlayerPosition]?
-    /// `tick_rate` of start.
-    public var tickRate: Int?
-    public var map: String?
-    public var neighbour: String?
-    public var state: String?
+        public var player: UInt32?
+        public var epoch: UInt32?
+        public var from: String?
+        public var to: String?
+        public var x: Double?
+        public var y: Double?
+        /// The state digest of offer, accept and reject (parsed from its hex string).
+        public var digest: UInt64?
+        public var reason: String?
+        /// `coins` of start (coins the zone owns at load) and of accept/commit (coins carried across).
+        public var coins: Int?
+        /// `coin_ids` of accept/commit: the ids of the coins the player carries.
+        public var coinIDs: [UInt32]?
+        public var coin: UInt32?
+        public var cause: String?
+        public var shooter: UInt32?
+        public var target: UInt32?
+        public var shot: UInt32?
+        public var damage: Int?
+        public var health: Int?
+        public var killer: UInt32?
+        public var victim: UInt32?
+        /// `players` of a digest (a count).
+        public var playerCount: Int?
+        public var coinsGround: Int?
+        public var coinsCarried: Int?
+        /// `players` of a positions record.
+        public var positions: [PlayerPosition]?
+        /// `tick_rate` of start.
+        public var tickRate: Int?
+        public var map: String?
+        public var neighbour: String?
+        public var state: String?
+    }
+
+    final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    /// Never written while shared (`subscript(dynamicMember:)` copies first), so records stay values.
+    private var box: Box
+
+    public subscript<T>(dynamicMember key: WritableKeyPath<Fields, T>) -> T {
+        get { box.fields[keyPath: key] }
+        set {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+            box.fields[keyPath: key] = newValue
+        }
+    }
+
+    public static func == (a: RefereeRecord, b: RefereeRecord) -> Bool {
+        a.box === b.box || a.box.fields == b.box.fields
+    }
 
     public init(type: String, zone: String, tick: UInt64, ms: Int64, source: String? = nil) {
-        self.type = type; self.zone = zone; self.tick = tick; self.ms = ms; self.source = source
+        box = Box(Fields(type: type, zone: zone, tick: tick, ms: ms, source: source))
     }
 
     /// The handoff phases (their `type` is the phase name).
@@ -95,8 +122,8 @@ public struct RefereeRecord: Equatable, Sendable {
         guard let zone = o["zone"]?.stringValue else { throw MalformedRecord("no \"zone\"") }
         guard let tick = Self.int(o["tick"]), tick >= 0 else { throw MalformedRecord("no \"tick\"") }
         guard let ms = Self.int(o["ms"]) else { throw MalformedRecord("no \"ms\"") }
-        self.init(type: type, zone: zone, tick: UInt64(tick), ms: ms, source: source)
-        if let us = Self.int(o["us"]), us / 1000 == ms { self.us = us }
+        var f = Fields(type: type, zone: zone, tick: UInt64(tick), ms: ms, source: source)
+        if let us = Self.int(o["us"]), us / 1000 == ms { f.us = us }
 
         func id(_ key: String) throws(MalformedRecord) -> UInt32 {
             guard let v = Self.int(o[key]), v >= 0, v <= Int64(UInt32.max) else {
@@ -119,32 +146,32 @@ public struct RefereeRecord: Equatable, Sendable {
 
         switch type {
         case "start":
-            coins = try integer("coins")
-            tickRate = Self.int(o["tick_rate"]).map { Int($0) }
-            map = o["map"]?.stringValue
+            f.coins = try integer("coins")
+            f.tickRate = Self.int(o["tick_rate"]).map { Int($0) }
+            f.map = o["map"]?.stringValue
         case "join", "respawn":
-            player = try id("player"); x = try number("x"); y = try number("y")
+            f.player = try id("player"); f.x = try number("x"); f.y = try number("y")
         case "leave":
-            player = try id("player"); reason = o["reason"]?.stringValue
+            f.player = try id("player"); f.reason = o["reason"]?.stringValue
         case "pickup", "drop":
-            player = try id("player"); coin = try id("coin"); x = try number("x"); y = try number("y")
-            cause = o["cause"]?.stringValue
+            f.player = try id("player"); f.coin = try id("coin"); f.x = try number("x"); f.y = try number("y")
+            f.cause = o["cause"]?.stringValue
         case "hit":
-            shooter = try id("shooter"); target = try id("target"); shot = try id("shot")
-            damage = Self.int(o["damage"]).map { Int($0) }
-            health = try integer("health")
-            from = o["from"]?.stringValue
+            f.shooter = try id("shooter"); f.target = try id("target"); f.shot = try id("shot")
+            f.damage = Self.int(o["damage"]).map { Int($0) }
+            f.health = try integer("health")
+            f.from = o["from"]?.stringValue
         case "kill":
-            killer = try id("killer"); victim = try id("victim"); shot = try id("shot")
-            from = o["from"]?.stringValue
+            f.killer = try id("killer"); f.victim = try id("victim"); f.shot = try id("shot")
+            f.from = o["from"]?.stringValue
         case "hit_forward":
-            shooter = try id("shooter"); target = try id("target"); shot = try id("shot"); to = try text("to")
+            f.shooter = try id("shooter"); f.target = try id("target"); f.shot = try id("shot"); f.to = try text("to")
         case "hit_result":
-            shooter = try id("shooter"); target = try id("target"); shot = try id("shot"); from = try text("from")
-            reason = try text("outcome")
+            f.shooter = try id("shooter"); f.target = try id("target"); f.shot = try id("shot"); f.from = try text("from")
+            f.reason = try text("outcome")
         case "digest":
-            playerCount = Self.int(o["players"]).map { Int($0) }
-            coinsGround = try integer("coins_ground"); coinsCarried = try integer("coins_carried")
+            f.playerCount = Self.int(o["players"]).map { Int($0) }
+            f.coinsGround = try integer("coins_ground"); f.coinsCarried = try integer("coins_carried")
         case "positions":
             guard let list = o["players"]?.arrayValue else { throw MalformedRecord("positions without \"players\"") }
             var entries: [PlayerPosition] = []
@@ -156,26 +183,26 @@ public struct RefereeRecord: Equatable, Sendable {
                 else { throw MalformedRecord("positions entry is not [id, x, y]") }
                 entries.append(PlayerPosition(player: UInt32(p), x: px, y: py))
             }
-            positions = entries
+            f.positions = entries
         case "stop":
-            reason = o["reason"]?.stringValue
+            f.reason = o["reason"]?.stringValue
         case "link":
-            neighbour = o["neighbour"]?.stringValue; state = o["state"]?.stringValue
+            f.neighbour = o["neighbour"]?.stringValue; f.state = o["state"]?.stringValue
         case "refuse":
-            reason = o["message"]?.stringValue
+            f.reason = o["message"]?.stringValue
         default:
             guard Self.handoffPhases.contains(type) else { break }
-            player = try id("player"); epoch = try id("epoch")
-            from = try text("from"); to = try text("to")
-            x = try number("x"); y = try number("y")
-            reason = o["reason"]?.stringValue
+            f.player = try id("player"); f.epoch = try id("epoch")
+            f.from = try text("from"); f.to = try text("to")
+            f.x = try number("x"); f.y = try number("y")
+            f.reason = o["reason"]?.stringValue
             if let hex = o["digest"] {
                 guard let s = hex.stringValue, let d = UInt64(s, radix: 16) else {
                     throw MalformedRecord("\(type) with a digest that is not a hex string")
                 }
-                digest = d
+                f.digest = d
             }
-            if o["coins"] != nil { coins = try integer("coins") }
+            if o["coins"] != nil { f.coins = try integer("coins") }
             if let raw = o["coin_ids"] {
                 guard let list = raw.arrayValue else { throw MalformedRecord("\(type) with \"coin_ids\" not a list") }
                 var ids: [UInt32] = []
@@ -185,9 +212,10 @@ public struct RefereeRecord: Equatable, Sendable {
                     }
                     ids.append(UInt32(v))
                 }
-                coinIDs = ids
+                f.coinIDs = ids
             }
         }
+        box = Box(f)
     }
 
     /// An integer: a JSON integer, or a number with no fraction that fits.
@@ -212,51 +240,45 @@ public struct RefereeRecord: Equatable, Sendable {
     /// The record as a JSON object with the journal's keys. With `onlyPlayer`, a positions record keeps only
     /// that player's entry (evidence stays small). `source` (`file:line`) is added when known.
     public func jsonValue(onlyPlayer: UInt32? = nil) -> RefereeJSON {
+        let f = box.fields
         var o: [String: RefereeJSON] = [
-            "type": .string(type), "zone": .string(zone), "tick": .int(Int64(tick)), "ms": .int(ms),
+            "type": .string(f.type), "zone": .string(f.zone), "tick": .int(Int64(f.tick)), "ms": .int(f.ms),
         ]
         func put(_ key: String, _ v: UInt32?) { if let v { o[key] = .int(Int64(v)) } }
         func put(_ key: String, _ v: Int?) { if let v { o[key] = .int(Int64(v)) } }
         func put(_ key: String, _ v: String?) { if let v { o[key] = .string(v) } }
         func put(_ key: String, _ v: Double?) { if let v { o[key] = .number(v) } }
-        put("player", player); put("epoch", epoch); put("from", from); put("to", to)
-        put("x", x); put("y", y)
-        if let digest { o["digest"] = .string(String(digest, radix: 16)) }
-        if type == "refuse" { put("message", reason) } else { put("reason", reason) }
-        put("coins", coins)
-        if let coinIDs { o["coin_ids"] = .array(coinIDs.map { .int(Int64($0)) }) }
-        put("coin", coin); put("cause", cause)
-        put("shooter", shooter); put("target", target); put("shot", shot)
-        put("damage", damage); put("health", health)
-        put("killer", killer); put("victim", victim)
-        put("players", playerCount)
-        put("coins_ground", coinsGround); put("coins_carried", coinsCarried)
-        if let positions {
+        put("player", f.player); put("epoch", f.epoch); put("from", f.from); put("to", f.to)
+        put("x", f.x); put("y", f.y)
+        if let digest = f.digest { o["digest"] = .string(String(digest, radix: 16)) }
+        if f.type == "refuse" { put("message", f.reason) } else { put("reason", f.reason) }
+        put("coins", f.coins)
+        if let coinIDs = f.coinIDs { o["coin_ids"] = .array(coinIDs.map { .int(Int64($0)) }) }
+        put("coin", f.coin); put("cause", f.cause)
+        put("shooter", f.shooter); put("target", f.target); put("shot", f.shot)
+        put("damage", f.damage); put("health", f.health)
+        put("killer", f.killer); put("victim", f.victim)
+        put("players", f.playerCount)
+        put("coins_ground", f.coinsGround); put("coins_carried", f.coinsCarried)
+        if let positions = f.positions {
             let kept = onlyPlayer.map { p in positions.filter { $0.player == p } } ?? positions
             o["players"] = .array(kept.map { .array([.int(Int64($0.player)), .number($0.x), .number($0.y)]) })
         }
-        put("tick_rate", tickRate); put("map", map); put("neighbour", neighbour); put("state", state)
-        put("source", source)
+        put("tick_rate", f.tickRate); put("map", f.map); put("neighbour", f.neighbour); put("state", f.state)
+        put("source", f.source)
         return .object(o)
     }
 
     /// A copy fit to keep as evidence: a positions record reduced to one player's entry.
     func evidenceCopy(player: UInt32? = nil) -> RefereeRecord {
-        guard let positions else { return self }
+        guard let positions = self.positions else { return self }
         var copy = self
         copy.positions = player.map { p in positions.filter { $0.player == p } } ?? []
         return copy
     }
 
-    /// A copy of a positions record holding only one entry, built without scanning the others.
-    func withSinglePosition(_ player: UInt32, x: Double, y: Double) -> RefereeRecord {
-        var copy = self
-        copy.positions = [PlayerPosition(player: player, x: x, y: y)]
-        return copy
-    }
-
     /// "zone tick N" for explanations.
-    var place: String { "\(zone) at tick \(tick)" }
+    var place: String { "\(self.zone) at tick \(self.tick)" }
 }
 
 extension RefereeJSON {

@@ -4,8 +4,15 @@ import SeamSimulation
 import SeamWorld
 
 extension ZoneServer {
+    /// The neighbour whose link is on `slot`. Called for every link message: reads each link's slot in place
+    /// (`links.first { … }` copied every NeighbourLink, its ghost table retained and released, per message).
     func linkIndex(ofSlot slot: Int) -> Int? {
-        links.first { $0.value.slot == slot }?.key
+        var i = links.startIndex
+        while i != links.endIndex {
+            if links.values[i].slot == slot { return links.keys[i] }
+            links.formIndex(after: &i)
+        }
+        return nil
     }
 
     /// Connects the links this zone initiates and that are down; called every second, so a neighbour that
@@ -114,8 +121,11 @@ extension ZoneServer {
         case .hello: break
         case .ghosts(_, let entities):
             let tick = simulation.tick
+            // Through the link's position: `links[index]?.ghosts[…] =` moved the NeighbourLink out of the
+            // dictionary and back for every entity.
+            guard let k = links.index(forKey: index) else { return }
             for e in entities {
-                links[index]?.ghosts[e.id] = (e, tick)
+                links.values[k].ghosts[e.id] = (e, tick)
                 ghostOwner[e.id] = (index, tick)
             }
         case .offer(let transfer, let digest, let sentMs):
@@ -175,7 +185,7 @@ extension ZoneServer {
     }
 
     func sendLink(_ message: LinkMessage, to index: Int) {
-        guard let link = links[index], link.up, let slot = link.slot else { return }
+        guard let k = links.index(forKey: index), links.values[k].up, let slot = links.values[k].slot else { return }
         sendLink(message, slot: slot)
     }
 

@@ -83,8 +83,7 @@ extension Swarm {
         let z = bot.zone.rect
         let p = bot.position
         var best: (d: Double, target: Vec2)?
-        for n in config.map.neighbours(of: bot.zone) {
-            let r = n.rect
+        for r in neighbourRects[bot.zone.index] {
             let lo = max(z.minY, r.minY) + 2, hi = min(z.maxY, r.maxY) - 2
             let left = max(z.minX, r.minX) + 2, right = min(z.maxX, r.maxX) - 2
             var candidate: (Double, Vec2)?

@@ -50,6 +50,9 @@ public final class Swarm {
     /// Ticks a second: the zones' rate (20 Hz).
     public static let tickRate = 20
     var runStartNanos: UInt64 = 0
+    /// The territories of each zone's neighbours, by zone index: a dancing bot looks for its nearest border
+    /// every tick, and asking the map each time filtered all its zones into a new array.
+    let neighbourRects: [[Rect]]
 
     public init(config: SwarmConfig, shard: Int = 0, logger: Logger) throws(BotError) {
         guard config.count > 0 else { throw BotError("--count must be at least 1") }
@@ -66,6 +69,7 @@ public final class Swarm {
         let memberCount = config.bots(ofShard: shard, below: config.count)
         let hostCount = (memberCount + config.botsPerHost - 1) / config.botsPerHost
         plan = PhasePlan(config: config)
+        neighbourRects = config.map.zones.map { zone in config.map.neighbours(of: zone).map(\.rect) }
         let behaviors = plan.behaviors(ofPhase: 0, count: config.count, seed: config.seed)
         for h in 0..<hostCount {
             let share = min(config.botsPerHost, memberCount - h * config.botsPerHost)

@@ -1,7 +1,11 @@
 /// Limits and tolerances of the checks.
 public struct RefereeOptions: Equatable, Sendable {
     /// An offer must be settled (commit, abort or resolve at the owner) within this many seconds of its `ms`.
-    public var offerBoundSeconds: Double = 10
+    /// A zone settles an offer left in doubt with a dead neighbour after its dead-after (20 s), counted from
+    /// when it lost the link, which can be up to ~10 s after the neighbour's last answer: 40 s leaves room. (At
+    /// 10 s, continent-3000 with links lost under overload had 120 offers settled by a Query after 10–27 s
+    /// reported as players lost in handoff.)
+    public var offerBoundSeconds: Double = 40
     /// Max player speed, tiles per second (SimulationConfig's default).
     public var maxSpeed: Double = 6
     /// Tiles added to `maxSpeed × Δt` before a move counts as too fast (rounding, pickup radius, a tick of skew).
@@ -22,7 +26,7 @@ public struct RefereeOptions: Equatable, Sendable {
     /// Records kept as evidence per violation.
     public var evidencePerViolation: Int = 8
 
-    public init(offerBoundSeconds: Double = 10, mapCoins: Int? = nil) {
+    public init(offerBoundSeconds: Double = 40, mapCoins: Int? = nil) {
         self.offerBoundSeconds = offerBoundSeconds
         self.mapCoins = mapCoins
     }
@@ -44,7 +48,7 @@ public struct RefereeTableSizes: Equatable, Sendable {
 /// `JournalSource` produces (by `ms`; offer before accept before commit on equal `ms`), and keeps only
 /// per-player, per-coin and per-handoff state (pruned once settled), so it can run over long journals or live.
 ///
-///     var referee = Referee(options: RefereeOptions(offerBoundSeconds: 10))
+///     var referee = Referee(options: RefereeOptions(offerBoundSeconds: 40))
 ///     referee.check(record)                 // or: referee.check(object: jsonObject, source: "west.jsonl:12")
 ///     let report = referee.finish()         // end-of-input checks, then the report
 public struct Referee: Sendable {

@@ -55,9 +55,9 @@ extension Seam {
         @Option(help: ArgumentHelp("Also write the report as JSON to this file.", valueName: "file"))
         var report: String?
 
-        @Option(help: ArgumentHelp("Seconds within which an offer must be committed, aborted or resolved.",
+        @Option(help: ArgumentHelp("Seconds within which an offer must be committed, aborted or resolved (longer than the zones' --dead-after plus ~10 s to notice a lost link).",
                                    valueName: "seconds"))
-        var offerBound: Double = 10
+        var offerBound: Double = 40
 
         @Option(help: ArgumentHelp("The map the cluster ran: its coin spots are the coin total, checked against the start records.",
                                    valueName: "path"))

@@ -197,18 +197,20 @@ func cleanThereAndBack() -> History {
     @Test func offerNeverAnsweredIsPlayerLost() {
         var h = History.twoZones()
         h.phase("offer", "west", 1010, late: 2, p, epoch: 2, from: "west", to: "east", x: 34, "\"digest\":\"ab\"")
-        for s in 1...13 { h.digest("east", 1000 + UInt64(s) * 20, players: 0, ground: 0, carried: 0) }
+        // 45 s of stream time: past the 40-s offer bound.
+        for s in 1...45 { h.digest("east", 1000 + UInt64(s) * 20, players: 0, ground: 0, carried: 0) }
         expectOnly(.handoffResolves, h, count: 1)
     }
 
     @Test func offerSettledTooLate() {
         var h = History.twoZones()
         h.phase("offer", "west", 1010, late: 2, p, epoch: 2, from: "west", to: "east", x: 34, "\"digest\":\"ab\"")
-        h.phase("abort", "west", 1250, late: 5, p, epoch: 1, from: "west", to: "east", x: 31.7,
+        // 45 s after the offer: past the 40-s offer bound.
+        h.phase("abort", "west", 1910, late: 5, p, epoch: 1, from: "west", to: "east", x: 31.7,
                 "\"reason\":\"full\"")
-        h.leave("west", 1260, p)
-        h.stop("west", 1270)
-        h.stop("east", 1270)
+        h.leave("west", 1920, p)
+        h.stop("west", 1930)
+        h.stop("east", 1930)
         expectOnly(.handoffResolves, h, count: 1)
     }
 

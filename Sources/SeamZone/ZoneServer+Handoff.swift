@@ -73,7 +73,7 @@ extension ZoneServer {
                 }
             }
             // Trigger: inside a neighbour's territory by more than the hysteresis.
-            guard player.alive, !faultResumed.contains(id), let target = config.map.zone(containing: position),
+            guard player.alive, !draining, !faultResumed.contains(id), let target = config.map.zone(containing: position),
                 target.index != config.zone.index,
                 config.zone.rect.distance(to: position) > config.hysteresis, links[target.index]?.up == true,
                 let transfer = simulation.transfer(of: id, epoch: epoch + 1, lastInputSequence: lastApplied)
@@ -119,7 +119,7 @@ extension ZoneServer {
         guard ageMs <= UInt64(config.deadAfterSeconds * 500) || sentMs > config.clock.nowNanos() / 1_000_000 else {
             return reject(.expired, "offer is \(ageMs) ms old; the sender may have resumed the player")
         }
-        guard !stopping else { return reject(.shuttingDown, "zone is shutting down") }
+        guard !stopping, !draining else { return reject(.shuttingDown, "zone is shutting down") }
         if let known = knownEpoch[t.player], t.epoch <= known {
             return reject(.staleEpoch, "epoch \(t.epoch) is not newer than \(known)")
         }

@@ -112,6 +112,17 @@ public final class ZoneServer {
     var updateThreshold: Double { Double(farUpdateLevel) }
     /// Set once shutdown begins: new connections are refused.
     var stopping = false
+    /// Asked to stop, the zone first lets its pending offers be answered (up to `drainNanos`), offering no
+    /// more and refusing offers: an answer says where each player and its coins are. Stopped at once, a zone
+    /// released players whose offers had no answer yet with their coins, and when the neighbour had refused
+    /// or was itself gone, the coins were nowhere (19 in an overloaded continent-3000's last tick).
+    var draining = false
+    static let drainNanos: UInt64 = 2_000_000_000
+
+    /// Whether a player's offer waits for its answer (not in doubt: the link is up).
+    var hasOfferPending: Bool {
+        owned.values.contains { if case .offered = $0.handoff { true } else { false } }
+    }
     /// Peer slots in use from their connect event to their disconnect event (or reset): what a new
     /// connection cannot have. ENet's own count of connected peers drops a peer as soon as a disconnect
     /// starts, while its slot stays taken until the other side acknowledges or times out; under standby
@@ -173,7 +184,15 @@ public final class ZoneServer {
         let statusEvery = max(1, UInt64(config.statusInterval * Double(config.simulation.tickRate)))
         var lastTraffic = host.traffic
         var lastStatusNanos = clock.nowNanos()
-        while !stop.isStopped {
+        var drainUntil: UInt64?
+        while true {
+            if stop.isStopped && drainUntil == nil {
+                draining = true
+                drainUntil = clock.nowNanos() + ZoneServer.drainNanos
+                let pending = owned.values.filter { if case .offered = $0.handoff { true } else { false } }.count
+                if pending > 0 { logger.notice("stopping: \(pending) offers wait for their answers (up to 2 s)") }
+            }
+            if let until = drainUntil, !hasOfferPending || clock.nowNanos() >= until { break }
             let deadline = worldClock.start(of: nextTick) + tickPhaseNanos
             serviceNetwork(until: deadline)
             let began = clock.nowNanos()

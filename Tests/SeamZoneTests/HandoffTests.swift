@@ -291,6 +291,42 @@ import Glibc
         #expect(record(west, "resolve", epoch: 3) == nil, "west never resumed the player east holds")
     }
 
+    /// A zone asked to stop while its offer waits for an answer lets the answer come first: the neighbour (stopped
+    /// until the owner says it waits) takes the player, and the owner commits instead of releasing the player
+    /// and its coins unanswered (when the neighbour had refused or was gone, those coins were nowhere).
+    @Test func aZoneStoppedDuringAnOfferWaitsForTheAnswer() throws {
+        let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1)
+        let westPid = try #require(cluster.pid(of: "west"))
+        let eastPid = try #require(cluster.pid(of: "east"))
+        let walker = try WalkingClient.joined(port: cluster.port(7101))
+        var ticks = 0
+        while walker.connections[1] == nil && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
+        try #require(walker.connections[1] != nil, "a standby connection to east was offered")
+        ticks = 0
+        while (walker.positions.last ?? 0) < 31 && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
+        kill(eastPid, SIGSTOP)
+        defer { kill(eastPid, SIGCONT) }
+        let id = Int(walker.playerId)
+        func offered() -> Bool {
+            ((try? cluster.journal("west")) ?? []).contains { $0["type"] as? String == "offer" && $0["player"] as? Int == id }
+        }
+        ticks = 0
+        while !cluster.wait(timeout: 0.01, until: { _ in offered() }) && ticks < 200 { try walker.step(moveX: 127); ticks += 1 }
+        try #require(offered(), "west offered the player to the stopped east")
+        kill(westPid, SIGTERM)
+        let waits = cluster.wait(timeout: 10) { $0.contains("stopping: 1 offers wait for their answers") }
+        kill(eastPid, SIGCONT)
+        #expect(waits, "west said it waits for the answer")
+        _ = cluster.wait(timeout: 10) { _ in ((try? cluster.journal("west")) ?? []).contains { $0["type"] as? String == "stop" } }
+        cluster.stop()
+
+        let west = try cluster.journal("west").filter { $0["player"] as? Int == id }
+        let east = try cluster.journal("east").filter { $0["player"] as? Int == id }
+        #expect(east.contains { $0["type"] as? String == "accept" && $0["epoch"] as? Int == 2 }, "east took the player")
+        #expect(west.contains { $0["type"] as? String == "commit" && $0["epoch"] as? Int == 2 }, "west committed before stopping")
+        #expect(!west.contains { $0["type"] as? String == "abort" }, "west did not release the player unanswered")
+    }
+
     @Test func aBorderWithADownNeighbourIsAWall() throws {
         // The west zone alone, its east neighbour pointed at a port where nothing listens.
         let nowhere = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1).localAddress.port

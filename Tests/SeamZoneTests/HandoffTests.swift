@@ -204,6 +204,18 @@ import Glibc
         #expect(records(west, "abort").isEmpty && records(east, "abort").isEmpty)
     }
 
+    /// A client joined at west of a duel cluster, walked east until it holds a standby connection to east and
+    /// stands a tile short of crossing.
+    func walkerAtTheBorder(of cluster: ClusterUnderTest) throws -> WalkingClient {
+        let walker = try WalkingClient.joined(port: cluster.port(7101))
+        var ticks = 0
+        while walker.connections[1] == nil && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
+        try #require(walker.connections[1] != nil, "a standby connection to east was offered")
+        ticks = 0
+        while (walker.positions.last ?? 0) < 31 && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
+        return walker
+    }
+
     /// The receiving zone freezes (SIGSTOP) after the client's standby attached and before the offer, so the
     /// link fails between offer and accept. The owner must keep the player in doubt, resume it only after
     /// declaring the neighbour dead, at a skipped epoch, and the neighbour, woken up, must not take it.
@@ -211,13 +223,9 @@ import Glibc
         let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1,
                                            extra: ["--zone-arg=--dead-after=2"])
         let eastPid = try #require(cluster.pid(of: "east"))
-        let walker = try WalkingClient.joined(port: cluster.port(7101))
-        var ticks = 0
-        while walker.connections[1] == nil && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
-        try #require(walker.connections[1] != nil, "a standby connection to east was offered")
         // Stop east just before the player crosses, so the offer goes out before the link is seen to fail.
-        ticks = 0
-        while (walker.positions.last ?? 0) < 31 && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
+        let walker = try walkerAtTheBorder(of: cluster)
+        var ticks = 0
         kill(eastPid, SIGSTOP)
         defer { kill(eastPid, SIGCONT) }
         // Walk into east: west offers, nobody answers, the link times out, west declares east dead (2 s).
@@ -253,12 +261,8 @@ import Glibc
         let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1,
                                            extra: ["--zone-arg=--dead-after=30"])
         let eastPid = try #require(cluster.pid(of: "east"))
-        let walker = try WalkingClient.joined(port: cluster.port(7101))
+        let walker = try walkerAtTheBorder(of: cluster)
         var ticks = 0
-        while walker.connections[1] == nil && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
-        try #require(walker.connections[1] != nil, "a standby connection to east was offered")
-        ticks = 0
-        while (walker.positions.last ?? 0) < 31 && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
         kill(eastPid, SIGSTOP)
         defer { kill(eastPid, SIGCONT) }
         func journaled(_ zone: String, _ type: String) -> Bool {
@@ -298,12 +302,8 @@ import Glibc
         let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1)
         let westPid = try #require(cluster.pid(of: "west"))
         let eastPid = try #require(cluster.pid(of: "east"))
-        let walker = try WalkingClient.joined(port: cluster.port(7101))
+        let walker = try walkerAtTheBorder(of: cluster)
         var ticks = 0
-        while walker.connections[1] == nil && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
-        try #require(walker.connections[1] != nil, "a standby connection to east was offered")
-        ticks = 0
-        while (walker.positions.last ?? 0) < 31 && ticks < 300 { try walker.step(moveX: 127); ticks += 1 }
         kill(eastPid, SIGSTOP)
         defer { kill(eastPid, SIGCONT) }
         let id = Int(walker.playerId)

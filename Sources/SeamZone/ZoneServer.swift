@@ -117,12 +117,14 @@ public final class ZoneServer {
     /// released players whose offers had no answer yet with their coins, and when the neighbour had refused
     /// or was itself gone, the coins were nowhere (19 in an overloaded continent-3000's last tick).
     var draining = false
+    /// The longest a stopping zone waits for its offers' answers.
     static let drainNanos: UInt64 = 2_000_000_000
 
-    /// Whether a player's offer waits for its answer (not in doubt: the link is up).
-    var hasOfferPending: Bool {
-        owned.values.contains { if case .offered = $0.handoff { true } else { false } }
+    /// Players whose offer waits for its answer (not in doubt: the link is up).
+    var offersPending: Int {
+        owned.values.reduce(0) { n, p in if case .offered = p.handoff { n + 1 } else { n } }
     }
+
     /// Peer slots in use from their connect event to their disconnect event (or reset): what a new
     /// connection cannot have. ENet's own count of connected peers drops a peer as soon as a disconnect
     /// starts, while its slot stays taken until the other side acknowledges or times out; under standby
@@ -189,10 +191,12 @@ public final class ZoneServer {
             if stop.isStopped && drainUntil == nil {
                 draining = true
                 drainUntil = clock.nowNanos() + ZoneServer.drainNanos
-                let pending = owned.values.filter { if case .offered = $0.handoff { true } else { false } }.count
-                if pending > 0 { logger.notice("stopping: \(pending) offers wait for their answers (up to 2 s)") }
+                let pending = offersPending
+                if pending > 0 {
+                    logger.notice("stopping: \(pending) offers wait for their answers (up to \(ZoneServer.drainNanos / 1_000_000_000) s)")
+                }
             }
-            if let until = drainUntil, !hasOfferPending || clock.nowNanos() >= until { break }
+            if let until = drainUntil, offersPending == 0 || clock.nowNanos() >= until { break }
             let deadline = worldClock.start(of: nextTick) + tickPhaseNanos
             serviceNetwork(until: deadline)
             let began = clock.nowNanos()

@@ -39,6 +39,14 @@ public enum SwarmSummary {
                      s.machineBusyPercent, s.machineStealPercent)
     }
 
+    /// A line for a run on a machine whose hypervisor took a share of its time worth naming (5% or more):
+    /// the timing checks (tick p99, the swarm's pace) then ran on fewer cores than the machine says it has.
+    public static func machineNote(_ s: SwarmStats) -> String? {
+        guard s.machineStealPercent >= 5 else { return nil }
+        return String(format: "note: the hypervisor took %.0f%% of the machine's time during this run; its timing checks ran on a smaller machine than its %d CPUs",
+                      s.machineStealPercent, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
     /// A histogram of milliseconds as the summary shows it: "p50 … ms p99 … ms max … ms".
     static func spread(_ h: Histogram<UInt64>) -> String {
         "p50 \(h.percentileOrZero(50)) ms p99 \(h.percentileOrZero(99)) ms max \(h.max) ms"

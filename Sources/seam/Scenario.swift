@@ -173,6 +173,7 @@ extension Seam {
                 if !verdict.isClean { failures.append("referee: \(verdict.verdict)") }
             }
             if processStop.isStopped { failures.append("stopped before the end") }
+            if let note = SwarmSummary.machineNote(stats) { print(note) }
             print(failures.isEmpty ? "scenario \(scenario.name): PASS"
                   : "scenario \(scenario.name): FAIL (\(failures.joined(separator: "; ")))")
             fflush(nil)

@@ -33,4 +33,13 @@ import Testing
         #expect(t.total >= t.idle + t.steal)
         #endif
     }
+
+    @Test func aRunWithAStolenShareOfTheMachineSaysSo() throws {
+        var s = SwarmStats()
+        s.machineStealPercent = 16.2
+        let note = try #require(SwarmSummary.machineNote(s))
+        #expect(note.contains("took 16% of the machine's time"))
+        s.machineStealPercent = 3
+        #expect(SwarmSummary.machineNote(s) == nil, "a few percent is noise, not worth a line")
+    }
 }

@@ -155,6 +155,14 @@ public enum ServerMessage: Equatable, Sendable {
         }
     }
 
+    /// The JSON line of a record message, in place (no copy, no validation: its reader checks it); nil for
+    /// any other message. For an observer that parses many records a second (`decode` copies each line into
+    /// an array, then a validated string).
+    public static func recordLine(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard bytes.first == MessageType.record.rawValue else { return nil }
+        return UnsafeRawBufferPointer(rebasing: bytes[1...])
+    }
+
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> ServerMessage {
         let result = bytes.withUnsafeBytes { raw in Result { () throws(DecodeError) in try decode(raw) } }
         return try result.get()

@@ -106,13 +106,11 @@ public final class LiveSource {
             connections[i].observing = false
         case .receive(let peer, _, let bytes):
             guard let i = connections.firstIndex(where: { $0.peer == peer }) else { return }
-            // A record is parsed straight from the packet: decoding it as a message first copied its line into
-            // an array, then a string (validated again by the parser, which checks every string's UTF-8 and
-            // refuses any other byte above ASCII).
-            if bytes.first == MessageType.record.rawValue {
+            // A record is parsed straight from the packet; the parser checks every string's UTF-8 and refuses
+            // any other byte above ASCII.
+            if let line = ServerMessage.recordLine(bytes) {
                 received += 1
-                guard let record = try? RefereeRecord(line: UnsafeRawBufferPointer(rebasing: bytes[1...]),
-                                                      source: connections[i].zone.id) else {
+                guard let record = try? RefereeRecord(line: line, source: connections[i].zone.id) else {
                     problems.append("zone \(connections[i].zone.id) sent a record that does not parse")
                     return
                 }

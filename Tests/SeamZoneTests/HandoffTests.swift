@@ -225,14 +225,13 @@ import Glibc
         let eastPid = try #require(cluster.pid(of: "east"))
         // Stop east just before the player crosses, so the offer goes out before the link is seen to fail.
         let walker = try walkerAtTheBorder(of: cluster)
-        var ticks = 0
         kill(eastPid, SIGSTOP)
         defer { kill(eastPid, SIGCONT) }
         // Walk into east: west offers, nobody answers, the link times out, west declares east dead (2 s).
         let inDoubtResolved = { cluster.wait(timeout: 0.01) { _ in
             ((try? cluster.journal("west")) ?? []).contains { $0["type"] as? String == "resolve" }
         } }
-        ticks = 0
+        var ticks = 0
         while !inDoubtResolved() && ticks < 400 { try walker.step(moveX: 127); ticks += 1 }
         kill(eastPid, SIGCONT)
         // East wakes up with the old offer in its socket; walk on for a while so it is processed.
@@ -262,14 +261,13 @@ import Glibc
                                            extra: ["--zone-arg=--dead-after=30"])
         let eastPid = try #require(cluster.pid(of: "east"))
         let walker = try walkerAtTheBorder(of: cluster)
-        var ticks = 0
         kill(eastPid, SIGSTOP)
         defer { kill(eastPid, SIGCONT) }
         func journaled(_ zone: String, _ type: String) -> Bool {
             ((try? cluster.journal(zone)) ?? []).contains { $0["type"] as? String == type && $0["player"] as? Int == Int(walker.playerId) }
         }
         // West offers, nobody answers, west loses the link: the player is in doubt.
-        ticks = 0
+        var ticks = 0
         while !cluster.wait(timeout: 0.01, until: { _ in journaled("west", "in_doubt") }) && ticks < 400 {
             try walker.step(moveX: 127); ticks += 1
         }
@@ -303,14 +301,13 @@ import Glibc
         let westPid = try #require(cluster.pid(of: "west"))
         let eastPid = try #require(cluster.pid(of: "east"))
         let walker = try walkerAtTheBorder(of: cluster)
-        var ticks = 0
         kill(eastPid, SIGSTOP)
         defer { kill(eastPid, SIGCONT) }
         let id = Int(walker.playerId)
         func offered() -> Bool {
             ((try? cluster.journal("west")) ?? []).contains { $0["type"] as? String == "offer" && $0["player"] as? Int == id }
         }
-        ticks = 0
+        var ticks = 0
         while !cluster.wait(timeout: 0.01, until: { _ in offered() }) && ticks < 200 { try walker.step(moveX: 127); ticks += 1 }
         try #require(offered(), "west offered the player to the stopped east")
         kill(westPid, SIGTERM)

@@ -84,6 +84,7 @@ def main():
             sys.exit("%s: link type %d not handled" % (args.capture, link))
         counts = collections.Counter()
         messages = collections.Counter()
+        carried = collections.Counter()
         first = last = None
         total = 0
         while True:
@@ -106,9 +107,13 @@ def main():
             found = commands(ip[ihl + 8:])
             total += 1
             counts[(direction, "+".join(sorted({name for name, _ in found})))] += 1
+            names = set()
             for name, byte in found:
                 if byte is not None:
                     messages[(direction, MESSAGES.get(byte, "0x%02X" % byte), name)] += 1
+                    names.add(MESSAGES.get(byte, "0x%02X" % byte))
+            if names:
+                carried[(direction, "+".join(sorted(names)))] += 1
     span = max(1e-9, (last or 0) - (first or 0))
     print("%d datagrams in %.2f s: %.0f/s (zone ports: %d)" % (total, span, total / span, len(zones)))
     print("\ndatagrams/s  direction      ENet commands in the datagram")
@@ -117,6 +122,9 @@ def main():
     print("\nmessages/s   direction      Seam message (ENet command)")
     for (direction, name, command), n in messages.most_common():
         print("%11.0f  %-13s  %s (%s)" % (n / span, direction, name, command))
+    print("\ndatagrams/s  direction      Seam messages in the datagram")
+    for (direction, names), n in carried.most_common():
+        print("%11.0f  %-13s  %s" % (n / span, direction, names))
 
 
 if __name__ == "__main__":

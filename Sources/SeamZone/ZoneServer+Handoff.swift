@@ -207,7 +207,7 @@ extension ZoneServer {
         }
         if let slot = record.slot {
             sessions[slot].phase = .standby
-            host.peer(slot: slot).setPingInterval(ms: Peer.standbyPingIntervalMs)
+            host.peer(slot: slot).setPingInterval(ms: Peer.zoneStandbyPingIntervalMs)
             send(.redirect(endpoint(of: index), token: token(for: id, zone: index, purpose: .redirect)),
                  to: host.peer(slot: slot))
         }
@@ -254,7 +254,7 @@ extension ZoneServer {
         usedNonces[replayKey] = token.expiresMs
         sessions[peer.slot].playerId = token.player
         sessions[peer.slot].phase = .standby
-        peer.setPingInterval(ms: Peer.standbyPingIntervalMs)
+        peer.setPingInterval(ms: Peer.zoneStandbyPingIntervalMs)
         send(.attached(player: token.player, zoneIndex: UInt16(config.zone.index)), to: peer)
         if let record = owned[token.player] {
             if record.slot == nil { bindOwner(slot: peer.slot, player: token.player) }

@@ -129,6 +129,8 @@ extension ZoneServer {
                 return
             }
             sessions[peer.slot].phase = .observer
+            // What was journaled before this observer came goes to the others only.
+            sendPendingRecords()
             observers.append(peer.slot)
             if let start = startRecord {
                 // What the zone started with, so the observer can check conservation from here on.

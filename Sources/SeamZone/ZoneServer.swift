@@ -37,6 +37,8 @@ public final class ZoneServer {
     var startRecord: JournalRecord?
     /// Peer slots of referees streaming the journal live.
     var observers: [Int] = []
+    /// Journal lines not yet sent to the observers (`sendPendingRecords`), without their newline.
+    var recordsPending: [String] = []
     let secret: ClusterSecret
     /// Tokens already used, by player << 32 | nonce, with their expiry (forgotten once expired).
     var usedNonces: [UInt64: UInt64] = [:]
@@ -240,6 +242,8 @@ public final class ZoneServer {
                 logger.warning("network service failed: \(error)")
             }
             sendDueSnapshots()
+            // Stopping, no tick follows to send what the services journal (a late Accept's commit).
+            if stopping { sendPendingRecords() }
             // Let datagrams gather before the next service: each ENet service walks every peer slot twice,
             // so waking once per datagram cost more than the datagrams (inputs wait for the tick anyway).
             let after = config.clock.nowNanos()
@@ -276,6 +280,7 @@ public final class ZoneServer {
         // a second per client); its window holds the ticks before this one.
         if tick % UInt64(config.simulation.tickRate) == 0 { makeZoneStatus() }
         sendSnapshots()
+        sendPendingRecords()
         host.flush()
         keepSlotsForLinks()
         if tick % UInt64(config.simulation.tickRate) == 0 {
@@ -334,6 +339,7 @@ public final class ZoneServer {
             journal(.leave(player: id, reason: "shutdown"))
         }
         dispatchSimulationEvents()
+        sendPendingRecords()
         host.flush()
         // Give the goodbyes a moment to leave; ENet resends reliable packets only while serviced.
         let until = config.clock.nowNanos() + 200_000_000
@@ -341,6 +347,7 @@ public final class ZoneServer {
         let d = simulation.digest
         journal(.digest(players: d.players, coinsGround: d.coinsGround, coinsCarried: d.coinsCarried))
         journal(.stop(reason: "stopped"))
+        sendPendingRecords()
         journal?.flush()
     }
 
@@ -429,7 +436,20 @@ public final class ZoneServer {
         record.appendJSONLine(to: &line)
         journal?.append(line: line)
         line.removeLast()
-        for slot in observers { send(.record(json: line), to: host.peer(slot: slot)) }
+        recordsPending.append(line)
+    }
+
+    /// Gives the observers every record journaled since the last call, in order. Called once a tick just
+    /// before the flush, so the records of a tick leave packed into as few datagrams as fit: sent as they were
+    /// journaled, those of the handoffs a zone takes and commits between ticks went one service (2 ms) apart,
+    /// in a datagram each, and the observer acknowledged each alone. The live referee holds records back
+    /// 300 ms anyway; a tick's wait (50 ms at most) costs it nothing.
+    func sendPendingRecords() {
+        guard !recordsPending.isEmpty else { return }
+        for line in recordsPending {
+            for slot in observers { send(.record(json: line), to: host.peer(slot: slot)) }
+        }
+        recordsPending.removeAll(keepingCapacity: true)
     }
 
     private func makeStatus(traffic: TrafficCounters, since last: TrafficCounters, seconds: Double) -> ZoneStatus {

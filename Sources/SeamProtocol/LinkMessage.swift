@@ -75,7 +75,9 @@ public enum LinkMessage: Equatable, Sendable {
     case ghosts(tick: UInt32, entities: [EntityState])
     /// Take this player: its full state at epoch `transfer.epoch`, sent at `sentMs` (wall clock, ms).
     case offer(PlayerTransfer, digest: UInt64, sentMs: UInt64)
-    case accept(player: UInt32, epoch: UInt32, digest: UInt64)
+    /// We took the player. `ownerSent`: we have told its client already, with Owner over the standby
+    /// connection it had attached here, so the old owner need not send it a Redirect at once.
+    case accept(player: UInt32, epoch: UInt32, digest: UInt64, ownerSent: Bool = false)
     case reject(player: UInt32, epoch: UInt32, reason: RejectReason)
     /// Inputs the old owner received for a player after it froze it, forwarded to the new owner.
     case inputs(player: UInt32, newestSequence: UInt32, commands: [InputCommand])
@@ -90,13 +92,16 @@ public enum LinkMessage: Equatable, Sendable {
         case hello = 0x41, ghosts, offer, accept, reject, inputs, query, hit, hitResult
     }
 
+    /// Accept's flag: Owner went to the client over its standby connection.
+    static let ownerSentFlag: UInt8 = 0x01
+
     /// Link messages start with 0x41...0x49, never a client or zone message type.
     public static func isLinkMessage(_ firstByte: UInt8) -> Bool { Tag(rawValue: firstByte) != nil }
 
     public func encode(into w: inout ByteWriter) {
         switch self {
         case .hello(let zone, let mac):
-            w.u8(Tag.hello.rawValue); w.raw(Wire.magic); w.u16(Wire.version); w.u16(zone); w.raw(mac)
+            w.u8(Tag.hello.rawValue); w.raw(Wire.magic); w.u16(Wire.linkVersion); w.u16(zone); w.raw(mac)
         case .ghosts(let tick, let entities):
             w.u8(Tag.ghosts.rawValue); w.u32(tick); w.u16(UInt16(entities.count))
             for e in entities {
@@ -106,9 +111,10 @@ public enum LinkMessage: Equatable, Sendable {
             w.u8(Tag.offer.rawValue); t.encodeState(into: &w)
             w.u32(UInt32(truncatingIfNeeded: digest)); w.u32(UInt32(truncatingIfNeeded: digest >> 32))
             w.u32(UInt32(truncatingIfNeeded: sentMs)); w.u32(UInt32(truncatingIfNeeded: sentMs >> 32))
-        case .accept(let player, let epoch, let digest):
+        case .accept(let player, let epoch, let digest, let ownerSent):
             w.u8(Tag.accept.rawValue); w.u32(player); w.u32(epoch)
             w.u32(UInt32(truncatingIfNeeded: digest)); w.u32(UInt32(truncatingIfNeeded: digest >> 32))
+            w.u8(ownerSent ? Self.ownerSentFlag : 0)
         case .reject(let player, let epoch, let reason):
             w.u8(Tag.reject.rawValue); w.u32(player); w.u32(epoch); w.u8(reason.rawValue)
         case .inputs(let player, let newest, let commands):
@@ -138,7 +144,9 @@ public enum LinkMessage: Equatable, Sendable {
         case .hello:
             guard try r.raw(4, "magic") == Wire.magic else { throw DecodeError("bad magic", at: 1) }
             let version = try r.u16("version")
-            guard version == Wire.version else { throw DecodeError("link version \(version), expected \(Wire.version)", at: 5) }
+            guard version == Wire.linkVersion else {
+                throw DecodeError("link version \(version), expected \(Wire.linkVersion)", at: 5)
+            }
             message = .hello(zoneIndex: try r.u16("zone index"), mac: try r.raw(AttachToken.macSize, "mac"))
         case .ghosts:
             let tick = try r.u32("tick")
@@ -159,7 +167,10 @@ public enum LinkMessage: Equatable, Sendable {
         case .accept:
             let player = try r.u32("player"), epoch = try r.u32("epoch")
             let low = UInt64(try r.u32("digest")), high = UInt64(try r.u32("digest"))
-            message = .accept(player: player, epoch: epoch, digest: high << 32 | low)
+            let at = r.offset
+            let flags = try r.u8("flags")
+            guard flags & ~Self.ownerSentFlag == 0 else { throw DecodeError("unknown accept flags 0x\(String(flags, radix: 16))", at: at) }
+            message = .accept(player: player, epoch: epoch, digest: high << 32 | low, ownerSent: flags & Self.ownerSentFlag != 0)
         case .reject:
             let player = try r.u32("player"), epoch = try r.u32("epoch")
             let at = r.offset

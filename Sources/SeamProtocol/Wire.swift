@@ -7,6 +7,9 @@ public enum Wire {
     public static let deltaSnapshotVersion: UInt16 = 5
     /// The versions a zone accepts in Hello, Attach and Observe; others are refused with `wrongVersion`.
     public static let supportedVersions: ClosedRange<UInt16> = 5...6
+    /// The version of the zone ↔ zone link protocol, in the link Hello; a zone refuses a link of any other.
+    /// 7: Accept carries a flags byte (Owner sent over the client's standby).
+    public static let linkVersion: UInt16 = 7
     /// "SEAM" as the four first bytes of a Hello.
     public static let magic: [UInt8] = [0x53, 0x45, 0x41, 0x4D]
     /// ENet channel for reliable, ordered control messages (Hello, Welcome, Refuse, Events, Leave).

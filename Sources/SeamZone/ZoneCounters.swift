@@ -34,6 +34,9 @@ public struct ZoneCounters: Sendable, Equatable {
     public var ownersAwaited = 0
     /// Attaches for a player this zone had handed on, answered with a Redirect to where it went.
     public var attachesRedirected = 0
+    /// Redirects held back at a commit (the new owner had sent Owner over a standby) and sent later because
+    /// the client was still heard from here: it never got that Owner.
+    public var redirectsOnDemand = 0
     /// Snapshots sent as deltas to v5 clients, and ghost snapshots to v6 clients (the rest were full).
     public var deltasSent: UInt64 = 0
     public var ghostsSent: UInt64 = 0
@@ -121,7 +124,7 @@ public struct ZoneStatus: Sendable {
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
             + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted) "
             + "owners rebound \(counters.ownersRebound) awaited \(counters.ownersAwaited) "
-            + "attaches redirected \(counters.attachesRedirected) "
+            + "attaches redirected \(counters.attachesRedirected) redirects on demand \(counters.redirectsOnDemand) "
             + shotsPart
             + (entityLimit < 128 || farUpdateLevel > 0 || snapshotInterval > 1
                 ? " DEGRADING (update budget halved \(farUpdateLevel)x, snapshot every \(snapshotInterval) ticks, "

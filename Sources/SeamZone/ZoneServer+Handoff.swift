@@ -105,7 +105,7 @@ extension ZoneServer {
         }
         if let p = owned[t.player], p.epoch == t.epoch {
             // A repeated offer we already took: answer it again.
-            sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest), to: index)
+            sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest, ownerSent: p.slot != nil), to: index)
             return
         }
         guard owned[t.player] == nil else { return reject(.staleEpoch, "player is already owned here at epoch \(owned[t.player]!.epoch)") }
@@ -137,13 +137,13 @@ extension ZoneServer {
         owned[t.player] = record
         knownEpoch[t.player] = t.epoch
         handedOff[t.player] = nil
+        redirectsOnDemand[t.player] = nil
         counters.handoffsIn += 1
         journal(.handoff(phase: "accept", player: t.player, epoch: t.epoch, from: zoneId(index), to: config.zone.id,
                          x: t.x, y: t.y, digest: digest, reason: nil, coins: t.coins.count, coinIds: t.coins))
-        sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest), to: index)
-        if let slot = liveSlots.first(where: { sessions[$0].phase == .standby && sessions[$0].playerId == t.player }) {
-            bindOwner(slot: slot, player: t.player)
-        }
+        let standby = liveSlots.first { sessions[$0].phase == .standby && sessions[$0].playerId == t.player }
+        sendLink(.accept(player: t.player, epoch: t.epoch, digest: digest, ownerSent: standby != nil), to: index)
+        if let slot = standby { bindOwner(slot: slot, player: t.player) }
     }
 
     /// How long a player this zone took (accept, resume, abort) waits for its client to attach before it
@@ -178,8 +178,10 @@ extension ZoneServer {
     }
 
     /// The neighbour took the player: commit. It becomes a ghost here (if still in the band), its buffered
-    /// inputs go to the new owner, and its client gets a redirect as a fallback.
-    func receiveAccept(player id: UInt32, epoch: UInt32, from index: Int) {
+    /// inputs go to the new owner, and its client gets a Redirect as a fallback: at once when the neighbour
+    /// had no standby connection of the client's to send Owner over, else only if the client is still
+    /// heard from here `redirectOnDemandNanos` later (`redirectIfStillHere`).
+    func receiveAccept(player id: UInt32, epoch: UInt32, ownerSent: Bool = false, from index: Int) {
         guard let record = owned[id] else { return }
         // Fault: the commit is lost; the player stays frozen here forever while the neighbour owns it.
         if config.faults.contains(.dropCommit) { return }
@@ -208,9 +210,39 @@ extension ZoneServer {
         if let slot = record.slot {
             sessions[slot].phase = .standby
             host.peer(slot: slot).setPingInterval(ms: Peer.zoneStandbyPingIntervalMs)
-            send(.redirect(endpoint(of: index), token: token(for: id, zone: index, purpose: .redirect)),
-                 to: host.peer(slot: slot))
+            if ownerSent {
+                redirectsOnDemand[id] = config.clock.nowNanos()
+            } else {
+                send(.redirect(endpoint(of: index), token: token(for: id, zone: index, purpose: .redirect)),
+                     to: host.peer(slot: slot))
+            }
         }
+    }
+
+    /// How long after a commit whose Accept said Owner was sent an input from the client here means it never
+    /// heard that Owner (its standby connection was lost on the way): five ticks, past the inputs that were
+    /// in flight when the Owner reached it. Sent at every commit, the Redirect and its acknowledgement were
+    /// two datagrams per handoff that a client with a standby ignores (3% of a continent-2000's datagrams in
+    /// border-dance).
+    static let redirectOnDemandNanos: UInt64 = 250_000_000
+
+    /// An input for `id`, handed on to zone `next`, arrived here on `slot`: the Redirect held back at the
+    /// commit goes now if the client is still here that long after.
+    func redirectIfStillHere(_ id: UInt32, next: Int, slot: Int) {
+        guard let committed = redirectsOnDemand[id], config.clock.nowNanos() &- committed >= ZoneServer.redirectOnDemandNanos
+        else { return }
+        redirectsOnDemand[id] = nil
+        counters.redirectsOnDemand += 1
+        send(.redirect(endpoint(of: next), token: token(for: id, zone: next, purpose: .redirect)), to: host.peer(slot: slot))
+    }
+
+    /// Once a second: a Redirect held back longer than a Redirect's token lives is no longer wanted (the
+    /// client moved, or went).
+    func expireRedirectsOnDemand() {
+        guard !redirectsOnDemand.isEmpty else { return }
+        let now = config.clock.nowNanos()
+        let lifetime = AttachToken.lifetimeMs * 1_000_000
+        redirectsOnDemand = redirectsOnDemand.filter { now &- $0.value < lifetime }
     }
 
     /// The neighbour refused: resume at the same epoch, back inside the territory (the border is a wall).

@@ -130,8 +130,8 @@ extension ZoneServer {
             }
         case .offer(let transfer, let digest, let sentMs):
             receiveOffer(transfer, digest: digest, sentMs: sentMs, from: index)
-        case .accept(let player, let epoch, _):
-            receiveAccept(player: player, epoch: epoch, from: index)
+        case .accept(let player, let epoch, _, let ownerSent):
+            receiveAccept(player: player, epoch: epoch, ownerSent: ownerSent, from: index)
         case .reject(let player, let epoch, let reason):
             receiveReject(player: player, epoch: epoch, reason: reason, from: index)
         case .inputs(let player, let newest, let commands):

@@ -198,6 +198,7 @@ extension ZoneServer {
             _ = owned.values[k].receiveInputs(newestSequence: input.newestSequence, commands: input, on: slot)
         } else if let to = handedOff[id] {
             sendLink(.inputs(player: id, newestSequence: input.newestSequence, commands: Array(input)), to: to)
+            redirectIfStillHere(id, next: to, slot: slot)
         }
     }
 

@@ -28,6 +28,9 @@ public final class ZoneServer {
     var owned: [UInt32: OwnedPlayer] = [:]
     /// Players this zone handed over, and to which neighbour: late inputs are forwarded there.
     var handedOff: [UInt32: Int] = [:]
+    /// Players handed on whose new owner sent their client Owner over a standby: the commit's time, until
+    /// an input here shows the client never heard it (`redirectIfStillHere`).
+    var redirectsOnDemand: [UInt32: UInt64] = [:]
     /// Newest epoch seen for each player (owned, offered, accepted): a lower one is stale.
     var knownEpoch: [UInt32: UInt32] = [:]
     var links: [Int: NeighbourLink] = [:]
@@ -292,6 +295,7 @@ public final class ZoneServer {
             }
             maintainLinks()
             expireRemoteHits()
+            expireRedirectsOnDemand()
             journalPositions()
             if config.faults.contains(.teleport), tick % UInt64(3 * config.simulation.tickRate) == 0,
                 let victim = simulation.players.first(where: { $0.alive && !$0.frozen })

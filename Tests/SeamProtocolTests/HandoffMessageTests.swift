@@ -33,6 +33,7 @@ import Testing
             .ghosts(tick: 55, entities: [EntityState(id: 1, x: 2, y: 3, vx: -4, vy: 5, health: 100, flags: 1)]),
             .offer(Self.transfer, digest: Self.transfer.digest, sentMs: 1_795_000_000_123),
             .accept(player: 1, epoch: 2, digest: 0xFFEE_DDCC_BBAA_9988),
+            .accept(player: 1, epoch: 2, digest: 7, ownerSent: true),
             .reject(player: 1, epoch: 2, reason: .staleEpoch),
             .inputs(player: 1, newestSequence: 10, commands: [InputCommand(moveX: 1), InputCommand(moveY: -1)]),
             .query(player: 1, epoch: 2),
@@ -50,6 +51,23 @@ import Testing
                 #expect(throws: DecodeError.self) { _ = try Array(bytes.prefix(n)).withUnsafeBytes { try LinkMessage.decode($0) } }
             }
         }
+    }
+
+    @Test func acceptLayoutAndUnknownFlags() throws {
+        var accept = LinkMessage.accept(player: 0x0403_0201, epoch: 5, digest: 0x0D0C_0B0A_0908_0706, ownerSent: true).encoded()
+        #expect(accept == [0x44, 1, 2, 3, 4, 5, 0, 0, 0, 6, 7, 8, 9, 10, 11, 12, 13, 1])
+        #expect(LinkMessage.accept(player: 1, epoch: 5, digest: 0).encoded().last == 0, "owner sent is off by default")
+        for bad: UInt8 in [2, 3, 0x80] {
+            accept[17] = bad
+            #expect(throws: DecodeError.self) { _ = try accept.withUnsafeBytes { try LinkMessage.decode($0) } }
+        }
+    }
+
+    @Test func aLinkHelloOfAnotherVersionIsRefused() throws {
+        var hello = LinkMessage.hello(zoneIndex: 1, mac: Array(repeating: 7, count: 16)).encoded()
+        #expect(hello[5] == UInt8(Wire.linkVersion) && hello[6] == 0)
+        hello[5] = 6
+        #expect(throws: DecodeError.self) { _ = try hello.withUnsafeBytes { try LinkMessage.decode($0) } }
     }
 
     @Test func hitLayoutAndUnknownOutcome() throws {

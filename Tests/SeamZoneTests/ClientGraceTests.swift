@@ -184,4 +184,44 @@ import Testing
         #expect(redirect?.zoneIndex == UInt16(h.west.index), "pointed at west, which took the player")
         #expect(!late.received.contains { if case .owner = $0 { true } else { false } })
     }
+
+    /// The zone hands player 5 back to west, whose Accept says it sent Owner over the client's standby: the
+    /// zone holds the Redirect back, and sends it only when the client, which never got that Owner, is still
+    /// heard from on the old connection later. West's Accept for player 6 does not say so: its Redirect
+    /// goes at once. (Which Redirect a client got first tells when it was made: its token expires 30 s
+    /// after, by the zone's clock, which the test moves.)
+    @Test func aRedirectIsHeldBackWhenTheNewOwnerSentOwnerOverAStandby() throws {
+        let h = try Harness()
+        defer { h.stop() }
+        func redirectExpiry(_ m: ServerMessage) -> UInt64? { if case .redirect(_, let token) = m { token.expiresMs } else { nil } }
+        var clients: [UInt32: TestClient] = [:]
+        var committedMs: [UInt32: UInt64] = [:]
+        for (player, ownerSent) in [(UInt32(5), true), (6, false)] {
+            try h.handOver(player, x: 32 - h.zone.server.config.hysteresis - 1)
+            let client = try h.attach(player, .redirect)
+            #expect(client.waitFor(Self.isOwner(player)) == true)
+            var digest: UInt64?
+            #expect(h.neighbour.pump(until: {
+                digest = h.neighbour.undecoded.lazy.compactMap { bytes -> UInt64? in
+                    if case .offer(let t, let d, _) = try? bytes.withUnsafeBytes({ try LinkMessage.decode($0) }),
+                        t.player == player, t.epoch == 3 { d } else { nil }
+                }.first
+                return digest != nil
+            }), "the zone offered player \(player) back to west")
+            try h.link(.accept(player: player, epoch: 3, digest: try #require(digest), ownerSent: ownerSent))
+            #expect(h.observer.waitFor { Self.journaled("commit", of: player, in: $0) } != nil)
+            committedMs[player] = h.clock.nowMs
+            clients[player] = client
+        }
+        let six = try #require(clients[6]), five = try #require(clients[5])
+        let committedSix = try #require(committedMs[6]), committedFive = try #require(committedMs[5])
+        let sixExpiry = try #require(six.waitFor(redirectExpiry), "west sent no Owner for player 6: Redirect at once")
+        #expect(sixExpiry <= committedSix + AttachToken.lifetimeMs, "made at the commit")
+
+        // Ten seconds on, player 5's client (it never heard west's Owner) sends an Input on the old connection.
+        h.clock.advance(seconds: 10)
+        try five.send(.input(InputMessage(ackTick: 0, newestSequence: 20, commands: [InputCommand(moveX: 1)])))
+        let fiveExpiry = try #require(five.waitFor(redirectExpiry), "the client still here got its Redirect")
+        #expect(fiveExpiry > committedFive + AttachToken.lifetimeMs, "made after the Input, not at the commit")
+    }
 }

@@ -15,7 +15,7 @@ import Testing
     static func answers(_ neighbour: TestClient) -> [(player: UInt32, epoch: UInt32, accepted: Bool)] {
         neighbour.undecoded.compactMap { bytes in
             switch try? bytes.withUnsafeBytes({ try LinkMessage.decode($0) }) {
-            case .accept(let player, let epoch, _): (player, epoch, true)
+            case .accept(let player, let epoch, _, _): (player, epoch, true)
             case .reject(let player, let epoch, _): (player, epoch, false)
             default: nil
             }

@@ -92,47 +92,68 @@ public struct JournalRecord: Equatable, Sendable {
         out += event.typeName
         out += "\",\"zone\":"
         JSON.string(zone, to: &out)
-        out += ",\"tick\":\(tick),\"ms\":\(timeMs)"
-        if let timeUs { out += ",\"us\":\(timeUs)" }
+        JSON.integer(",\"tick\":", tick, to: &out)
+        JSON.integer(",\"ms\":", timeMs, to: &out)
+        if let timeUs { JSON.integer(",\"us\":", timeUs, to: &out) }
         switch event {
         case .start(let map, let tickRate, let coins, let capacity):
             out += ",\"v\":1,\"map\":"
             JSON.string(map, to: &out)
-            out += ",\"tick_rate\":\(tickRate),\"coins\":\(coins),\"capacity\":\(capacity)"
+            JSON.integer(",\"tick_rate\":", tickRate, to: &out)
+            JSON.integer(",\"coins\":", coins, to: &out)
+            JSON.integer(",\"capacity\":", capacity, to: &out)
         case .join(let player, let name, let x, let y):
-            out += ",\"player\":\(player),\"name\":"
+            JSON.integer(",\"player\":", player, to: &out)
+            out += ",\"name\":"
             JSON.string(name, to: &out)
             JSON.position(x, y, to: &out)
         case .leave(let player, let reason):
-            out += ",\"player\":\(player),\"reason\":"
+            JSON.integer(",\"player\":", player, to: &out)
+            out += ",\"reason\":"
             JSON.string(reason, to: &out)
         case .pickup(let player, let coin, let x, let y):
-            out += ",\"player\":\(player),\"coin\":\(coin)"
+            JSON.integer(",\"player\":", player, to: &out)
+            JSON.integer(",\"coin\":", coin, to: &out)
             JSON.position(x, y, to: &out)
         case .drop(let player, let coin, let x, let y, let cause):
-            out += ",\"player\":\(player),\"coin\":\(coin)"
+            JSON.integer(",\"player\":", player, to: &out)
+            JSON.integer(",\"coin\":", coin, to: &out)
             JSON.position(x, y, to: &out)
             out += ",\"cause\":"
             JSON.string(cause, to: &out)
         case .hit(let shooter, let target, let shot, let damage, let health, let from):
-            out += ",\"shooter\":\(shooter),\"target\":\(target),\"shot\":\(shot),\"damage\":\(damage),\"health\":\(health)"
+            JSON.integer(",\"shooter\":", shooter, to: &out)
+            JSON.integer(",\"target\":", target, to: &out)
+            JSON.integer(",\"shot\":", shot, to: &out)
+            JSON.integer(",\"damage\":", damage, to: &out)
+            JSON.integer(",\"health\":", health, to: &out)
             if let from { out += ",\"from\":"; JSON.string(from, to: &out) }
         case .kill(let killer, let victim, let shot, let from):
-            out += ",\"killer\":\(killer),\"victim\":\(victim),\"shot\":\(shot)"
+            JSON.integer(",\"killer\":", killer, to: &out)
+            JSON.integer(",\"victim\":", victim, to: &out)
+            JSON.integer(",\"shot\":", shot, to: &out)
             if let from { out += ",\"from\":"; JSON.string(from, to: &out) }
         case .hitForward(let shooter, let target, let shot, let to):
-            out += ",\"shooter\":\(shooter),\"target\":\(target),\"shot\":\(shot),\"to\":"
+            JSON.integer(",\"shooter\":", shooter, to: &out)
+            JSON.integer(",\"target\":", target, to: &out)
+            JSON.integer(",\"shot\":", shot, to: &out)
+            out += ",\"to\":"
             JSON.string(to, to: &out)
         case .hitResult(let shooter, let target, let shot, let outcome, let from):
-            out += ",\"shooter\":\(shooter),\"target\":\(target),\"shot\":\(shot),\"outcome\":"
+            JSON.integer(",\"shooter\":", shooter, to: &out)
+            JSON.integer(",\"target\":", target, to: &out)
+            JSON.integer(",\"shot\":", shot, to: &out)
+            out += ",\"outcome\":"
             JSON.string(outcome, to: &out)
             out += ",\"from\":"
             JSON.string(from, to: &out)
         case .respawn(let player, let x, let y):
-            out += ",\"player\":\(player)"
+            JSON.integer(",\"player\":", player, to: &out)
             JSON.position(x, y, to: &out)
         case .digest(let players, let ground, let carried):
-            out += ",\"players\":\(players),\"coins_ground\":\(ground),\"coins_carried\":\(carried)"
+            JSON.integer(",\"players\":", players, to: &out)
+            JSON.integer(",\"coins_ground\":", ground, to: &out)
+            JSON.integer(",\"coins_carried\":", carried, to: &out)
         case .refuse(let peer, let code, let message):
             out += ",\"peer\":"
             JSON.string(peer, to: &out)
@@ -149,13 +170,17 @@ public struct JournalRecord: Equatable, Sendable {
             out += ",\"state\":"
             JSON.string(state, to: &out)
         case .load(let limit, let budget, let interval, let work):
-            out += ",\"entity_limit\":\(limit),\"update_budget\":\(budget),\"snapshot_interval\":\(interval),\"tick_work_ms\":"
+            JSON.integer(",\"entity_limit\":", limit, to: &out)
+            JSON.integer(",\"update_budget\":", budget, to: &out)
+            JSON.integer(",\"snapshot_interval\":", interval, to: &out)
+            out += ",\"tick_work_ms\":"
             JSON.number(work, to: &out)
         case .positions(let list):
             out += ",\"players\":["
             for (k, p) in list.enumerated() {
                 if k > 0 { out += "," }
-                out += "[\(p.player),"
+                JSON.integer("[", p.player, to: &out)
+                out += ","
                 JSON.number(p.x, to: &out)
                 out += ","
                 JSON.number(p.y, to: &out)
@@ -163,21 +188,32 @@ public struct JournalRecord: Equatable, Sendable {
             }
             out += "]"
         case .handoff(_, let player, let epoch, let from, let to, let x, let y, let digest, let reason, let coins, let coinIds):
-            out += ",\"player\":\(player),\"epoch\":\(epoch),\"from\":"
+            JSON.integer(",\"player\":", player, to: &out)
+            JSON.integer(",\"epoch\":", epoch, to: &out)
+            out += ",\"from\":"
             JSON.string(from, to: &out)
             out += ",\"to\":"
             JSON.string(to, to: &out)
             JSON.position(x, y, to: &out)
             if let digest {
                 // Hex string: JSON numbers lose precision past 2^53.
-                out += ",\"digest\":\"\(String(digest, radix: 16))\""
+                out += ",\"digest\":\""
+                out += String(digest, radix: 16)
+                out += "\""
             }
             if let reason {
                 out += ",\"reason\":"
                 JSON.string(reason, to: &out)
             }
-            if let coins { out += ",\"coins\":\(coins)" }
-            if let coinIds { out += ",\"coin_ids\":[" + coinIds.map(String.init).joined(separator: ",") + "]" }
+            if let coins { JSON.integer(",\"coins\":", coins, to: &out) }
+            if let coinIds {
+                out += ",\"coin_ids\":["
+                for (k, id) in coinIds.enumerated() {
+                    if k > 0 { out += "," }
+                    JSON.integer(id, to: &out)
+                }
+                out += "]"
+            }
         }
         out += "}\n"
     }
@@ -188,6 +224,12 @@ public enum JSON {
     /// Appends `s` as a JSON string literal, escaping quotes, backslashes and control characters.
     public static func string(_ s: String, to out: inout String) {
         out += "\""
+        // Nearly every string (zone ids, reasons, names) needs no escape: appended whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -207,6 +249,18 @@ public enum JSON {
         out += "\""
     }
 
+    /// Appends an integer's decimal digits. (An interpolated literal built a temporary string first, on the heap
+    /// once past 15 bytes: most of a record's fields went through one.)
+    static func integer(_ v: some BinaryInteger, to out: inout String) {
+        out += String(v)
+    }
+
+    /// Appends `key` (the literal text before the value, such as `,"tick":`) and the integer.
+    static func integer(_ key: String, _ v: some BinaryInteger, to out: inout String) {
+        out += key
+        out += String(v)
+    }
+
     /// Positions with three decimals: 1/1000 tile is finer than the wire's 1/64.
     static func position(_ x: Double, _ y: Double, to out: inout String) {
         out += ",\"x\":"
@@ -217,13 +271,14 @@ public enum JSON {
 
     static func number(_ v: Double, to out: inout String) {
         let milli = Int((v * 1000).rounded())
-        let sign = milli < 0 ? "-" : ""
         let a = abs(milli)
         let frac = a % 1000
-        out += "\(sign)\(a / 1000)."
+        if milli < 0 { out += "-" }
+        out += String(a / 1000)
+        out += "."
         if frac < 100 { out += "0" }
         if frac < 10 { out += "0" }
-        out += "\(frac)"
+        out += String(frac)
     }
 }
 

@@ -116,6 +116,14 @@ extension Seam {
                 }
                 print("swarm and referee at nice \(scenario.swarmNice): the zones are served first")
             }
+            if scenario.swarmBatch {
+                for (what, pid) in [("swarm", getpid())] + (live.map { [("live referee", $0.process.processIdentifier)] } ?? []) {
+                    if let problem = Self.scheduleAsBatch(pid: pid) {
+                        throw CLIError("cannot put the \(what) under batch scheduling: \(problem)")
+                    }
+                }
+                print("swarm and referee under batch scheduling: waking, they do not preempt a zone's tick")
+            }
             installStopHandlers()
 
             var config = SwarmConfig(
@@ -188,6 +196,20 @@ extension Seam.Scenario {
     /// spends its time walking empty slots.
     static func zoneCapacity(bots: Int, zones: Int) -> Int {
         zones <= 4 ? min(4000, bots + 100) : min(4000, max(400, bots / 4 + 200))
+    }
+
+    /// Puts every thread of process `pid` under SCHED_BATCH (threads started later inherit it), keeping each
+    /// thread's niceness: the same share of the machine, no preemption on wakeup. Returns what failed, or nil.
+    static func scheduleAsBatch(pid: Int32) -> String? {
+        let dir = "/proc/\(pid)/task"
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return "cannot list \(dir)" }
+        // SCHED_BATCH of <linux/sched.h>; Glibc's module leaves it out (it sits behind _GNU_SOURCE).
+        let batch: Int32 = 3
+        var param = sched_param(sched_priority: 0)
+        for tid in threads.compactMap(Int32.init) where sched_setscheduler(tid, batch, &param) != 0 {
+            return "sched_setscheduler(\(tid), SCHED_BATCH): \(String(cString: strerror(errno)))"
+        }
+        return nil
     }
 
     /// Sets the niceness of every thread of process `pid` (Linux keeps one per thread; threads started

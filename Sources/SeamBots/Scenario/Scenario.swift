@@ -35,6 +35,11 @@ public struct Scenario: Sendable, Equatable {
     /// The niceness (0...19) the zones run at, from `zone-nice`: above 0, a machine they share with the swarm
     /// serves the swarm first, as if its bots had machines of their own. 0 (the default) leaves every process equal.
     public var zoneNice = 0
+    /// Whether the swarm and the live referee run under Linux's batch scheduling policy, from
+    /// `swarm-scheduling batch`: they keep their share of the machine, but waking up they no longer take a
+    /// core from a zone in the middle of its tick (the kernel does not let a batch thread preempt on
+    /// wakeup). `normal` (the default) leaves the policy alone.
+    public var swarmBatch = false
     /// Threads the swarm runs on, from `swarm-threads` (1 by default; `SwarmThreads`).
     public var swarmThreads = 1
     public var phases: [SwarmPhase]

@@ -11,7 +11,7 @@ struct ScenarioParser {
 
     static let formatVersion = "1"
     static let botsRange = 1...20000
-    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "zone-tick-budget", "swarm-nice", "zone-nice", "swarm-threads", "phase"]
+    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "zone-tick-budget", "swarm-nice", "zone-nice", "swarm-threads", "swarm-scheduling", "phase"]
 
     let file: String
     /// The words of each line, comments dropped; index 0 is line 1.
@@ -118,6 +118,13 @@ struct ScenarioParser {
                 scenario.swarmNice = try niceness(args, key: key, line: line)
             case "zone-nice":
                 scenario.zoneNice = try niceness(args, key: key, line: line)
+            case "swarm-scheduling":
+                try expect(args, 1, key: key, usage: "swarm-scheduling batch|normal", line: line)
+                switch args[0].text {
+                case "batch": scenario.swarmBatch = true
+                case "normal": scenario.swarmBatch = false
+                default: throw error(line, args[0].column, "expected batch or normal, found '\(args[0].text)'")
+                }
             case "swarm-threads":
                 try expect(args, 1, key: key, usage: "swarm-threads COUNT (1 to 64)", line: line)
                 guard let n = Int(args[0].text), (1...64).contains(n) else {

@@ -181,7 +181,7 @@ extension ZoneServer {
     /// inputs go to the new owner, and its client gets a Redirect as a fallback: at once when the neighbour
     /// had no standby connection of the client's to send Owner over, else only if the client is still
     /// heard from here `redirectOnDemandNanos` later (`redirectIfStillHere`).
-    func receiveAccept(player id: UInt32, epoch: UInt32, ownerSent: Bool = false, from index: Int) {
+    func receiveAccept(player id: UInt32, epoch: UInt32, ownerSent: Bool, from index: Int) {
         guard let record = owned[id] else { return }
         // Fault: the commit is lost; the player stays frozen here forever while the neighbour owns it.
         if config.faults.contains(.dropCommit) { return }

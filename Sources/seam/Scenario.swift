@@ -107,9 +107,10 @@ extension Seam {
                 }
                 print("zones at nice \(scenario.zoneNice): the swarm is served first")
             }
+            // After the zones started (they keep their own niceness and policy): this process runs the swarm.
+            let swarmAndReferee = [("swarm", getpid())] + (live.map { [("live referee", $0.process.processIdentifier)] } ?? [])
             if scenario.swarmNice > 0 {
-                // After the zones started (they keep their own niceness): this process runs the swarm.
-                for (what, pid) in [("swarm", getpid())] + (live.map { [("live referee", $0.process.processIdentifier)] } ?? []) {
+                for (what, pid) in swarmAndReferee {
                     if let problem = Self.renice(pid: pid, to: Int32(scenario.swarmNice)) {
                         throw CLIError("cannot lower the \(what)'s priority: \(problem)")
                     }
@@ -117,7 +118,7 @@ extension Seam {
                 print("swarm and referee at nice \(scenario.swarmNice): the zones are served first")
             }
             if scenario.swarmBatch {
-                for (what, pid) in [("swarm", getpid())] + (live.map { [("live referee", $0.process.processIdentifier)] } ?? []) {
+                for (what, pid) in swarmAndReferee {
                     if let problem = Self.scheduleAsBatch(pid: pid) {
                         throw CLIError("cannot put the \(what) under batch scheduling: \(problem)")
                     }

@@ -59,7 +59,7 @@ import Testing
     }
 
     /// A scenario written on the spot: a tick check nobody meets (1 µs) fails the run with exit status 1,
-    /// while the referee stays clean.
+    /// while the referee stays clean. The swarm runs under batch scheduling (any user may ask for it).
     @Test func aFailedTickCheckFailsTheRun() throws {
         let dir = SeamProcess.temporaryDirectory("scenario-tiny")
         try """
@@ -70,6 +70,7 @@ import Testing
             ramp 50
             referee journal
             tick-check 0.001ms
+            swarm-scheduling batch
             phase 1s wander=50% fight=50%
             phase 1s border-dance=100%
             """.write(toFile: dir + "/tiny.scenario", atomically: true, encoding: .utf8)
@@ -79,6 +80,7 @@ import Testing
         #expect(r.stdout.contains("tick check: tick p99 over 0.001 ms in 2 zones"), "\(r.stdout)")
         #expect(r.stdout.contains("referee: clean"), "\(r.stdout)")
         #expect(r.stdout.contains("scenario tiny: FAIL (tick check)"), "\(r.stdout)")
+        #expect(r.stdout.contains("swarm and referee under batch scheduling"), "\(r.stdout)")
     }
 
     @Test func aBadScenarioFileIsOneLineWithItsPosition() throws {

@@ -8,7 +8,9 @@ OUT_DIR is a `seam scenario --out` directory (or any directory of `zone-*.log` f
 line says where the zone listens, which tells zone ports from client ports. Each datagram is parsed as ENet
 1.3 lays it out (protocol header, then commands; docs/PROTOCOL.md section 1) and counted under its direction
 (zone->client, client->zone, zone->zone) and the set of ENet commands in it; the Seam messages carried are
-counted by their type byte (docs/PROTOCOL.md, "Message types"). Rates are per second of the capture.
+counted by their type byte (docs/PROTOCOL.md, "Message types"), and each datagram once more under the set of
+Seam messages it carries (as far as the snap length shows them). Rates are per second of the capture.
+Capture with a larger buffer (`tcpdump -B 131072 ...`) when tcpdump reports packets dropped by the kernel.
 Python's standard library only; a snap length of 128 bytes is enough (only headers and type bytes are read).
 """
 import argparse

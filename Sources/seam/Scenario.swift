@@ -202,24 +202,27 @@ extension Seam.Scenario {
     /// Puts every thread of process `pid` under SCHED_BATCH (threads started later inherit it), keeping each
     /// thread's niceness: the same share of the machine, no preemption on wakeup. Returns what failed, or nil.
     static func scheduleAsBatch(pid: Int32) -> String? {
-        let dir = "/proc/\(pid)/task"
-        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return "cannot list \(dir)" }
         // SCHED_BATCH of <linux/sched.h>; Glibc's module leaves it out (it sits behind _GNU_SOURCE).
         let batch: Int32 = 3
         var param = sched_param(sched_priority: 0)
-        for tid in threads.compactMap(Int32.init) where sched_setscheduler(tid, batch, &param) != 0 {
-            return "sched_setscheduler(\(tid), SCHED_BATCH): \(String(cString: strerror(errno)))"
-        }
-        return nil
+        return forEachThread(of: pid, "sched_setscheduler(SCHED_BATCH)") { sched_setscheduler($0, batch, &param) }
     }
 
     /// Sets the niceness of every thread of process `pid` (Linux keeps one per thread; threads started
     /// later inherit their creator's). Returns what failed, or nil.
     static func renice(pid: Int32, to nice: Int32) -> String? {
+        forEachThread(of: pid, "setpriority(\(nice))") {
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t($0), nice)
+        }
+    }
+
+    /// Calls `apply` (a system call: 0, or -1 with errno) for each thread of process `pid`, stopping at the
+    /// first that fails. Returns what failed (`call` names the system call), or nil.
+    private static func forEachThread(of pid: Int32, _ call: String, _ apply: (Int32) -> Int32) -> String? {
         let dir = "/proc/\(pid)/task"
         guard let threads = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return "cannot list \(dir)" }
-        for tid in threads.compactMap(Int32.init) where setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), nice) != 0 {
-            return "setpriority(\(tid), \(nice)): \(String(cString: strerror(errno)))"
+        for tid in threads.compactMap(Int32.init) where apply(tid) != 0 {
+            return "\(call) on thread \(tid): \(String(cString: strerror(errno)))"
         }
         return nil
     }

@@ -84,7 +84,7 @@ let package = Package(
             name: "SeamNetSimTests",
             dependencies: ["SeamNetSim", "SeamWorld", "SeamNet", "SeamProtocol", "SeamTesting"]
         ),
-        .testTarget(name: "SeamBotsTests", dependencies: ["SeamBots", "SeamProtocol", "SeamWorld"]),
+        .testTarget(name: "SeamBotsTests", dependencies: ["SeamBots", "SeamNet", "SeamProtocol", "SeamWorld"]),
     ],
     swiftLanguageModes: [.v6]
 )

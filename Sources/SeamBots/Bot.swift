@@ -37,6 +37,10 @@ struct Bot {
     /// Standby (or redirect) connections not attached yet, by peer slot: when each was opened and to which
     /// zone (for the handshake and attach times in the report: `SwarmStats.standbyConnect`, `standbyAttach`).
     var standbysOpening: [Int: (sinceNanos: UInt64, zone: UInt16)] = [:]
+    /// A connection opened with a Redirect's token beside an attached standby to the same zone (by zone
+    /// index), which may be one the zone no longer knows: once it is attached it takes the standby's place
+    /// (`Swarm.redirect`).
+    var replacements: [UInt16: Peer] = [:]
     var playerId: UInt32 = 0
     /// Newest owner epoch seen: an Owner message with a lower one is stale.
     var epoch: UInt32 = 1

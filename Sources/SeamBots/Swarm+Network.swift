@@ -33,6 +33,10 @@ extension Swarm {
                 bots[i].standbys[zone] = nil
                 return
             }
+            if let zone = bots[i].replacements.first(where: { $0.value == peer })?.key {
+                bots[i].replacements[zone] = nil
+                return
+            }
             guard bots[i].peer == peer else { return }
             switch bots[i].phase {
             case .connecting, .handshaking:
@@ -135,13 +139,13 @@ extension Swarm {
         case .standby(let endpoint, let token):
             openStandby(bot: i, to: endpoint, token: token, data: Wire.standbyConnectData)
         case .redirect(let endpoint, let token):
-            openStandby(bot: i, to: endpoint, token: token, data: 0)
+            redirect(bot: i, to: endpoint, token: token)
         case .standbyDrop(let zone):
             if let standby = bots[i].standbys[zone], standby != bots[i].peer {
-                standby.disconnect()
+                close(standby, bot: i)
                 bots[i].standbys[zone] = nil
-                bots[i].standbysOpening[standby.slot] = nil
             }
+            if let replacement = bots[i].replacements.removeValue(forKey: zone) { close(replacement, bot: i) }
         case .owner(let player, _, _, _) where player != bots[i].playerId,
              .attached(let player, _) where player != bots[i].playerId:
             // Another player's message on this bot's connection: never taken (it would move this bot to a
@@ -163,7 +167,11 @@ extension Swarm {
                     bots[i].standbys[UInt16(bots[i].zone.index)] = old
                     old.setPingInterval(ms: Peer.standbyPingIntervalMs)
                 }
-                bots[i].standbys[zoneIndex] = nil
+                // Any other connection to the new owner (a standby, or one a Redirect opened beside it) is spare.
+                if let standby = bots[i].standbys.removeValue(forKey: zoneIndex), standby != peer { close(standby, bot: i) }
+                if let replacement = bots[i].replacements.removeValue(forKey: zoneIndex), replacement != peer {
+                    close(replacement, bot: i)
+                }
                 peer.setPingInterval(ms: Peer.ownerPingIntervalMs)
                 bots[i].peer = peer
                 if let zone = config.map.zone(index: Int(zoneIndex)) { bots[i].zone = zone }
@@ -175,6 +183,19 @@ extension Swarm {
             if let opening = bots[i].standbysOpening.removeValue(forKey: peer.slot) {
                 stats.recordStandbyAttach(ms: (nowNanos &- opening.sinceNanos) / 1_000_000, player: bots[i].playerId,
                                           zone: config.map.zone(index: Int(opening.zone))?.id ?? "zone\(opening.zone)")
+            }
+            // A replacement attached: it is the standby now, and the one it replaces is closed. If the zone had
+            // bound that one as the owner connection, losing it makes the zone bind this one and send Owner
+            // here (`ownersRebound`); a zone that had forgotten it made this one the owner connection already.
+            if let zone = bots[i].replacements.first(where: { $0.value == peer })?.key {
+                bots[i].replacements[zone] = nil
+                if let stale = bots[i].standbys[zone], stale != peer, stale != bots[i].peer { close(stale, bot: i) }
+                bots[i].standbys[zone] = peer
+                stats.standbysReplaced += 1
+                if refusalLogBudget > 0 {
+                    refusalLogBudget -= 1
+                    logger.notice("bot \(bots[i].index) (player \(bots[i].playerId)) replaced its standby to zone \(zone) after a Redirect there")
+                }
             }
         case .record:
             break
@@ -232,10 +253,40 @@ extension Swarm {
         }
     }
 
-    /// Opens a connection to a neighbour zone and attaches with the token once connected.
+    /// Opens a standby connection to a neighbour zone, unless the bot has one there or is owned there.
     /// `data` is the ENet connect data: `Wire.standbyConnectData` for a standby, 0 for a redirect.
     private func openStandby(bot i: Int, to endpoint: ZoneEndpoint, token: AttachToken, data: UInt32) {
         guard bots[i].standbys[endpoint.zoneIndex] == nil, Int(endpoint.zoneIndex) != bots[i].zone.index else { return }
+        if let peer = open(bot: i, to: endpoint, token: token, data: data) { bots[i].standbys[endpoint.zoneIndex] = peer }
+    }
+
+    /// A Redirect: attach there as for a standby, with the Redirect's token. A standby still opening there
+    /// is left to finish (the zone binds it as the owner connection when it attaches). An attached standby
+    /// there that Owner has not come over may be one the zone no longer knows, dropped without a word to
+    /// the client (which pings a standby only every 20 s, so learns late): the Redirect means the new owner
+    /// had no standby of this client's when it took the player (or its Owner is long overdue). A new
+    /// connection attaches beside it (a replacement); whichever of the two Owner comes over first stays,
+    /// and once the replacement is attached the old one is closed.
+    private func redirect(bot i: Int, to endpoint: ZoneEndpoint, token: AttachToken) {
+        let zone = endpoint.zoneIndex
+        guard let standby = bots[i].standbys[zone], Int(zone) != bots[i].zone.index else {
+            return openStandby(bot: i, to: endpoint, token: token, data: 0)
+        }
+        guard bots[i].standbysOpening[standby.slot] == nil, bots[i].replacements[zone] == nil else { return }
+        if let peer = open(bot: i, to: endpoint, token: token, data: 0) { bots[i].replacements[zone] = peer }
+    }
+
+    /// Closes a connection of the bot's on purpose: nothing more it delivers reaches the bot (an Owner still
+    /// on its way there would move the bot onto a connection going away), and its slot is the host's again.
+    func close(_ peer: Peer, bot i: Int) {
+        botOfSlot[bots[i].hostIndex][peer.slot] = -1
+        bots[i].attaching[peer.slot] = nil
+        bots[i].standbysOpening[peer.slot] = nil
+        peer.disconnect()
+    }
+
+    /// Opens a connection to a zone that attaches with `token` once connected.
+    private func open(bot i: Int, to endpoint: ZoneEndpoint, token: AttachToken, data: UInt32) -> Peer? {
         let h = bots[i].hostIndex
         do {
             let peer = try hosts[h].connect(to: NetAddress(host: endpoint.host, port: endpoint.port),
@@ -243,9 +294,9 @@ extension Swarm {
             peer.setPingInterval(ms: Peer.standbyPingIntervalMs)
             botOfSlot[h][peer.slot] = i
             bots[i].attaching[peer.slot] = token
-            bots[i].standbys[endpoint.zoneIndex] = peer
             bots[i].standbysOpening[peer.slot] = (nowNanos, endpoint.zoneIndex)
             stats.standbysOpened += 1
+            return peer
         } catch {
             stats.handoffsFailed += 1
             if connectFailureLogBudget > 0 {
@@ -255,6 +306,7 @@ extension Swarm {
                     + "disconnecting \(census.disconnecting)"
                 logger.warning("bot \(bots[i].index) (player \(bots[i].playerId)) cannot connect to zone \(endpoint.zoneIndex): \(error) (host \(h): \(slots))")
             }
+            return nil
         }
     }
 }

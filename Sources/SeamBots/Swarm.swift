@@ -249,6 +249,7 @@ public final class Swarm {
                 try? peer.send(writer.bytes, channel: Wire.controlChannel, delivery: .reliable)
                 peer.disconnectLater()
                 for standby in bots[i].standbys.values where standby != peer { standby.disconnect() }
+                for replacement in bots[i].replacements.values { replacement.disconnect() }
                 bots[i].phase = .finished
             case .connecting, .handshaking:
                 peer.disconnect()

@@ -75,7 +75,7 @@ public enum SwarmReport {
                 "misdirected": s.misdirected,
                 "standbys": [
                     "opened": s.standbysOpened, "attached": s.standbysAttached,
-                    "refused": s.standbysRefused, "lost": s.standbysLost,
+                    "refused": s.standbysRefused, "lost": s.standbysLost, "replaced": s.standbysReplaced,
                     "attach_ms": milliseconds(s.standbyAttach),
                     "connect_ms": milliseconds(s.standbyConnect),
                     "slowest_attach": named(s.slowestStandbyAttach),

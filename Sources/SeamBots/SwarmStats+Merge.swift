@@ -60,7 +60,7 @@ extension SwarmStats {
         \.clientHits, \.clientHitsConfirmed, \.borderClientHits, \.borderClientHitsConfirmed, \.borderClientHitsVoid,
         \.kills, \.deaths, \.coinsPicked, \.snapshots, \.snapshotBytes, \.snapshotEntities, \.deltaSnapshots,
         \.deltaFailures, \.ghostsSkipped, \.ghostSnapshots, \.malformedFromZone, \.handoffs, \.handoffsFailed,
-        \.standbysOpened, \.standbysAttached, \.standbysRefused, \.standbysLost, \.stalls, \.longStalls, \.misdirected,
+        \.standbysOpened, \.standbysAttached, \.standbysRefused, \.standbysLost, \.standbysReplaced, \.stalls, \.longStalls, \.misdirected,
     ]
 
     private static func longer(_ a: LongestGap?, _ b: LongestGap?) -> LongestGap? {

@@ -55,6 +55,9 @@ public struct SwarmStats: Sendable {
     public var standbysAttached = 0
     public var standbysRefused = 0
     public var standbysLost = 0
+    /// Attached standbys a Redirect to their zone replaced with a connection of its own (`Swarm.redirect`):
+    /// standbys the zone had forgotten, or whose Owner was long overdue.
+    public var standbysReplaced = 0
     /// Times a playing bot went `Swarm.stallNanos` (10 s) without a snapshot from its owner: a bot that lost
     /// track of its owner (each is logged with the bot's connections, up to a budget).
     public var stalls = 0

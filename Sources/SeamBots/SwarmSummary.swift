@@ -25,7 +25,7 @@ public enum SwarmSummary {
     /// of that was ENet's handshake.
     public static func standbys(_ s: SwarmStats) -> String {
         "standbys: \(s.standbysOpened) opened, \(s.standbysAttached) attached, \(s.standbysRefused) refused, "
-            + "\(s.standbysLost) lost; attach \(spread(s.standbyAttach)) (connect \(spread(s.standbyConnect)))"
+            + "\(s.standbysLost) lost, \(s.standbysReplaced) replaced; attach \(spread(s.standbyAttach)) (connect \(spread(s.standbyConnect)))"
             + named(s.slowestStandbyAttach)
     }
 

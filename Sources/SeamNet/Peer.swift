@@ -81,18 +81,16 @@ public struct Peer: Hashable, @unchecked Sendable {
     public var pingIntervalMs: UInt32 { pointer.pointee.pingInterval }
 
     public static let defaultPingIntervalMs = UInt32(ENET_PEER_PING_INTERVAL)
-    /// For the client's end of a standby connection (a handoff's spare, idle until the player crosses): a bot
-    /// in a four-zone corner holds three, so their pings were a fifth of a hotspot zone's datagrams at 500 ms.
-    /// Twice the owner connections' interval: a standby carries nothing for a ping to ride with. The client
-    /// keeps the shorter interval because it is the end that must notice a standby the zone has dropped
-    /// without a word (a Redirect to that zone opens a new connection only once the old one is gone).
-    public static let standbyPingIntervalMs: UInt32 = 4000
-    /// For the zone's end of a standby connection. Each end pings on its own clock (a received ping is not an
-    /// acknowledgement of anything the receiver sent), so at 4 s at both ends a standby cost four datagrams
-    /// every 4 s, each end's ping and its acknowledgement: 6% of a continent-2000's datagrams in border-dance
-    /// (a 2-s capture, `tools/enet-census.py`). The zone pings only to learn that a client vanished without a
-    /// word, which frees a slot up to 20 s later than at 4 s.
-    public static let zoneStandbyPingIntervalMs: UInt32 = 20_000
+    /// For both ends of a standby connection (a handoff's spare, idle until the player crosses): a bot in a
+    /// four-zone corner holds three, so their pings were a fifth of a hotspot zone's datagrams at 500 ms.
+    /// Each end pings on its own clock (a received ping is not an acknowledgement of anything the receiver
+    /// sent), and a standby carries nothing for a ping to ride with: every ping and its acknowledgement go
+    /// alone, four datagrams an interval. At 4 s at the client's end they were ~2,300 a second in a
+    /// continent-2000's border-dance, acknowledgements aside. Either end learns that the other vanished
+    /// without a word up to an interval (plus ENet's timeout) late: the zone frees the slot then, and the
+    /// client, whose Redirect to a zone finds a standby the zone forgot, attaches beside it instead of
+    /// waiting for it to go (`Swarm.redirect`).
+    public static let standbyPingIntervalMs: UInt32 = 20_000
     /// For owner connections. ENet counts a connection as heard from only when one of its own reliable
     /// commands is acknowledged, so both ends of a busy connection ping whatever else flows on it: at 500 ms,
     /// pings and their acknowledgements were 45% of a continent-2500's datagrams (a 2-s capture during

@@ -209,7 +209,7 @@ extension ZoneServer {
         }
         if let slot = record.slot {
             sessions[slot].phase = .standby
-            host.peer(slot: slot).setPingInterval(ms: Peer.zoneStandbyPingIntervalMs)
+            host.peer(slot: slot).setPingInterval(ms: Peer.standbyPingIntervalMs)
             if ownerSent {
                 redirectsOnDemand[id] = config.clock.nowNanos()
             } else {
@@ -286,7 +286,7 @@ extension ZoneServer {
         usedNonces[replayKey] = token.expiresMs
         sessions[peer.slot].playerId = token.player
         sessions[peer.slot].phase = .standby
-        peer.setPingInterval(ms: Peer.zoneStandbyPingIntervalMs)
+        peer.setPingInterval(ms: Peer.standbyPingIntervalMs)
         send(.attached(player: token.player, zoneIndex: UInt16(config.zone.index)), to: peer)
         if let record = owned[token.player] {
             if record.slot == nil { bindOwner(slot: peer.slot, player: token.player) }

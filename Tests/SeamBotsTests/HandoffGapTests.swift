@@ -26,14 +26,15 @@ import Testing
     }
 
     /// Standby attach times are reported with the slowest one's player, zone and time, beside the counts of
-    /// standbys opened, attached, refused and lost.
+    /// standbys opened, attached, refused, lost and replaced.
     @Test func theSlowestStandbyAttachNamesItsPlayerZoneAndTime() throws {
         var s = SwarmStats()
-        #expect(SwarmSummary.standbys(s) == "standbys: 0 opened, 0 attached, 0 refused, 0 lost; attach p50 0 ms p99 0 ms "
+        #expect(SwarmSummary.standbys(s) == "standbys: 0 opened, 0 attached, 0 refused, 0 lost, 0 replaced; attach p50 0 ms p99 0 ms "
                 + "max 0 ms (connect p50 0 ms p99 0 ms max 0 ms)")
         s.standbysOpened = 5
         s.standbysRefused = 1
         s.standbysLost = 1
+        s.standbysReplaced = 2
         s.elapsed = 30
         s.recordStandbyAttach(ms: 12, player: 3, zone: "a1")
         s.elapsed = 285
@@ -43,12 +44,12 @@ import Testing
         #expect(s.standbysAttached == 3)
         #expect(s.standbyAttach.max >= 60_000, "an attach past the histogram's range is kept at its top")
         #expect(s.slowestStandbyAttach == LongestGap(ms: 90_000, player: 4, zone: "b3", atSecond: 285))
-        #expect(SwarmSummary.standbys(s).hasPrefix("standbys: 5 opened, 3 attached, 1 refused, 1 lost; attach p50 "),
+        #expect(SwarmSummary.standbys(s).hasPrefix("standbys: 5 opened, 3 attached, 1 refused, 1 lost, 2 replaced; attach p50 "),
                 "\(SwarmSummary.standbys(s))")
         let handoffs = try #require(SwarmReport.json(stats: s, config: try config())["handoffs"] as? [String: Any])
         let standbys = try #require(handoffs["standbys"] as? [String: Any])
         #expect(standbys["opened"] as? Int == 5 && standbys["attached"] as? Int == 3)
-        #expect(standbys["refused"] as? Int == 1 && standbys["lost"] as? Int == 1)
+        #expect(standbys["refused"] as? Int == 1 && standbys["lost"] as? Int == 1 && standbys["replaced"] as? Int == 2)
         #expect((standbys["connect_ms"] as? [String: Any])?["max"] as? UInt64 ?? 0 >= 2_600)
         #expect(SwarmSummary.standbys(s).contains("(connect p50 "), "\(SwarmSummary.standbys(s))")
         let slowest = try #require(standbys["slowest_attach"] as? [String: Any])

@@ -41,7 +41,7 @@ import Testing
         try lost.connect(port: zone.port, data: Wire.standbyConnectData)
         try lost.send(.attach(version: Wire.version, token: token(.standby, nonce: 1)))
         #expect(lost.waitFor { if case .attached(5, _) = $0 { true } else { nil } } == true)
-        #expect(zonePingInterval(of: lost) == Peer.zoneStandbyPingIntervalMs, "the zone pings a standby every 20 s")
+        #expect(zonePingInterval(of: lost) == Peer.standbyPingIntervalMs, "the zone pings a standby every 20 s")
 
         let transfer = PlayerTransfer(player: 5, epoch: 2, lastInputSequence: 10, x: 33.5, y: 2.5, vx: 0, vy: 0,
                                       health: 100, kills: 0, deaths: 0, name: "crosser", coins: [])
@@ -56,7 +56,7 @@ import Testing
         try live.send(.attach(version: Wire.version, token: token(.redirect, nonce: 2)))
         #expect(live.waitFor { if case .attached(5, _) = $0 { true } else { nil } } == true)
         #expect(!live.received.contains { if case .owner = $0 { true } else { false } }, "the player was bound already")
-        #expect(zonePingInterval(of: live) == Peer.zoneStandbyPingIntervalMs)
+        #expect(zonePingInterval(of: live) == Peer.standbyPingIntervalMs)
 
         // The bound connection goes.
         lost.disconnect()

@@ -173,6 +173,7 @@ extension Swarm {
                     close(replacement, bot: i)
                 }
                 peer.setPingInterval(ms: Peer.ownerPingIntervalMs)
+                peer.countAsHeardFrom(atMs: NetHost.nowMs)
                 bots[i].peer = peer
                 if let zone = config.map.zone(index: Int(zoneIndex)) { bots[i].zone = zone }
             }

@@ -100,6 +100,14 @@ public struct Peer: Hashable, @unchecked Sendable {
     /// most 2 s later than it would at 500 ms.
     public static let ownerPingIntervalMs: UInt32 = 2000
 
+    /// Counts the connection as heard from at `nowMs` (`NetHost.nowMs`) for ENet's keep-alive, whose next
+    /// ping then falls due a whole interval later. ENet counts only acknowledgements of its own commands, so a
+    /// standby made the owner connection by a message from the zone was last heard from up to a standby
+    /// interval (20 s) before: at the owner connections' 2 s, ENet pinged it at once, alone, and the zone
+    /// acknowledged alone, two datagrams at every handoff (~650 a second each way in a continent-2000's
+    /// border-dance, as many as Owner messages). The message that moved the client is as good a sign of life.
+    public func countAsHeardFrom(atMs nowMs: UInt32) { pointer.pointee.lastReceiveTime = nowMs }
+
     /// Whether a reliable command sent on this connection awaits its acknowledgement.
     public var awaitsAcknowledgement: Bool { seam_peer_awaits_ack(pointer) != 0 }
 

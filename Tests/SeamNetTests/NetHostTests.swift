@@ -107,6 +107,27 @@ import Testing
         #expect(peer.pingIfDue(nowMs: NetHost.nowMs, leadMs: 1000))
     }
 
+    /// A connection counted as heard from pings a whole interval later; one last heard from longer ago than the
+    /// interval (a standby made the owner connection) at once.
+    @Test func aConnectionCountedAsHeardFromPingsAWholeIntervalLater() throws {
+        let server = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 4)
+        let client = try NetHost(bind: nil, peerLimit: 1)
+        let peer = try client.connect(to: NetAddress(resolving: "127.0.0.1", port: server.localAddress.port))
+        var connected = 0
+        pump(server, client, { event, _ in if case .connect = event { connected += 1 } },
+             until: { connected == 2 && !peer.awaitsAcknowledgement })
+        try #require(connected == 2 && !peer.awaitsAcknowledgement)
+        peer.setPingInterval(ms: Peer.ownerPingIntervalMs)
+        let now = NetHost.nowMs
+        peer.countAsHeardFrom(atMs: now &- 5_000)
+        #expect(peer.pingIfDue(nowMs: now, leadMs: 0), "last heard from 5 s ago: due")
+        client.flush()
+        pump(server, client, { _, _ in }, until: { !peer.awaitsAcknowledgement })
+        peer.countAsHeardFrom(atMs: now)
+        #expect(!peer.pingIfDue(nowMs: now &+ Peer.ownerPingIntervalMs - 1, leadMs: 0), "heard from now: not due for 2 s")
+        #expect(peer.pingIfDue(nowMs: now &+ Peer.ownerPingIntervalMs, leadMs: 0))
+    }
+
     @Test func bindingAPortInUseIsATypedError() throws {
         let first = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1)
         #expect(throws: NetError.self) {

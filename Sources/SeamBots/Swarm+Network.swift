@@ -277,8 +277,9 @@ extension Swarm {
         if let peer = open(bot: i, to: endpoint, token: token, data: 0) { bots[i].replacements[zone] = peer }
     }
 
-    /// Closes a connection of the bot's on purpose: nothing more it delivers reaches the bot (an Owner still
-    /// on its way there would move the bot onto a connection going away), and its slot is the host's again.
+    /// Closes a connection of the bot's on purpose. The slot stops naming the bot at once, so nothing more the
+    /// connection delivers reaches it (an Owner still on its way there would move the bot onto a connection
+    /// going away) and its disconnect event is nobody's; ENet frees the slot when the zone has acknowledged.
     func close(_ peer: Peer, bot i: Int) {
         botOfSlot[bots[i].hostIndex][peer.slot] = -1
         bots[i].attaching[peer.slot] = nil

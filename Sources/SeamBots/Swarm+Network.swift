@@ -141,11 +141,7 @@ extension Swarm {
         case .redirect(let endpoint, let token):
             redirect(bot: i, to: endpoint, token: token)
         case .standbyDrop(let zone):
-            if let standby = bots[i].standbys[zone], standby != bots[i].peer {
-                close(standby, bot: i)
-                bots[i].standbys[zone] = nil
-            }
-            if let replacement = bots[i].replacements.removeValue(forKey: zone) { close(replacement, bot: i) }
+            closeSpares(bot: i, zone: zone, keeping: bots[i].peer)
         case .owner(let player, _, _, _) where player != bots[i].playerId,
              .attached(let player, _) where player != bots[i].playerId:
             // Another player's message on this bot's connection: never taken (it would move this bot to a
@@ -168,10 +164,7 @@ extension Swarm {
                     old.setPingInterval(ms: Peer.standbyPingIntervalMs)
                 }
                 // Any other connection to the new owner (a standby, or one a Redirect opened beside it) is spare.
-                if let standby = bots[i].standbys.removeValue(forKey: zoneIndex), standby != peer { close(standby, bot: i) }
-                if let replacement = bots[i].replacements.removeValue(forKey: zoneIndex), replacement != peer {
-                    close(replacement, bot: i)
-                }
+                closeSpares(bot: i, zone: zoneIndex, keeping: peer)
                 peer.setPingInterval(ms: Peer.ownerPingIntervalMs)
                 peer.countAsHeardFrom(atMs: NetHost.nowMs)
                 bots[i].peer = peer
@@ -277,10 +270,16 @@ extension Swarm {
         if let peer = open(bot: i, to: endpoint, token: token, data: 0) { bots[i].replacements[zone] = peer }
     }
 
+    /// Forgets the bot's standby and replacement connections to `zone` and closes them, but for `keeping`.
+    private func closeSpares(bot i: Int, zone: UInt16, keeping: Peer?) {
+        if let standby = bots[i].standbys.removeValue(forKey: zone), standby != keeping { close(standby, bot: i) }
+        if let replacement = bots[i].replacements.removeValue(forKey: zone), replacement != keeping { close(replacement, bot: i) }
+    }
+
     /// Closes a connection of the bot's on purpose. The slot stops naming the bot at once, so nothing more the
     /// connection delivers reaches it (an Owner still on its way there would move the bot onto a connection
     /// going away) and its disconnect event is nobody's; ENet frees the slot when the zone has acknowledged.
-    func close(_ peer: Peer, bot i: Int) {
+    private func close(_ peer: Peer, bot i: Int) {
         botOfSlot[bots[i].hostIndex][peer.slot] = -1
         bots[i].attaching[peer.slot] = nil
         bots[i].standbysOpening[peer.slot] = nil

@@ -19,7 +19,7 @@ import Testing
         let run = try SwarmUnderTest()
         let standby = try run.attachStandby()
 
-        try run.a.send(.redirect(run.b.endpoint, token: run.token(nonce: 2)), to: run.botAtA)
+        try run.a.send(.redirect(run.b.endpoint, token: run.token(.redirect, nonce: 2)), to: run.botAtA)
         let fresh = try #require(run.b.waitForAttach(nonce: 2), "the Redirect opened a connection of its own")
         #expect(fresh.data == 0 && fresh.peer != standby.peer)
         try run.b.sendAcknowledged(.attached(player: SwarmUnderTest.player, zoneIndex: 1), to: fresh.peer)
@@ -28,7 +28,7 @@ import Testing
         try run.b.send(.owner(player: SwarmUnderTest.player, epoch: 2, tick: 40, zoneIndex: 1), to: fresh.peer)
         #expect(run.b.waitForInput(on: fresh.peer), "Inputs come on the new connection")
         // Another player's Owner on the bot's connection is counted and never taken.
-        try run.b.send(.owner(player: SwarmUnderTest.player + 1, epoch: 9, tick: 41, zoneIndex: 1), to: fresh.peer)
+        try run.b.sendAcknowledged(.owner(player: SwarmUnderTest.player + 1, epoch: 9, tick: 41, zoneIndex: 1), to: fresh.peer)
         #expect(run.b.waitForInput(on: fresh.peer))
 
         let stats = try run.stop()
@@ -43,7 +43,7 @@ import Testing
         let run = try SwarmUnderTest()
         let standby = try run.attachStandby()
 
-        try run.a.send(.redirect(run.b.endpoint, token: run.token(nonce: 2)), to: run.botAtA)
+        try run.a.send(.redirect(run.b.endpoint, token: run.token(.redirect, nonce: 2)), to: run.botAtA)
         let fresh = try #require(run.b.waitForAttach(nonce: 2))
         try run.b.send(.owner(player: SwarmUnderTest.player, epoch: 2, tick: 40, zoneIndex: 1), to: standby.peer)
         #expect(run.b.waitForInput(on: standby.peer), "Inputs come on the standby, now the owner connection")
@@ -60,10 +60,10 @@ import Testing
     /// owner connection when it attaches.
     @Test func aRedirectWaitsForAStandbyStillOpening() throws {
         let run = try SwarmUnderTest()
-        try run.a.send(.standby(run.b.endpoint, token: run.token(nonce: 1)), to: run.botAtA)
+        try run.a.send(.standby(run.b.endpoint, token: run.token(.standby, nonce: 1)), to: run.botAtA)
         let standby = try #require(run.b.waitForAttach(nonce: 1))
         // The Redirect is acknowledged, so taken by the bot, before zone b answers the Attach.
-        try run.a.sendAcknowledged(.redirect(run.b.endpoint, token: run.token(nonce: 2)), to: run.botAtA)
+        try run.a.sendAcknowledged(.redirect(run.b.endpoint, token: run.token(.redirect, nonce: 2)), to: run.botAtA)
         try run.b.send(.attached(player: SwarmUnderTest.player, zoneIndex: 1), to: standby.peer)
         try run.b.send(.owner(player: SwarmUnderTest.player, epoch: 2, tick: 40, zoneIndex: 1), to: standby.peer)
         #expect(run.b.waitForInput(on: standby.peer))
@@ -121,24 +121,27 @@ final class SwarmUnderTest {
         let stats = Mutex<SwarmStats?>(nil)
     }
 
-    func token(nonce: UInt32) -> AttachToken {
-        AttachToken(player: SwarmUnderTest.player, zoneIndex: 1, purpose: nonce == 1 ? .standby : .redirect,
+    /// A token for zone b (the bot never checks the MAC: only the zone does).
+    func token(_ purpose: TokenPurpose, nonce: UInt32) -> AttachToken {
+        AttachToken(player: SwarmUnderTest.player, zoneIndex: 1, purpose: purpose,
                     expiresMs: UInt64.max, nonce: nonce, mac: [UInt8](repeating: 0, count: AttachToken.macSize))
     }
 
     /// Zone a sends Standby for zone b; zone b answers the Attach: the bot holds an attached standby there.
     func attachStandby() throws -> HandPlayedZone.Attach {
-        try a.send(.standby(b.endpoint, token: token(nonce: 1)), to: botAtA)
+        try a.send(.standby(b.endpoint, token: token(.standby, nonce: 1)), to: botAtA)
         guard let standby = b.waitForAttach(nonce: 1) else { throw HandPlayedZone.Failure("no standby Attach") }
         #expect(standby.data == Wire.standbyConnectData)
         try b.sendAcknowledged(.attached(player: SwarmUnderTest.player, zoneIndex: 1), to: standby.peer)
         return standby
     }
 
-    /// Stops the swarm and returns its stats.
+    /// Stops the swarm and returns its stats, servicing both zones while it says goodbye (at most 3 s).
     func stop() throws -> SwarmStats {
         stopSignal.stop()
+        let deadline = Date().addingTimeInterval(30)
         while finished.wait(timeout: .now() + 0.01) == .timedOut {
+            guard Date() < deadline else { throw HandPlayedZone.Failure("the swarm did not stop within 30 s") }
             a.pump(forMs: 5)
             b.pump(forMs: 5)
         }

@@ -123,6 +123,7 @@ import Testing
         #expect(peer.pingIfDue(nowMs: now, leadMs: 0), "last heard from 5 s ago: due")
         client.flush()
         pump(server, client, { _, _ in }, until: { !peer.awaitsAcknowledgement })
+        try #require(!peer.awaitsAcknowledgement, "the ping acknowledged")
         peer.countAsHeardFrom(atMs: now)
         #expect(!peer.pingIfDue(nowMs: now &+ Peer.ownerPingIntervalMs - 1, leadMs: 0), "heard from now: not due for 2 s")
         #expect(peer.pingIfDue(nowMs: now &+ Peer.ownerPingIntervalMs, leadMs: 0))

@@ -134,7 +134,8 @@ public final class Swarm {
             if gathered + Swarm.serviceGapNanos < nextTick { usleep(UInt32(Swarm.serviceGapNanos / 1000)) }
             serviceHosts()
             nowNanos = clock()
-            if nowNanos >= nextTick {
+            // Ticks are those due within the play: a tick due at its end or later is not run or counted.
+            if nowNanos >= nextTick && nextTick < end {
                 stats.ticks += 1
                 stats.tickLateness.record(min((nowNanos - nextTick) / 1_000_000, stats.tickLateness.highestTrackableValue))
                 // Phases shorter than a tick are entered and left at once, so every phase is in the stats.
@@ -147,7 +148,10 @@ public final class Swarm {
                 for host in hosts { host.flush() }
                 nextTick += tickNanos
                 if nowNanos > nextTick + 5 * tickNanos {
-                    stats.ticksSkipped += Int((nowNanos - nextTick) / tickNanos) + 1
+                    // Given up: every tick due from `nextTick` to now, but none due after the play (a machine
+                    // that froze past the end counted them, and `ticks + skipped` exceeded the play's ticks).
+                    let last = min(nowNanos, end - 1)
+                    if last >= nextTick { stats.ticksSkipped += Int((last - nextTick) / tickNanos) + 1 }
                     nextTick = nowNanos + tickNanos
                 }
             }

@@ -29,8 +29,11 @@ let package = Package(
         // ENet's memory: free lists of the calling thread by size class (C for its thread-local storage); and
         // a cache prefetch hint for the zone's per-connection pass.
         .target(name: "CSeamBlocks", cSettings: [.unsafeFlags(["-O2"])]),
+        // ENet's socket layer in batches: its platform send, receive and wait functions, defined here and
+        // called by libenet in place of its own (sendmmsg and recvmmsg for many datagrams at a time).
+        .target(name: "CSeamSockets", dependencies: ["CENet"], cSettings: [.unsafeFlags(["-O2"])]),
         // The only Swift module that touches ENet.
-        .target(name: "SeamNet", dependencies: ["CENet", "CSeamBlocks"], swiftSettings: hotPath),
+        .target(name: "SeamNet", dependencies: ["CENet", "CSeamBlocks", "CSeamSockets"], swiftSettings: hotPath),
         .target(name: "SeamProtocol", swiftSettings: hotPath),
         .target(name: "SeamWorld"),
         .target(name: "SeamSimulation", dependencies: ["SeamWorld", "SeamProtocol"], swiftSettings: hotPath),
@@ -69,7 +72,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SeamNetTests", dependencies: ["SeamNet", "CSeamBlocks", "SeamTesting"]),
+        .testTarget(name: "SeamNetTests", dependencies: ["SeamNet", "CSeamBlocks", "CSeamSockets", "SeamTesting"]),
         .testTarget(name: "SeamProtocolTests", dependencies: ["SeamProtocol", "SeamTesting", "SeamWorld"]),
         .testTarget(name: "SeamWorldTests", dependencies: ["SeamWorld", "SeamTesting"]),
         .testTarget(name: "SeamSimulationTests", dependencies: ["SeamSimulation", "SeamWorld", "SeamTesting"]),

@@ -1,4 +1,5 @@
 import CENet
+import CSeamSockets
 
 /// A connection slot of a `NetHost`. A value wrapper around ENet's peer pointer, valid while its host lives.
 ///
@@ -58,7 +59,10 @@ public struct Peer: Hashable, @unchecked Sendable {
     public func disconnect(data: UInt32 = 0) { enet_peer_disconnect(pointer, data) }
     /// Disconnects at once: the remote is told (once, unreliably) with `data`, the slot is free again now,
     /// and no `disconnect` event follows here.
-    public func disconnectNow(data: UInt32 = 0) { enet_peer_disconnect_now(pointer, data) }
+    public func disconnectNow(data: UInt32 = 0) {
+        enet_peer_disconnect_now(pointer, data)
+        seam_sockets_flush(Int32(pointer.pointee.host.pointee.socket))
+    }
     /// Drops the connection at once without telling the remote and without an event.
     public func reset() { enet_peer_reset(pointer) }
 

@@ -7,6 +7,14 @@ public struct TrafficCounters: Sendable, Equatable {
     public var bytesReceived: UInt64 = 0
     public var datagramsSent: UInt64 = 0
     public var datagramsReceived: UInt64 = 0
+    /// System calls that sent and read those datagrams on a batched socket (each `sendmmsg` and `recvmmsg`;
+    /// 0 on a socket ENet works itself, one call per datagram).
+    public var sendCalls: UInt64 = 0
+    public var receiveCalls: UInt64 = 0
+    /// Datagrams longer than any ENet sends, dropped unread (batched sockets).
+    public var oversizeDropped: UInt64 = 0
+    /// Datagrams the system refused to send (a full socket buffer), dropped (batched sockets).
+    public var sendsRefused: UInt64 = 0
     public init() {}
 }
 
@@ -318,6 +326,11 @@ public final class NetHost {
         host.pointee.totalReceivedData = 0
         host.pointee.totalSentPackets = 0
         host.pointee.totalReceivedPackets = 0
+        let socket = socketCounts
+        counters.sendCalls = socket.sendCalls
+        counters.receiveCalls = socket.receiveCalls
+        counters.oversizeDropped = socket.oversizeDropped
+        counters.sendsRefused = socket.sendsRefused
     }
 }
 

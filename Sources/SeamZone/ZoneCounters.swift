@@ -91,6 +91,16 @@ public struct ZoneStatus: Sendable {
     public var tickCPUP99Ms = 0.0
     public var bytesInPerSecond: Double
     public var bytesOutPerSecond: Double
+    /// Datagrams a second each way, and the system calls a second that moved them (a batched socket reads
+    /// up to 32 and sends up to 64 in one call).
+    public var datagramsInPerSecond = 0.0
+    public var datagramsOutPerSecond = 0.0
+    public var receiveCallsPerSecond = 0.0
+    public var sendCallsPerSecond = 0.0
+    /// Since the zone started: datagrams too long for ENet, dropped unread; datagrams the system would not
+    /// send (a full socket buffer), dropped.
+    public var oversizeDropped: UInt64 = 0
+    public var sendsRefused: UInt64 = 0
     public var coinsGround: Int
     public var coinsCarried: Int
     /// Most others a snapshot carries now (128 = not degrading).
@@ -121,6 +131,9 @@ public struct ZoneStatus: Sendable {
             + "tick p50 \(f(tickP50Ms))ms p99 \(f(tickP99Ms))ms max \(f(tickMaxMs))ms "
             + "(cpu p50 \(f(tickCPUP50Ms))ms p99 \(f(tickCPUP99Ms))ms) overruns \(counters.overruns) "
             + "in \(Int(bytesInPerSecond / 1024))KiB/s out \(Int(bytesOutPerSecond / 1024))KiB/s "
+            + "(datagrams in \(Int(datagramsInPerSecond))/s by \(Int(receiveCallsPerSecond)) calls/s, "
+            + "out \(Int(datagramsOutPerSecond))/s by \(Int(sendCallsPerSecond)) calls/s; "
+            + "oversize dropped \(oversizeDropped), sends refused \(sendsRefused)) "
             + "coins \(coinsGround)+\(coinsCarried) refused \(counters.refused) "
             + "handoffs out \(counters.handoffsOut) in \(counters.handoffsIn) aborted \(counters.handoffsAborted) "
             + "owners rebound \(counters.ownersRebound) awaited \(counters.ownersAwaited) "

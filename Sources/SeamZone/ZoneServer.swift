@@ -474,6 +474,12 @@ public final class ZoneServer {
             snapshotInterval: snapshotInterval)
         status.tickCPUP50Ms = pct(0.5, of: cpu)
         status.tickCPUP99Ms = pct(0.99, of: cpu)
+        status.datagramsInPerSecond = Double(traffic.datagramsReceived - last.datagramsReceived) / seconds
+        status.datagramsOutPerSecond = Double(traffic.datagramsSent - last.datagramsSent) / seconds
+        status.receiveCallsPerSecond = Double(traffic.receiveCalls - last.receiveCalls) / seconds
+        status.sendCallsPerSecond = Double(traffic.sendCalls - last.sendCalls) / seconds
+        status.oversizeDropped = traffic.oversizeDropped
+        status.sendsRefused = traffic.sendsRefused
         return status
     }
 }

@@ -238,6 +238,7 @@ public final class NetHost {
         var event = ENetEvent()
         var handled = 0
         skipBandwidthAnnouncement()
+        seam_host_prefetch_peers(host)
         var result = enet_host_service(host, &event, timeoutMs)
         var extra = 0
         while true {
@@ -249,6 +250,7 @@ public final class NetHost {
             guard result == 0, extra < Self.extraServices, socketHasData() else { break }
             extra += 1
             skipBandwidthAnnouncement()
+            seam_host_prefetch_peers(host)
             result = enet_host_service(host, &event, 0)
         }
         flushSocket()
@@ -288,6 +290,7 @@ public final class NetHost {
 
     /// Sends every queued packet now instead of at the next service call.
     public func flush() {
+        seam_host_prefetch_peers(host)
         enet_host_flush(host)
         flushSocket()
         harvestCounters()

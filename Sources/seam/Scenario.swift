@@ -83,9 +83,11 @@ extension Seam {
                 map: gameMap, mapPath: scenario.mapPath, host: "127.0.0.1", portOffset: offset,
                 capacity: Scenario.zoneCapacity(bots: scenario.bots, zones: gameMap.zones.count), statusInterval: 5, journal: journalDir,
                 extra: scenario.zoneTickBudgetPercent.map { ["--tick-budget", String(format: "%g", $0)] } ?? [],
+                perZone: scenario.zoneTickSpread ? Self.spreadTickPhases(gameMap) : [:],
                 output: .logs(directory: dir))
             defer { zones.stop() }
             print("zones started: \(zones.summary); logs and journals in \(dir)")
+            if scenario.zoneTickSpread { print("zones tick at moments spread over the tick period (zone-tick-phases spread)") }
             fflush(nil)
             if let missing = zones.waitUntilReady(logs: dir, timeout: 30) {
                 throw CLIError("the zones did not come up: \(missing); see \(dir)/zone-*.log")
@@ -206,6 +208,17 @@ extension Seam.Scenario {
         let batch: Int32 = 3
         var param = sched_param(sched_priority: 0)
         return forEachThread(of: pid, "sched_setscheduler(SCHED_BATCH)") { sched_setscheduler($0, batch, &param) }
+    }
+
+    /// Each zone's `--tick-phase` for `zone-tick-phases spread`: the fractional part of k × 0.618 (the golden
+    /// ratio's) for the zone at map position k, so that any run of consecutive zones ticks at moments far apart.
+    static func spreadTickPhases(_ map: GameMap) -> [String: [String]] {
+        var phases: [String: [String]] = [:]
+        for (k, zone) in map.zones.enumerated() {
+            let phase = (Double(k) * 0.618_034).truncatingRemainder(dividingBy: 1)
+            phases[zone.id] = ["--tick-phase", String(format: "%.4f", phase)]
+        }
+        return phases
     }
 
     /// Sets the niceness of every thread of process `pid` (Linux keeps one per thread; threads started

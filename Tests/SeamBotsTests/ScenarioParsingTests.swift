@@ -19,6 +19,7 @@ import Testing
         zone-nice 3
         swarm-threads 2
         swarm-scheduling batch
+        zone-tick-phases spread
 
         phase 60s wander=70% coin-rush=20% fight=10%
         phase 2m hotspot=100%
@@ -41,6 +42,7 @@ import Testing
         #expect(s.zoneNice == 3)
         #expect(s.swarmThreads == 2)
         #expect(s.swarmBatch)
+        #expect(s.zoneTickSpread)
         #expect(s.phases.map(\.duration) == [60, 120, 1.5, 0.5])
         #expect(s.phases.map(\.behaviors.description) == [
             "wander=70,coin-rush=20,fight=10", "hotspot=100", "border-dance=100", "wander=0,fight=100",
@@ -56,6 +58,7 @@ import Testing
         #expect(s.ramp == 1000)
         #expect(s.referee == .journal)
         #expect(s.tickCheckMs == nil)
+        #expect(!s.zoneTickSpread)
         #expect(s.phases.count == 1)
     }
 
@@ -95,6 +98,7 @@ import Testing
         ("map m\nbots 2\nzone-nice -1\nphase 1s wander=100%", "4:11: expected a niceness from 0 to 19, found '-1'"),
         ("map m\nbots 2\nswarm-threads 0\nphase 1s wander=100%", "4:15: expected a thread count from 1 to 64, found '0'"),
         ("map m\nbots 2\nswarm-scheduling idle\nphase 1s wander=100%", "4:18: expected batch or normal, found 'idle'"),
+        ("map m\nbots 2\nzone-tick-phases random\nphase 1s wander=100%", "4:18: expected spread or aligned, found 'random'"),
         ("map m\nbots 2\nswarm-nice -5\nphase 1s wander=100%", "4:12: expected a niceness from 0 to 19, found '-5'"),
         ("map m\nbots 2\nphase", "4:6: expected 'phase DURATION NAME=P% ...', found end of line"),
         ("map m\nbots 2\nphase 60 wander=100%", "4:7: expected a duration such as 500ms, 30s or 10m, found '60'"),

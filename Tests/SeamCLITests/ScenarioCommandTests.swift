@@ -71,6 +71,7 @@ import Testing
             referee journal
             tick-check 0.001ms
             swarm-scheduling batch
+            zone-tick-phases spread
             phase 1s wander=50% fight=50%
             phase 1s border-dance=100%
             """.write(toFile: dir + "/tiny.scenario", atomically: true, encoding: .utf8)
@@ -81,6 +82,7 @@ import Testing
         #expect(r.stdout.contains("referee: clean"), "\(r.stdout)")
         #expect(r.stdout.contains("scenario tiny: FAIL (tick check)"), "\(r.stdout)")
         #expect(r.stdout.contains("swarm and referee under batch scheduling"), "\(r.stdout)")
+        #expect(r.stdout.contains("zones tick at moments spread over the tick period"), "\(r.stdout)")
     }
 
     @Test func aBadScenarioFileIsOneLineWithItsPosition() throws {

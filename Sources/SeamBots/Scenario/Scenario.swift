@@ -40,6 +40,11 @@ public struct Scenario: Sendable, Equatable {
     /// core from a zone in the middle of its tick (the kernel does not let a batch thread preempt on
     /// wakeup). `normal` (the default) leaves the policy alone.
     public var swarmBatch = false
+    /// Whether the zones tick at moments spread over the tick period, from `zone-tick-phases spread`: the
+    /// zone at map position k runs its tick's work at the fractional part of k × 0.618 of the period (each
+    /// zone's `--tick-phase`), so zones sharing few cores do not all wake at once. `aligned` (the default):
+    /// every zone ticks at the start of the period.
+    public var zoneTickSpread = false
     /// Threads the swarm runs on, from `swarm-threads` (1 by default; `SwarmThreads`).
     public var swarmThreads = 1
     public var phases: [SwarmPhase]

@@ -11,7 +11,7 @@ struct ScenarioParser {
 
     static let formatVersion = "1"
     static let botsRange = 1...20000
-    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "zone-tick-budget", "swarm-nice", "zone-nice", "swarm-threads", "swarm-scheduling", "phase"]
+    static let keys = ["map", "bots", "seed", "ramp", "referee", "tick-check", "zone-tick-budget", "swarm-nice", "zone-nice", "swarm-threads", "swarm-scheduling", "zone-tick-phases", "phase"]
 
     let file: String
     /// The words of each line, comments dropped; index 0 is line 1.
@@ -124,6 +124,13 @@ struct ScenarioParser {
                 case "batch": scenario.swarmBatch = true
                 case "normal": scenario.swarmBatch = false
                 default: throw error(line, args[0].column, "expected batch or normal, found '\(args[0].text)'")
+                }
+            case "zone-tick-phases":
+                try expect(args, 1, key: key, usage: "zone-tick-phases spread|aligned", line: line)
+                switch args[0].text {
+                case "spread": scenario.zoneTickSpread = true
+                case "aligned": scenario.zoneTickSpread = false
+                default: throw error(line, args[0].column, "expected spread or aligned, found '\(args[0].text)'")
                 }
             case "swarm-threads":
                 try expect(args, 1, key: key, usage: "swarm-threads COUNT (1 to 64)", line: line)

@@ -87,9 +87,11 @@ public final class NetHost {
     }
 
     /// Whether the host's datagrams go out and come in by the batch (CSeamSockets): many per system call,
-    /// `sendmmsg` and `recvmmsg`, where ENet makes one call per datagram. On loopback a datagram cost
-    /// 9.3 µs of system time sent and read one at a time, 7.0 µs in batches of 8 or more. Every ENet call that
-    /// may send is followed by a flush of the host's queue (`flushSocket`), so nothing waits past the call.
+    /// `sendmmsg` and `recvmmsg`, where ENet makes one call per datagram. On loopback a 100-byte datagram cost
+    /// 9.5 µs of CPU sent and read one at a time, 6.8–7.5 µs in batches of 8 to 64 (`tools/udp-batch-cost.c`);
+    /// a zone's CPU per bot fell 15%, a swarm's 20% (docs/BENCHMARKS.md, "Twenty-seventh session"). Every
+    /// ENet call that may send is followed by a flush of the host's queue (`flushSocket`), so nothing waits
+    /// past the call.
     public let batched: Bool
 
     /// Whether new hosts batch their socket: yes, unless the environment variable `SEAM_SOCKET_BATCHING`

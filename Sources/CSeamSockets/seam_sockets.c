@@ -100,16 +100,21 @@ static size_t totalLength(const ENetBuffer *buffers, size_t bufferCount) {
     return length;
 }
 
+// The system's form of an ENet address (ENet keeps the host in network order, the port in host order).
+static void systemAddress(const ENetAddress *address, struct sockaddr_in *to) {
+    memset(to, 0, sizeof *to);
+    to->sin_family = AF_INET;
+    to->sin_port = htons(address->port);
+    to->sin_addr.s_addr = address->host;
+}
+
 // One datagram now, as ENet sends it: 0 when the socket would block, -1 on another failure.
 static int sendNow(int socket, const ENetAddress *address, const ENetBuffer *buffers, size_t bufferCount) {
     struct sockaddr_in to;
     struct msghdr header;
     memset(&header, 0, sizeof header);
     if (address != NULL) {
-        memset(&to, 0, sizeof to);
-        to.sin_family = AF_INET;
-        to.sin_port = htons(address->port);
-        to.sin_addr.s_addr = address->host;
+        systemAddress(address, &to);
         header.msg_name = &to;
         header.msg_namelen = sizeof to;
     }
@@ -139,10 +144,7 @@ int enet_socket_send(ENetSocket socket, const ENetAddress *address, const ENetBu
         at += buffers[b].dataLength;
     }
     struct sockaddr_in *to = &batch->outAddress[k];
-    memset(to, 0, sizeof *to);
-    to->sin_family = AF_INET;
-    to->sin_port = htons(address->port);
-    to->sin_addr.s_addr = address->host;
+    systemAddress(address, to);
     batch->outVector[k].iov_base = start;
     batch->outVector[k].iov_len = length;
     memset(&batch->out[k], 0, sizeof batch->out[k]);

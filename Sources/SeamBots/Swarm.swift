@@ -172,8 +172,10 @@ public final class Swarm {
                 nextSecond += 1_000_000_000
             }
         }
-        // The last phase ends with the play, before the goodbyes.
-        stats.playSeconds = Double(nowNanos - start) / 1e9
+        // The last phase ends with the play, before the goodbyes. The play ends at `end` at the latest: the loop
+        // may notice it a little late, and counted from then the pace check expected a tick more (12,001 of
+        // a ten-minute play's 12,000).
+        stats.playSeconds = Double(min(nowNanos, end) - start) / 1e9
         closePhase(at: stats.playSeconds)
         finish(clock: clock)
         stats.elapsed = Double(clock() - start) / 1e9

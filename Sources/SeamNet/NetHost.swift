@@ -356,8 +356,12 @@ extension NetHost {
 
     /// Waits until any of the hosts in `set` has a datagram to read, or `timeoutMs` passes. Lets one thread
     /// serve several hosts without spinning: after it returns, service each host with a zero timeout.
-    public static func waitForAny(_ set: inout PollSet, timeoutMs: Int32) {
-        _ = poll(&set.fds, nfds_t(set.fds.count), timeoutMs)
+    /// Datagrams a batched socket took and ENet has not read yet count as waiting: then it returns at once.
+    /// Returns whether a host has one.
+    @discardableResult
+    public static func waitForAny(_ set: inout PollSet, timeoutMs: Int32) -> Bool {
+        if set.fds.contains(where: { seam_sockets_pending($0.fd) > 0 }) { return true }
+        return poll(&set.fds, nfds_t(set.fds.count), timeoutMs) > 0
     }
 }
 

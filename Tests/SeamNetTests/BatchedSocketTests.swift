@@ -107,3 +107,33 @@ import Testing
         #expect(got == Set((0..<8).map(UInt8.init)), "read \(got.count) of 8 in the call that made the connection")
     }
 }
+
+extension BatchedSocketTests {
+    /// A host whose batch holds datagrams ENet has not read is ready for `waitForAny`, though its socket is
+    /// empty: a thread serving several hosts does not sleep on them.
+    @Test func datagramsTakenAndNotReadMakeAHostReadyForWaitForAny() throws {
+        guard NetHost.batchesSockets else { return }
+        let host = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 2)
+        let sender = try NetHost(bind: nil, peerLimit: 1)
+        let socket = host.host.pointee.socket
+        var to = ENetAddress(host: 0, port: host.localAddress.port)
+        _ = enet_address_set_host_ip(&to, "127.0.0.1")
+        var byte: UInt8 = 0x55
+        for _ in 0..<3 {
+            var buffer = ENetBuffer(data: &byte, dataLength: 1)
+            #expect(enet_socket_send(sender.host.pointee.socket, &to, &buffer, 1) == 1)
+        }
+        sender.flush()
+        // ENet's read (Seam's, in CSeamSockets) takes the three in one batch and hands out the first.
+        var space = [UInt8](repeating: 0, count: 16)
+        var from = ENetAddress()
+        let first = space.withUnsafeMutableBytes { bytes -> Int32 in
+            var buffer = ENetBuffer(data: bytes.baseAddress, dataLength: bytes.count)
+            return enet_socket_receive(socket, &from, &buffer, 1)
+        }
+        try #require(first == 1)
+        #expect(seam_sockets_pending(Int32(socket)) == 2)
+        var set = NetHost.PollSet([host])
+        #expect(NetHost.waitForAny(&set, timeoutMs: 0))
+    }
+}

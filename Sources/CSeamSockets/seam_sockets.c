@@ -42,9 +42,20 @@ int seam_sockets_batch(int socket) {
     if (batchOf(socket) != NULL) return 0;
     Batch *batch = calloc(1, sizeof(Batch));
     if (batch == NULL) return -1;
+    // Each message header names its own address and vector for good; a send fills those in, a read only
+    // gives the address's room back.
+    for (int k = 0; k < SEAM_SOCKETS_SEND_BATCH; k++) {
+        batch->out[k].msg_hdr.msg_name = &batch->outAddress[k];
+        batch->out[k].msg_hdr.msg_namelen = sizeof batch->outAddress[k];
+        batch->out[k].msg_hdr.msg_iov = &batch->outVector[k];
+        batch->out[k].msg_hdr.msg_iovlen = 1;
+    }
     for (int k = 0; k < SEAM_SOCKETS_RECEIVE_BATCH; k++) {
         batch->inVector[k].iov_base = batch->inBytes[k];
         batch->inVector[k].iov_len = sizeof batch->inBytes[k];
+        batch->in[k].msg_hdr.msg_name = &batch->inAddress[k];
+        batch->in[k].msg_hdr.msg_iov = &batch->inVector[k];
+        batch->in[k].msg_hdr.msg_iovlen = 1;
     }
     __atomic_store_n(&batches[socket], batch, __ATOMIC_RELEASE);
     return 0;
@@ -143,15 +154,9 @@ int enet_socket_send(ENetSocket socket, const ENetAddress *address, const ENetBu
         memcpy(start + at, buffers[b].data, buffers[b].dataLength);
         at += buffers[b].dataLength;
     }
-    struct sockaddr_in *to = &batch->outAddress[k];
-    systemAddress(address, to);
+    systemAddress(address, &batch->outAddress[k]);
     batch->outVector[k].iov_base = start;
     batch->outVector[k].iov_len = length;
-    memset(&batch->out[k], 0, sizeof batch->out[k]);
-    batch->out[k].msg_hdr.msg_name = to;
-    batch->out[k].msg_hdr.msg_namelen = sizeof *to;
-    batch->out[k].msg_hdr.msg_iov = &batch->outVector[k];
-    batch->out[k].msg_hdr.msg_iovlen = 1;
     batch->outCount = k + 1;
     batch->outUsed += length;
     return (int)length;
@@ -201,11 +206,7 @@ int enet_socket_receive(ENetSocket socket, ENetAddress *address, ENetBuffer *buf
         if (batch->inNext == batch->inCount) {
             batch->inCount = batch->inNext = 0;
             for (int k = 0; k < SEAM_SOCKETS_RECEIVE_BATCH; k++) {
-                memset(&batch->in[k].msg_hdr, 0, sizeof batch->in[k].msg_hdr);
-                batch->in[k].msg_hdr.msg_name = &batch->inAddress[k];
                 batch->in[k].msg_hdr.msg_namelen = sizeof batch->inAddress[k];
-                batch->in[k].msg_hdr.msg_iov = &batch->inVector[k];
-                batch->in[k].msg_hdr.msg_iovlen = 1;
             }
             int taken = recvmmsg(socket, batch->in, SEAM_SOCKETS_RECEIVE_BATCH, MSG_DONTWAIT, NULL);
             batch->counts.receiveCalls += 1;

@@ -298,10 +298,17 @@ public final class NetHost {
         harvestCounters()
     }
 
-    /// Bytes and datagrams since creation. ENet's own 32-bit counters are folded in and reset here.
+    /// Bytes and datagrams since creation. ENet's own 32-bit counters are folded in and reset here; the
+    /// batched socket's counts are its own, 64-bit since it was batched.
     public var traffic: TrafficCounters {
         harvestCounters()
-        return counters
+        var traffic = counters
+        let socket = socketCounts
+        traffic.sendCalls = socket.sendCalls
+        traffic.receiveCalls = socket.receiveCalls
+        traffic.oversizeDropped = socket.oversizeDropped
+        traffic.sendsRefused = socket.sendsRefused
+        return traffic
     }
 
     private func dispatch(_ event: inout ENetEvent, _ handle: (NetEvent) -> Void) {
@@ -331,11 +338,6 @@ public final class NetHost {
         host.pointee.totalReceivedData = 0
         host.pointee.totalSentPackets = 0
         host.pointee.totalReceivedPackets = 0
-        let socket = socketCounts
-        counters.sendCalls = socket.sendCalls
-        counters.receiveCalls = socket.receiveCalls
-        counters.oversizeDropped = socket.oversizeDropped
-        counters.sendsRefused = socket.sendsRefused
     }
 }
 

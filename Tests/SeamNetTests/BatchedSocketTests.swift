@@ -4,7 +4,8 @@ import Glibc
 @testable import SeamNet
 import Testing
 
-/// Hosts whose sockets send and read datagrams by the batch (CSeamSockets), on loopback.
+/// Hosts whose sockets send and read datagrams by the batch (CSeamSockets), on loopback. Skipped when the
+/// environment turns batching off.
 @Suite struct BatchedSocketTests {
     /// A server and a client host holding `connections` connections to it, all made (the client has a slot
     /// more), with the server's ends of them.
@@ -23,16 +24,14 @@ import Testing
         return (server, client, peers, serverPeers)
     }
 
-    @Test func hostsBatchTheirSockets() throws {
-        guard NetHost.batchesSockets else { return }
+    @Test(.enabled(if: NetHost.batchesSockets, "SEAM_SOCKET_BATCHING=off")) func hostsBatchTheirSockets() throws {
         let (server, client, _, _) = try connectedPair(connections: 1)
         #expect(server.batched && client.batched)
     }
 
     /// One datagram per connection leaves in one send pass: fewer system calls than datagrams at both ends,
     /// and every packet arrives.
-    @Test func aSendPassToManyConnectionsGoesOutInFewerCallsThanDatagrams() throws {
-        guard NetHost.batchesSockets else { return }
+    @Test(.enabled(if: NetHost.batchesSockets, "SEAM_SOCKET_BATCHING=off")) func aSendPassToManyConnectionsGoesOutInFewerCallsThanDatagrams() throws {
         let (server, client, peers, _) = try connectedPair(connections: 40)
         let sentBefore = client.socketCounts, receivedBefore = server.socketCounts
         for (k, peer) in peers.enumerated() { try peer.send([UInt8(k)], channel: 1, delivery: .unreliable) }
@@ -54,8 +53,7 @@ import Testing
 
     /// A datagram longer than any ENet sends is dropped and counted; the host goes on serving its connection.
     /// (ENet's own receive failed the whole service call on it.)
-    @Test func anOversizeDatagramIsDroppedAndCounted() throws {
-        guard NetHost.batchesSockets else { return }
+    @Test(.enabled(if: NetHost.batchesSockets, "SEAM_SOCKET_BATCHING=off")) func anOversizeDatagramIsDroppedAndCounted() throws {
         let (server, client, peers, _) = try connectedPair(connections: 1)
         let raw = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         try #require(raw >= 0)
@@ -84,8 +82,7 @@ import Testing
     /// Datagrams taken from the socket in a batch and not yet read by ENet count as waiting: `service` reads
     /// them without another datagram arriving. ENet's receive pass ends at the answer to a connect this host
     /// made; here that answer comes first in the socket, eight data datagrams from another host behind it.
-    @Test func datagramsTakenAndNotYetReadAreServedInTheSameCall() throws {
-        guard NetHost.batchesSockets else { return }
+    @Test(.enabled(if: NetHost.batchesSockets, "SEAM_SOCKET_BATCHING=off")) func datagramsTakenAndNotYetReadAreServedInTheSameCall() throws {
         let (server, client, _, serverPeers) = try connectedPair(connections: 8)
         let third = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 2)
         _ = try client.connect(to: NetAddress(resolving: "127.0.0.1", port: third.localAddress.port))
@@ -111,8 +108,7 @@ import Testing
 extension BatchedSocketTests {
     /// A host whose batch holds datagrams ENet has not read is ready for `waitForAny`, though its socket is
     /// empty: a thread serving several hosts does not sleep on them.
-    @Test func datagramsTakenAndNotReadMakeAHostReadyForWaitForAny() throws {
-        guard NetHost.batchesSockets else { return }
+    @Test(.enabled(if: NetHost.batchesSockets, "SEAM_SOCKET_BATCHING=off")) func datagramsTakenAndNotReadMakeAHostReadyForWaitForAny() throws {
         let host = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 2)
         let sender = try NetHost(bind: nil, peerLimit: 1)
         let socket = host.host.pointee.socket

@@ -39,7 +39,9 @@ extension ZoneServer {
                 continue
             case .inDoubt(let to, let epoch, let since):
                 let dead = links[to].map { !$0.up && now - ($0.downSinceNanos ?? since) >= deadNanos } ?? true
-                guard dead, now - since >= deadNanos else { continue }
+                // A stopping zone does not resume: the neighbour may have stopped first with the player, and a
+                // player the drain leaves in doubt is released at the stop.
+                guard dead, now - since >= deadNanos, !draining else { continue }
                 // The neighbour is gone: resume, skipping an epoch so any copy it still holds is fenced.
                 var record = owned.values[k]
                 record.epoch = epoch + 1

@@ -117,17 +117,30 @@ public final class ZoneServer {
     var updateThreshold: Double { Double(farUpdateLevel) }
     /// Set once shutdown begins: new connections are refused.
     var stopping = false
-    /// Asked to stop, the zone first lets its pending offers be answered (up to `drainNanos`), offering no
-    /// more and refusing offers: an answer says where each player and its coins are. Stopped at once, a zone
-    /// released players whose offers had no answer yet with their coins, and when the neighbour had refused
-    /// or was itself gone, the coins were nowhere (19 in an overloaded continent-3000's last tick).
+    /// Asked to stop, the zone first lets its pending offers be answered (up to `drainNanos`), and its players
+    /// in doubt be settled by a Query (up to `doubtDrainNanos`), offering no more and refusing offers: an answer
+    /// says where each player and its coins are. Stopped at once, a zone released players whose offers had no
+    /// answer yet with their coins, and when the neighbour had refused or was itself gone, the coins were
+    /// nowhere (19 in an overloaded continent-3000's last tick).
     var draining = false
     /// The longest a stopping zone waits for its offers' answers.
     static let drainNanos: UInt64 = 2_000_000_000
+    /// The longest a stopping zone waits for its players in doubt: a link between two live zones heals within
+    /// `linkHealSeconds` of the first end losing it, and a Query then settles each player; a second more for
+    /// the answer. The dead-neighbour rule does not apply while draining.
+    static let doubtDrainNanos = UInt64((linkHealSeconds + 1) * 1e9)
 
-    /// Players whose offer waits for its answer (not in doubt: the link is up).
-    var offersPending: Int {
-        owned.values.reduce(0) { n, p in if case .offered = p.handoff { n + 1 } else { n } }
+    /// Players whose handoff waits for an answer: offered over a link that is up, or in doubt (it went down).
+    var handoffsUnanswered: (offered: Int, inDoubt: Int) {
+        var offered = 0, inDoubt = 0
+        for p in owned.values {
+            switch p.handoff {
+            case .offered: offered += 1
+            case .inDoubt: inDoubt += 1
+            case .none: break
+            }
+        }
+        return (offered, inDoubt)
     }
 
     /// Peer slots in use from their connect event to their disconnect event (or reset): what a new
@@ -191,17 +204,24 @@ public final class ZoneServer {
         let statusEvery = max(1, UInt64(config.statusInterval * Double(config.simulation.tickRate)))
         var lastTraffic = host.traffic
         var lastStatusNanos = clock.nowNanos()
-        var drainUntil: UInt64?
+        var drainBegan: UInt64?
         while true {
-            if stop.isStopped && drainUntil == nil {
+            if stop.isStopped && drainBegan == nil {
                 draining = true
-                drainUntil = clock.nowNanos() + ZoneServer.drainNanos
-                let pending = offersPending
-                if pending > 0 {
-                    logger.notice("stopping: \(pending) offers wait for their answers (up to \(ZoneServer.drainNanos / 1_000_000_000) s)")
+                drainBegan = clock.nowNanos()
+                let (offered, inDoubt) = handoffsUnanswered
+                if offered > 0 {
+                    logger.notice("stopping: \(offered) offers wait for their answers (up to \(ZoneServer.drainNanos / 1_000_000_000) s)")
+                }
+                if inDoubt > 0 {
+                    logger.notice("stopping: \(inDoubt) players in doubt wait for their links to heal (up to \(ZoneServer.doubtDrainNanos / 1_000_000_000) s)")
                 }
             }
-            if let until = drainUntil, offersPending == 0 || clock.nowNanos() >= until { break }
+            if let began = drainBegan {
+                let (offered, inDoubt) = handoffsUnanswered
+                let limit = inDoubt > 0 ? ZoneServer.doubtDrainNanos : ZoneServer.drainNanos
+                if offered + inDoubt == 0 || clock.nowNanos() >= began + limit { break }
+            }
             let deadline = worldClock.start(of: nextTick) + tickPhaseNanos
             serviceNetwork(until: deadline)
             let began = clock.nowNanos()

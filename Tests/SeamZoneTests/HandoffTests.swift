@@ -324,6 +324,45 @@ import Glibc
         #expect(!west.contains { $0["type"] as? String == "abort" }, "west did not release the player unanswered")
     }
 
+    /// A zone asked to stop while a player is in doubt (the link lost with its offer unanswered) waits for the
+    /// link to heal and asks: the neighbour, woken up, took the player from the offer in its socket, and the owner
+    /// commits instead of releasing the player and its coins unanswered. Dead-after is 30 s, as in
+    /// `aNeighbourThatWakesAfterTheLinkWasLostKeepsThePlayer`, so that the woken neighbour still takes the offer.
+    @Test func aZoneStoppedWithAPlayerInDoubtWaitsForTheLinkToHeal() throws {
+        let cluster = try ClusterUnderTest(map: "duel", ports: [7101, 7102], links: 1,
+                                           extra: ["--zone-arg=--dead-after=30"])
+        let westPid = try #require(cluster.pid(of: "west"))
+        let eastPid = try #require(cluster.pid(of: "east"))
+        let walker = try walkerAtTheBorder(of: cluster)
+        kill(eastPid, SIGSTOP)
+        defer { kill(eastPid, SIGCONT) }
+        let id = Int(walker.playerId)
+        func journaled(_ zone: String, _ type: String) -> Bool {
+            ((try? cluster.journal(zone)) ?? []).contains { $0["type"] as? String == type && $0["player"] as? Int == id }
+        }
+        // West offers, nobody answers, west loses the link: the player is in doubt.
+        var ticks = 0
+        while !cluster.wait(timeout: 0.01, until: { _ in journaled("west", "in_doubt") }) && ticks < 400 {
+            try walker.step(moveX: 127); ticks += 1
+        }
+        try #require(journaled("west", "in_doubt"), "west lost the link with the offer unanswered")
+        kill(westPid, SIGTERM)
+        let waits = cluster.wait(timeout: 10) { $0.contains("stopping: 1 players in doubt wait for their links to heal") }
+        kill(eastPid, SIGCONT)
+        #expect(waits, "west said it waits for the player in doubt")
+        // East takes the offer from its socket; the link heals when east's end times out and west reconnects.
+        _ = cluster.wait(timeout: 40) { _ in ((try? cluster.journal("west")) ?? []).contains { $0["type"] as? String == "stop" } }
+        cluster.stop()
+
+        let west = try cluster.journal("west").filter { $0["player"] as? Int == id }
+        let east = try cluster.journal("east").filter { $0["player"] as? Int == id }
+        #expect(east.contains { $0["type"] as? String == "accept" && $0["epoch"] as? Int == 2 }, "east took the player")
+        #expect(west.contains { $0["type"] as? String == "resolve" && $0["epoch"] as? Int == 2
+                && $0["reason"] as? String == "neighbour confirmed it took the player" })
+        #expect(west.contains { $0["type"] as? String == "commit" && $0["epoch"] as? Int == 2 }, "west committed before stopping")
+        #expect(!west.contains { $0["type"] as? String == "abort" }, "west did not release the player unanswered")
+    }
+
     @Test func aBorderWithADownNeighbourIsAWall() throws {
         // The west zone alone, its east neighbour pointed at a port where nothing listens.
         let nowhere = try NetHost(bind: NetAddress(resolving: "127.0.0.1", port: 0), peerLimit: 1).localAddress.port

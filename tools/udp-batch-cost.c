@@ -44,13 +44,13 @@ static void measure(int batch, int total, int bytes, int tx, int rx, struct sock
         double start = cpuSeconds();
         for (int sent = 0; sent < ROUND;) {
             int count = ROUND - sent < batch ? ROUND - sent : batch;
-            int done = count == 1 ? (sendmsg(tx, &messages[0].msg_hdr, 0) >= 0 ? 1 : -1)
-                                  : sendmmsg(tx, messages, (unsigned)count, 0);
-            if (done <= 0) {
+            int taken = count == 1 ? (sendmsg(tx, &messages[0].msg_hdr, 0) >= 0 ? 1 : -1)
+                                   : sendmmsg(tx, messages, (unsigned)count, 0);
+            if (taken <= 0) {
                 perror("udp-batch-cost: send");
                 exit(1);
             }
-            sent += done;
+            sent += taken;
         }
         double sentAt = cpuSeconds();
         for (int k = 0; k < batch; k++) {

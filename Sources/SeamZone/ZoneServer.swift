@@ -206,19 +206,19 @@ public final class ZoneServer {
         var lastStatusNanos = clock.nowNanos()
         var drainBegan: UInt64?
         while true {
-            if stop.isStopped && drainBegan == nil {
-                draining = true
-                drainBegan = clock.nowNanos()
+            if stop.isStopped {
                 let (offered, inDoubt) = handoffsUnanswered
-                if offered > 0 {
-                    logger.notice("stopping: \(offered) offers wait for their answers (up to \(ZoneServer.drainNanos / 1_000_000_000) s)")
+                let began = drainBegan ?? clock.nowNanos()
+                if drainBegan == nil {
+                    draining = true
+                    drainBegan = began
+                    if offered > 0 {
+                        logger.notice("stopping: \(offered) offers wait for their answers (up to \(ZoneServer.drainNanos / 1_000_000_000) s)")
+                    }
+                    if inDoubt > 0 {
+                        logger.notice("stopping: \(inDoubt) players in doubt wait for their links to heal (up to \(ZoneServer.doubtDrainNanos / 1_000_000_000) s)")
+                    }
                 }
-                if inDoubt > 0 {
-                    logger.notice("stopping: \(inDoubt) players in doubt wait for their links to heal (up to \(ZoneServer.doubtDrainNanos / 1_000_000_000) s)")
-                }
-            }
-            if let began = drainBegan {
-                let (offered, inDoubt) = handoffsUnanswered
                 let limit = inDoubt > 0 ? ZoneServer.doubtDrainNanos : ZoneServer.drainNanos
                 if offered + inDoubt == 0 || clock.nowNanos() >= began + limit { break }
             }
